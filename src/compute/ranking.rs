@@ -1,0 +1,411 @@
+//! Rankings of one task's leaderboard, following the task's `evaluation.ranking`.
+//!
+//! Aggregation, missing-value policy, tie rule and the three challengeR schemes live here; the
+//! uncertainty analysis (bootstrap, significance maps) builds on the same per-case matrix.
+
+use crate::model::*;
+use indexmap::IndexMap;
+
+/// The per-case values of one metric after the missing-case policy: one row per entry, one
+/// column per case kept. `None` remains only for reference rows under `exclude_case`.
+#[derive(Debug, Clone)]
+pub struct CaseMatrix {
+    pub cases: Vec<usize>,
+    pub values: Vec<Option<Vec<Option<f64>>>>,
+}
+
+/// The computed leaderboard of one task.
+#[derive(Debug, Clone)]
+pub struct TaskRanking {
+    pub task: Slug,
+    pub method: RankingMethod,
+    pub metric: Slug,
+    pub direction: Direction,
+    pub aggregation: Aggregation,
+    pub ties: Ties,
+    pub missing_case_policy: MissingCasePolicy,
+    /// Whether every ranked entry has per-case values for the ranking metric. Without them the
+    /// ranking is aggregate-then-rank on the given scores and no uncertainty can be shown.
+    pub has_per_case: bool,
+    /// Cases that entered the ranking metric's aggregate (after `exclude_case`).
+    pub n_cases_used: usize,
+    /// One per leaderboard entry, in leaderboard order.
+    pub entries: Vec<EntryResult>,
+    /// Indices into `entries`: ranked entries by rank (ties in leaderboard order), then
+    /// unranked entries, then reference-only entries.
+    pub order: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryResult {
+    /// 1-based rank; `None` for reference-only entries and for entries without a value.
+    pub rank: Option<f64>,
+    /// Aggregate value of every task metric (computed from per-case values, else as given).
+    pub aggregates: IndexMap<String, Option<f64>>,
+    /// Missing per-case results of the ranking metric.
+    pub n_missing: usize,
+    /// The value the scheme ranked by: aggregate, mean rank, or share of systems beaten.
+    pub ranking_score: Option<f64>,
+}
+
+impl TaskRanking {
+    /// Number of entries that received a rank.
+    pub fn n_ranked(&self) -> usize {
+        self.entries.iter().filter(|e| e.rank.is_some()).count()
+    }
+}
+
+/// Computes the ranking of `lb` under the task's evaluation settings. `None` when the task
+/// defines no evaluation or its ranking metric does not exist (validation reports that).
+pub fn rank_task(task: &Task, lb: &Leaderboard) -> Option<TaskRanking> {
+    let eval = task.evaluation.as_ref()?;
+    let metric = eval.ranking_metric()?;
+    let ranking = eval.ranking.clone().unwrap_or(Ranking {
+        method: RankingMethod::AggregateThenRank,
+        metric: None,
+        aggregation: Aggregation::Mean,
+        missing_case_policy: MissingCasePolicy::WorstValue,
+        ties: Ties::Min,
+        bootstrap: Bootstrap::default(),
+        alpha: 0.05,
+    });
+
+    let ranked: Vec<bool> = lb.entries.iter().map(|e| !e.reference_only).collect();
+    let mut entries: Vec<EntryResult> = lb
+        .entries
+        .iter()
+        .map(|_| EntryResult {
+            rank: None,
+            aggregates: IndexMap::new(),
+            n_missing: 0,
+            ranking_score: None,
+        })
+        .collect();
+
+    for m in &eval.metrics {
+        let matrix = case_matrix(lb, m, ranking.missing_case_policy, &ranked);
+        for (i, e) in lb.entries.iter().enumerate() {
+            let value = match &matrix.values[i] {
+                Some(row) => aggregate(row.iter().flatten().copied(), ranking.aggregation),
+                None => e.scores.get(m.id.as_str()).copied(),
+            };
+            entries[i].aggregates.insert(m.id.to_string(), value);
+        }
+    }
+    for (i, e) in lb.entries.iter().enumerate() {
+        entries[i].n_missing = e
+            .per_case
+            .get(metric.id.as_str())
+            .map(|v| v.iter().filter(|x| x.is_none()).count())
+            .unwrap_or(0);
+    }
+
+    let matrix = case_matrix(lb, metric, ranking.missing_case_policy, &ranked);
+    let has_per_case = lb
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| ranked[*i])
+        .all(|(i, _)| matrix.values[i].is_some());
+    let method = if has_per_case {
+        ranking.method
+    } else {
+        RankingMethod::AggregateThenRank
+    };
+
+    let candidates: Vec<usize> = (0..lb.entries.len())
+        .filter(|&i| ranked[i] && entries[i].aggregates[metric.id.as_str()].is_some())
+        .collect();
+    let scores: Vec<f64> = match method {
+        RankingMethod::AggregateThenRank => candidates
+            .iter()
+            .map(|&i| entries[i].aggregates[metric.id.as_str()].unwrap_or(f64::NAN))
+            .collect(),
+        RankingMethod::RankThenAggregate => {
+            mean_case_ranks(&matrix, &candidates, metric.direction, &ranking)
+        }
+        RankingMethod::TestThenRank => {
+            share_beaten(&matrix, &candidates, metric.direction, ranking.alpha)
+        }
+    };
+    // Lower mean rank is better; a larger share of systems beaten is better.
+    let score_direction = match method {
+        RankingMethod::AggregateThenRank => metric.direction,
+        RankingMethod::RankThenAggregate => Direction::LowerIsBetter,
+        RankingMethod::TestThenRank => Direction::HigherIsBetter,
+    };
+    let ranks = rank_values(&scores, score_direction, ranking.ties);
+    for (k, &i) in candidates.iter().enumerate() {
+        entries[i].rank = Some(ranks[k]);
+        entries[i].ranking_score = Some(scores[k]);
+    }
+
+    let mut order: Vec<usize> = candidates.clone();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (entries[a].rank.unwrap_or(f64::MAX), entries[b].rank.unwrap_or(f64::MAX));
+        ra.total_cmp(&rb).then(a.cmp(&b))
+    });
+    order.extend((0..lb.entries.len()).filter(|&i| ranked[i] && !candidates.contains(&i)));
+    order.extend((0..lb.entries.len()).filter(|&i| !ranked[i]));
+
+    Some(TaskRanking {
+        task: task.id.clone(),
+        method,
+        metric: metric.id.clone(),
+        direction: metric.direction,
+        aggregation: ranking.aggregation,
+        ties: ranking.ties,
+        missing_case_policy: ranking.missing_case_policy,
+        has_per_case,
+        n_cases_used: matrix.cases.len(),
+        entries,
+        order,
+    })
+}
+
+/// Applies the missing-case policy to one metric's per-case values. `exclude_case` drops a
+/// case for every entry when any ranked entry lacks it; `worst_value` fills gaps with the
+/// metric's worst value.
+pub fn case_matrix(
+    lb: &Leaderboard,
+    metric: &Metric,
+    policy: MissingCasePolicy,
+    ranked: &[bool],
+) -> CaseMatrix {
+    let rows: Vec<Option<&Vec<Option<f64>>>> = lb
+        .entries
+        .iter()
+        .map(|e| e.per_case.get(metric.id.as_str()))
+        .collect();
+    let n = lb.cases.len();
+    let cases: Vec<usize> = match policy {
+        MissingCasePolicy::WorstValue => (0..n).collect(),
+        MissingCasePolicy::ExcludeCase => (0..n)
+            .filter(|&c| {
+                rows.iter().enumerate().all(|(i, row)| {
+                    !ranked[i] || row.is_none_or(|r| r.get(c).copied().flatten().is_some())
+                })
+            })
+            .collect(),
+    };
+    let worst = metric.worst();
+    let values = rows
+        .iter()
+        .map(|row| {
+            row.map(|r| {
+                cases
+                    .iter()
+                    .map(|&c| {
+                        let v = r.get(c).copied().flatten();
+                        match policy {
+                            MissingCasePolicy::WorstValue => v.or(worst),
+                            MissingCasePolicy::ExcludeCase => v,
+                        }
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    CaseMatrix { cases, values }
+}
+
+/// Mean or median; `None` for no values.
+pub fn aggregate(values: impl Iterator<Item = f64>, how: Aggregation) -> Option<f64> {
+    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    match how {
+        Aggregation::Mean => Some(v.iter().sum::<f64>() / v.len() as f64),
+        Aggregation::Median => {
+            v.sort_by(f64::total_cmp);
+            let m = v.len() / 2;
+            Some(if v.len() % 2 == 0 {
+                (v[m - 1] + v[m]) / 2.0
+            } else {
+                v[m]
+            })
+        }
+    }
+}
+
+/// Ranks as R's `rank(ties.method = "min" | "average")`, with 1 for the best value.
+pub fn rank_values(values: &[f64], direction: Direction, ties: Ties) -> Vec<f64> {
+    let better = |a: f64, b: f64| match direction {
+        Direction::HigherIsBetter => a > b,
+        Direction::LowerIsBetter => a < b,
+    };
+    values
+        .iter()
+        .map(|&v| {
+            let n_better = values.iter().filter(|&&w| better(w, v)).count() as f64;
+            let n_equal = values.iter().filter(|&&w| w == v).count() as f64;
+            match ties {
+                Ties::Min => 1.0 + n_better,
+                Ties::Average => 1.0 + n_better + (n_equal - 1.0) / 2.0,
+            }
+        })
+        .collect()
+}
+
+/// rank_then_aggregate: rank the candidates within each case, then aggregate their ranks.
+fn mean_case_ranks(
+    m: &CaseMatrix,
+    candidates: &[usize],
+    direction: Direction,
+    ranking: &Ranking,
+) -> Vec<f64> {
+    let mut per_entry: Vec<Vec<f64>> = vec![Vec::new(); candidates.len()];
+    for c in 0..m.cases.len() {
+        let vals: Vec<f64> = candidates
+            .iter()
+            .map(|&i| {
+                m.values[i]
+                    .as_ref()
+                    .and_then(|r| r[c])
+                    .unwrap_or(f64::NAN)
+            })
+            .collect();
+        if vals.iter().any(|v| v.is_nan()) {
+            continue;
+        }
+        for (k, r) in rank_values(&vals, direction, ranking.ties).into_iter().enumerate() {
+            per_entry[k].push(r);
+        }
+    }
+    per_entry
+        .into_iter()
+        .map(|r| aggregate(r.into_iter(), ranking.aggregation).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// test_then_rank: the share of other candidates each one beats in a one-sided paired
+/// Wilcoxon signed-rank test at `alpha` (unadjusted, as in challengeR).
+fn share_beaten(m: &CaseMatrix, candidates: &[usize], direction: Direction, alpha: f64) -> Vec<f64> {
+    let k = candidates.len();
+    if k < 2 {
+        return vec![0.0; k];
+    }
+    let row = |i: usize| -> Vec<f64> {
+        m.values[i]
+            .as_ref()
+            .map(|r| r.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+            .unwrap_or_default()
+    };
+    let rows: Vec<Vec<f64>> = candidates.iter().map(|&i| row(i)).collect();
+    (0..k)
+        .map(|a| {
+            let wins = (0..k)
+                .filter(|&b| b != a)
+                .filter(|&b| wilcoxon_greater(&rows[a], &rows[b], direction) <= alpha)
+                .count();
+            wins as f64 / (k - 1) as f64
+        })
+        .collect()
+}
+
+/// One-sided paired Wilcoxon signed-rank test that `x` is better than `y`: the p-value of R's
+/// `wilcox.test(x, y, paired = TRUE, alternative = "greater", exact = FALSE, correct = TRUE)`
+/// (for lower-is-better metrics the differences are negated). Zero differences are dropped;
+/// ties in |d| get average ranks and the variance its tie correction. Pairs with a missing
+/// value are skipped.
+pub fn wilcoxon_greater(x: &[f64], y: &[f64], direction: Direction) -> f64 {
+    let mut d: Vec<f64> = x
+        .iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| match direction {
+            Direction::HigherIsBetter => a - b,
+            Direction::LowerIsBetter => b - a,
+        })
+        .filter(|d| *d != 0.0)
+        .collect();
+    let n = d.len();
+    if n == 0 {
+        return 1.0;
+    }
+    d.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+    // Average ranks of |d|, and the tie groups for the variance correction.
+    let mut ranks = vec![0.0; n];
+    let mut tie_term = 0.0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && d[j + 1].abs() == d[i].abs() {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for r in ranks.iter_mut().take(j + 1).skip(i) {
+            *r = avg;
+        }
+        let t = (j - i + 1) as f64;
+        tie_term += t * t * t - t;
+        i = j + 1;
+    }
+    let v: f64 = d
+        .iter()
+        .zip(&ranks)
+        .filter(|(d, _)| **d > 0.0)
+        .map(|(_, r)| r)
+        .sum();
+    let nf = n as f64;
+    let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
+    if sigma == 0.0 {
+        return 1.0;
+    }
+    let z = (v - nf * (nf + 1.0) / 4.0 - 0.5) / sigma;
+    // Upper tail of the standard normal distribution.
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_min_and_average_match_r() {
+        // R: rank(-c(0.9, 0.8, 0.8, 0.7), ties.method = "min") = 1 2 2 4
+        let v = [0.9, 0.8, 0.8, 0.7];
+        assert_eq!(rank_values(&v, Direction::HigherIsBetter, Ties::Min), [1.0, 2.0, 2.0, 4.0]);
+        assert_eq!(
+            rank_values(&v, Direction::HigherIsBetter, Ties::Average),
+            [1.0, 2.5, 2.5, 4.0]
+        );
+        assert_eq!(rank_values(&v, Direction::LowerIsBetter, Ties::Min), [4.0, 2.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn median_of_even_count() {
+        let m = aggregate([4.0, 1.0, 3.0, 2.0].into_iter(), Aggregation::Median);
+        assert_eq!(m, Some(2.5));
+        assert_eq!(aggregate(std::iter::empty(), Aggregation::Mean), None);
+    }
+
+    #[test]
+    fn wilcoxon_matches_r() {
+        // R: wilcox.test(x, y, paired=TRUE, alternative="greater", exact=FALSE)$p.value
+        // x <- c(1.83,0.50,1.62,2.48,1.68,1.88,1.55,3.06,1.30)
+        // y <- c(0.878,0.647,0.598,2.05,1.06,1.29,1.06,3.14,1.29)  -> 0.02201
+        // (cross-checked with scipy.stats.wilcoxon(method="approx", correction=True))
+        let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+        let y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+        let p = wilcoxon_greater(&x, &y, Direction::HigherIsBetter);
+        assert!((p - 0.022005).abs() < 1e-5, "{p}");
+        // Swapping direction tests the other tail.
+        let q = wilcoxon_greater(&x, &y, Direction::LowerIsBetter);
+        assert!(q > 0.9, "{q}");
+    }
+
+    #[test]
+    fn wilcoxon_with_ties_and_zeros() {
+        // R: wilcox.test(c(1,2,3,4,5,6), c(0,1,2,4,4,4), paired=TRUE, alternative="greater",
+        //    exact=FALSE)$p.value = 0.02386 (d = 1,1,1,0,1,2: one zero dropped, ties in |d|)
+        let p = wilcoxon_greater(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            &[0.0, 1.0, 2.0, 4.0, 4.0, 4.0],
+            Direction::HigherIsBetter,
+        );
+        assert!((p - 0.023857).abs() < 1e-5, "{p}");
+        assert_eq!(wilcoxon_greater(&[1.0], &[1.0], Direction::HigherIsBetter), 1.0);
+    }
+}

@@ -1,0 +1,164 @@
+//! Site settings from `medal.toml`. A root without the file builds with the defaults.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the site root, e.g. `https://org.github.io/medal/`.
+    pub base_url: String,
+    pub language: String,
+    /// Theme folder under `themes/`; the default theme is also built into the binary.
+    pub theme: String,
+    /// Shown on every page when set (the bundled demo portal says it is illustrative).
+    pub demo_notice: Option<String>,
+    pub funder: Option<String>,
+    pub contact: Contact,
+    /// Main navigation. Empty: a default menu of the portal's sections.
+    pub nav: Vec<NavItem>,
+    pub build: BuildOptions,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contact {
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    pub name: String,
+    /// Relative to the base URL, e.g. `tasks/`.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildOptions {
+    pub minify: bool,
+    /// How many released tasks the home page features.
+    pub featured_tasks: usize,
+    /// How many news posts the home page shows.
+    pub latest_news: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            minify: true,
+            featured_tasks: 6,
+            latest_news: 3,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "MEDAL".into(),
+            description: "Medical Imaging AGI's Last Exam: the clinical imaging questions that \
+                          matter most to patients, and how well AI answers them."
+                .into(),
+            base_url: "http://127.0.0.1:8000/".into(),
+            language: "en".into(),
+            theme: "medal".into(),
+            demo_notice: None,
+            funder: None,
+            contact: Contact::default(),
+            nav: Vec::new(),
+            build: BuildOptions::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `medal.toml` under `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("medal.toml");
+        if !path.exists() {
+            return Ok(Config::default().normalized());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Config::parse(&text)
+            .map(Config::normalized)
+            .map_err(|message| Error::Config {
+                path: path.clone(),
+                message,
+            })
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// `base_url` always ends in `/`, so `base_url + url` is always right.
+    pub fn normalized(mut self) -> Config {
+        if !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+        if self.nav.is_empty() {
+            self.nav = default_nav();
+        }
+        self
+    }
+
+    /// The path part of `base_url` ("/" or "/medal/"): every link on a page starts with it.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(&self.base_url);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        }
+    }
+}
+
+fn default_nav() -> Vec<NavItem> {
+    [
+        ("Tasks", "tasks/"),
+        ("Rankings", "rankings/"),
+        ("Systems", "systems/"),
+        ("Reports", "reports/"),
+        ("News", "news/"),
+        ("About", "about/"),
+    ]
+    .into_iter()
+    .map(|(name, url)| NavItem {
+        name: name.into(),
+        url: url.into(),
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_sub_path_site() {
+        let c = Config {
+            base_url: "https://org.github.io/medal".into(),
+            ..Config::default()
+        }
+        .normalized();
+        assert_eq!(c.base_url, "https://org.github.io/medal/");
+        assert_eq!(c.base_path(), "/medal/");
+    }
+
+    #[test]
+    fn unknown_setting_is_an_error() {
+        let err = Config::parse("titel = \"x\"").unwrap_err();
+        assert!(err.contains("titel"), "{err}");
+    }
+}

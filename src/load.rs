@@ -1,0 +1,415 @@
+//! Stage 1: read a portal root into the domain types of [`crate::model`].
+//!
+//! Every file is read and parsed even after an error, so one run reports every broken file.
+//! Parse errors carry the file, line, column and field path.
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Reads the whole portal under `root`. Content problems come back together as
+/// [`Error::Content`]; I/O problems that stop reading altogether as [`Error::Io`].
+pub fn load(root: &Path) -> Result<Portal> {
+    let mut diags = Vec::new();
+    let mut portal = Portal::default();
+    let content = root.join("content");
+    let data = root.join("data");
+
+    for dir in subdirs(&content.join("tasks"))? {
+        if let Some(bundle) = load_task_dir(root, &dir, &mut diags)? {
+            portal.tasks.push(bundle);
+        }
+    }
+
+    let systems_path = data.join("systems.yaml");
+    if systems_path.exists() {
+        let text = read(&systems_path)?;
+        match parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0) {
+            Ok(f) => portal.systems = f.systems,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    for path in files_with_ext(&data.join("leaderboards"), "json")? {
+        let text = read(&path)?;
+        let file = rel(root, &path);
+        match parse_json::<Leaderboard>(&file, &text) {
+            Ok(lb) if Some(lb.task.as_str()) != path.file_stem().and_then(|s| s.to_str()) => {
+                diags.push(
+                    Diagnostic::new(&file, format!("`task` is `{}` but the file is named otherwise", lb.task))
+                        .at(line_of(&text, "\"task\""), Some(3))
+                        .field("task")
+                        .hint("a leaderboard is named after its task: data/leaderboards/<task-id>.json"),
+                );
+            }
+            Ok(lb) => portal.leaderboards.push(lb),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    portal.reports = load_docs(root, &content.join("reports"), &mut diags)?;
+    portal.news = load_docs(root, &content.join("news"), &mut diags)?;
+    portal.pages = load_docs(root, &content.join("pages"), &mut diags)?;
+
+    if diags.is_empty() {
+        Ok(portal)
+    } else {
+        diags.sort();
+        Err(Error::Content(diags))
+    }
+}
+
+fn load_task_dir(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<TaskBundle>> {
+    let task_path = dir.join("task.yaml");
+    if !task_path.exists() {
+        diags.push(
+            Diagnostic::new(rel(root, dir), "a task folder without task.yaml")
+                .hint("every folder under content/tasks/ holds one task: add task.yaml or remove the folder"),
+        );
+        return Ok(None);
+    }
+    let task = parse_yaml::<Task>(&rel(root, &task_path), &read(&task_path)?, 0);
+
+    let card_path = dir.join("datacard.yaml");
+    let datacard = if card_path.exists() {
+        parse_yaml::<DataCard>(&rel(root, &card_path), &read(&card_path)?, 0).map(Some)
+    } else {
+        Ok(None)
+    };
+
+    let rationale_path = dir.join("rationale.md");
+    let rationale = if rationale_path.exists() {
+        let id = dir_slug(dir);
+        parse_doc::<RationaleMeta>(&rel(root, &rationale_path), &read(&rationale_path)?, id)
+            .map(Some)
+    } else {
+        Ok(None)
+    };
+
+    let folder = dir.file_name().and_then(|s| s.to_str()).unwrap_or("");
+    let task = task.and_then(|t| {
+        if t.id.as_str() == folder {
+            return Ok(t);
+        }
+        let text = std::fs::read_to_string(&task_path).unwrap_or_default();
+        Err(Diagnostic::new(rel(root, &task_path), format!("the id `{}` differs from the folder name `{folder}`", t.id))
+            .at(line_of(&text, "id:"), Some(1))
+            .field("id")
+            .hint("the id is the task's URL: rename the folder or change the id so they agree"))
+    });
+
+    match (task, datacard, rationale) {
+        (Ok(task), Ok(datacard), Ok(rationale)) => Ok(Some(TaskBundle {
+            task,
+            datacard,
+            rationale,
+        })),
+        (t, d, r) => {
+            diags.extend(t.err());
+            diags.extend(d.err());
+            diags.extend(r.err());
+            Ok(None)
+        }
+    }
+}
+
+fn load_docs<M: DeserializeOwned>(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<Doc<M>>> {
+    let mut docs = Vec::new();
+    for path in files_with_ext(dir, "md")? {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let file = rel(root, &path);
+        let id = match Slug::parse(stem) {
+            Ok(id) => id,
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::new(&file, msg)
+                        .hint("the file name is the page's URL: rename the file to a slug"),
+                );
+                continue;
+            }
+        };
+        match parse_doc::<M>(&file, &read(&path)?, Some(id)) {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok(docs)
+}
+
+fn dir_slug(dir: &Path) -> Option<Slug> {
+    dir.file_name()
+        .and_then(|s| s.to_str())
+        .and_then(|s| Slug::parse(s).ok())
+}
+
+/// Parses a Markdown file with YAML front matter between `---` lines.
+pub fn parse_doc<M: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    id: Option<Slug>,
+) -> Result<Doc<M>, Diagnostic> {
+    let (yaml, body) = split_front_matter(text).ok_or_else(|| {
+        Diagnostic::new(file, "no front matter")
+            .at(Some(1), Some(1))
+            .hint("start the file with a line `---`, the YAML fields, and another line `---`")
+    })?;
+    let meta = parse_yaml::<M>(file, yaml, 1)?;
+    let id = id.ok_or_else(|| {
+        Diagnostic::new(file, "the file or folder name is not a valid id")
+            .hint("ids are slugs: lower-case letters, digits and '-'")
+    })?;
+    Ok(Doc {
+        id,
+        meta,
+        body: body.to_string(),
+    })
+}
+
+/// Splits `---\n<yaml>---\n<body>`; `None` when the file has no front matter.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((yaml, body));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses YAML into `T`. `line_offset` is the number of lines before `text` in its file.
+pub fn parse_yaml<T: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Result<T, Diagnostic> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = field_path(e.path());
+        let inner = e.inner();
+        let (line, col) = inner
+            .location()
+            .map(|l| (Some(l.line() + line_offset), Some(l.column())))
+            .unwrap_or((None, None));
+        let mut d = Diagnostic::new(file, strip_location(&inner.to_string())).at(line, col);
+        if let Some(f) = field {
+            d = d.field(f);
+        }
+        with_hint(d)
+    })
+}
+
+pub fn parse_json<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = field_path(e.path());
+        let inner = e.inner();
+        let mut d = Diagnostic::new(file, strip_location(&inner.to_string()))
+            .at(Some(inner.line()), Some(inner.column()));
+        if let Some(f) = field {
+            d = d.field(f);
+        }
+        with_hint(d)
+    })
+}
+
+fn field_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let s = path.to_string();
+    (s != "." && !s.is_empty()).then_some(s)
+}
+
+/// serde's messages end in " at line N column M"; the diagnostic carries those separately.
+fn strip_location(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn with_hint(d: Diagnostic) -> Diagnostic {
+    let m = &d.message;
+    let hint = if m.starts_with("unknown field") {
+        Some("field names are fixed by the content format (shared/spec/content-format.md); check the spelling")
+    } else if m.starts_with("missing field") {
+        Some("this field is required: see the content format for what it holds")
+    } else if m.starts_with("unknown variant") {
+        Some("use one of the values listed above")
+    } else {
+        None
+    };
+    match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+/// 1-based line of the first line that starts (after indentation) with `key`.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// `path` relative to `root`, for messages a curator can click.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Immediate subfolders, sorted; none when the folder does not exist.
+fn subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    entries(dir, |p| p.is_dir())
+}
+
+/// Files with the extension directly in `dir`, sorted; none when the folder does not exist.
+fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    entries(dir, |p| {
+        p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext)
+    })
+}
+
+fn entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        if keep(entry.path()) {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_examples() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples")
+    }
+
+    #[test]
+    fn spec_examples_load() {
+        let root = spec_examples();
+        if !root.exists() {
+            // The spec lives beside the repository; CI lays it there.
+            panic!("shared/spec/examples not found at {}", root.display());
+        }
+        let portal = load(&root).unwrap_or_else(|e| match e {
+            Error::Content(d) => panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+            other => panic!("{other}"),
+        });
+        assert_eq!(portal.tasks.len(), 1);
+        let t = &portal.tasks[0];
+        assert_eq!(t.task.id.as_str(), "hepatic-metastases-ct");
+        assert!(t.datacard.is_some());
+        let r = t.rationale.as_ref().unwrap();
+        assert_eq!(r.meta.panel.len(), 5);
+        assert!(r.body.contains("## Summary"));
+        assert_eq!(portal.systems.len(), 3);
+        assert_eq!(portal.leaderboards.len(), 1);
+        assert_eq!(portal.leaderboards[0].entries[0].per_case["f2"][5], None);
+        assert_eq!(portal.reports.len(), 1);
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_and_field() {
+        let yaml = "name: x\nkind: baseline\naccess: open\nversoin: 1\n";
+        let d = parse_yaml::<System>(Path::new("data/systems.yaml"), yaml, 0).unwrap_err();
+        assert!(d.message.contains("unknown field `versoin`"), "{d}");
+        assert_eq!(d.line, Some(4));
+        assert!(d.hint.is_some());
+    }
+
+    #[test]
+    fn bad_enum_value_names_field_path() {
+        let yaml = "schema_version: \"0.1\"\nsystems:\n  - id: abc\n    name: A\n    kind: robot\n    access: open\n";
+        let d = parse_yaml::<SystemsFile>(Path::new("s.yaml"), yaml, 0).unwrap_err();
+        assert_eq!(d.field.as_deref(), Some("systems[0].kind"));
+        assert_eq!(d.line, Some(5));
+        assert!(d.message.contains("task_specific"), "{d}");
+    }
+
+    #[test]
+    fn bad_slug_and_date_are_located() {
+        let yaml = "id: Not_A_Slug\nname: A\nkind: baseline\naccess: open\n";
+        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0).unwrap_err();
+        assert_eq!(d.line, Some(1));
+        assert!(d.message.contains("not a valid id"), "{d}");
+
+        let yaml = "id: abc\nname: A\nkind: baseline\naccess: open\nrelease_date: 2026-13-40\n";
+        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0).unwrap_err();
+        assert_eq!(d.field.as_deref(), Some("release_date"));
+        assert!(d.message.contains("YYYY-MM-DD"), "{d}");
+    }
+
+    #[test]
+    fn syntax_error_in_yaml_is_located() {
+        let d = parse_yaml::<System>(Path::new("s.yaml"), "id: [abc\nname: x\n", 0).unwrap_err();
+        assert!(d.line.is_some(), "{d}");
+    }
+
+    #[test]
+    fn front_matter_lines_count_from_the_file_start() {
+        let text = "---\ntitle: News\ndate: 2026-02-30\n---\nBody\n";
+        let d = parse_doc::<NewsMeta>(Path::new("n.md"), text, Slug::parse("n1").ok()).unwrap_err();
+        assert_eq!(d.line, Some(3), "{d}");
+        assert_eq!(d.field.as_deref(), Some("date"));
+
+        let d = parse_doc::<NewsMeta>(Path::new("n.md"), "# no front matter", None).unwrap_err();
+        assert!(d.message.contains("front matter"));
+    }
+
+    #[test]
+    fn json_errors_are_located() {
+        let json = "{\n  \"schema_version\": \"0.1\",\n  \"task\": \"abc\",\n  \"bogus\": 1\n}";
+        let d = parse_json::<Leaderboard>(Path::new("lb.json"), json).unwrap_err();
+        assert_eq!(d.line, Some(4), "{d}");
+        assert!(d.message.contains("bogus"));
+    }
+
+    #[test]
+    fn all_broken_files_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let news = dir.path().join("content/news");
+        std::fs::create_dir_all(&news).unwrap();
+        std::fs::write(news.join("a1.md"), "---\ntitle: A\n---\n").unwrap();
+        std::fs::write(news.join("b2.md"), "---\ntitle: B\ndate: 2026-01-01\nbad: 1\n---\n").unwrap();
+        let Err(Error::Content(d)) = load(dir.path()) else {
+            panic!("expected content errors")
+        };
+        assert_eq!(d.len(), 2);
+        assert!(d[0].file.ends_with("a1.md") && d[1].file.ends_with("b2.md"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Markdown to safe HTML: CommonMark with tables, footnotes and strikethrough, heading anchors,
+//! code highlighted by syntect with CSS classes, and every result sanitized by ammonia, since
+//! contributor text is untrusted.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// Highlighted code carries classes with this prefix, so theme CSS and syntect never collide.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .add_tag_attributes("span", ["class"])
+        .add_tag_attributes("pre", ["class"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("sup", ["class", "id"])
+        .add_tag_attributes("li", ["id"])
+        .add_tag_attributes("a", ["class", "id"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .attribute_filter(|element, attribute, value| {
+            // Pages load nothing from other hosts: images must be the site's own.
+            if element == "img" && attribute == "src" && is_external(value) {
+                return None;
+            }
+            Some(value.into())
+        });
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b
+});
+
+fn is_external(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    u.starts_with("//") || u.contains("://") || u.starts_with("data:")
+}
+
+/// How a Markdown text is placed on its page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Placement {
+    /// Added to every heading level: a text whose `##` sits under the page's own `<h2>` needs 1.
+    pub heading_offset: u8,
+}
+
+/// Renders untrusted Markdown to sanitized HTML.
+pub fn render(markdown: &str, opts: Placement) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut ids = IdGen::default();
+    let mut code: Option<(String, String)> = None; // (language, source)
+    let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
+
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, src)) = code.as_mut() {
+                    src.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, src)) = code.take() {
+                    events.push(Event::Html(highlight(&lang, &src).into()));
+                }
+            }
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, inner)) = heading.take() {
+                    let text = plain_text(&inner);
+                    let id = ids.next(&text);
+                    let level = shift(level, opts.heading_offset);
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    }));
+                    events.extend(inner);
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+            }
+            other => match heading.as_mut() {
+                Some((_, inner)) => inner.push(other),
+                None => events.push(other),
+            },
+        }
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    SANITIZER.clean(&html).to_string()
+}
+
+fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
+    let n = (level as u8 + by).min(6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+fn plain_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Unique, readable heading ids within one document.
+#[derive(Default)]
+struct IdGen {
+    seen: HashMap<String, usize>,
+}
+
+impl IdGen {
+    fn next(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let n = self.seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{n}") }
+    }
+}
+
+/// Lower-case words joined by '-', for anchors and URLs.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Highlights one code block with classes; unknown languages come out as escaped plain text.
+fn highlight(lang: &str, src: &str) -> String {
+    let syntax = (!lang.is_empty())
+        .then(|| SYNTAXES.find_syntax_by_token(lang))
+        .flatten();
+    let lang_class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", slugify(lang))
+    };
+    let body = match syntax {
+        Some(syntax) => {
+            let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+            let ok = LinesWithEndings::from(src)
+                .all(|line| g.parse_html_for_line_which_includes_newline(line).is_ok());
+            if ok { g.finalize() } else { escape(src) }
+        }
+        None => escape(src),
+    };
+    format!("<pre class=\"code\"><code{lang_class}>{body}</code></pre>\n")
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// The stylesheet for highlighted code: a light theme, and a dark one under
+/// `prefers-color-scheme: dark`.
+pub fn syntax_css() -> String {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        themes
+            .themes
+            .get(name)
+            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default()
+    };
+    format!(
+        "{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        css("InspiredGitHub"),
+        css("base16-ocean.dark")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> String {
+        render(s, Placement::default())
+    }
+
+    #[test]
+    fn scripts_and_event_handlers_are_removed() {
+        let html = md("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn only_safe_link_schemes_survive() {
+        let html = md("[a](https://x.org) [b](mailto:a@b.org) [c](../tasks/) [d](data:text/html,x) [e](vbscript:x)");
+        assert!(html.contains("href=\"https://x.org\""));
+        assert!(html.contains("href=\"mailto:a@b.org\""));
+        assert!(html.contains("href=\"../tasks/\""));
+        assert!(!html.contains("data:"), "{html}");
+        assert!(!html.contains("vbscript"), "{html}");
+    }
+
+    #[test]
+    fn external_images_are_not_loaded() {
+        let html = md("![t](https://tracker.example/p.png) ![l](figure.png)");
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(html.contains("src=\"figure.png\""), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_offset() {
+        let html = render("## Background\n\n## Background\n", Placement { heading_offset: 1 });
+        assert!(html.contains("<h3 id=\"background\">"), "{html}");
+        assert!(html.contains("<h3 id=\"background-2\">"), "{html}");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let html = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        assert!(html.contains("<table>") && html.contains("<th>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("footnote"), "{html}");
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes_not_styles() {
+        let html = md("```python\ndef f(x):\n    return x < 1\n```\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+        let plain = md("```nosuchlang\n<b>\n```\n");
+        assert!(plain.contains("&lt;b&gt;"), "{plain}");
+    }
+
+    #[test]
+    fn syntax_css_has_light_and_dark() {
+        let css = syntax_css();
+        assert!(css.contains(".hl-"));
+        assert!(css.contains("prefers-color-scheme: dark"));
+    }
+}

@@ -1,0 +1,1227 @@
+//! Domain types: one struct per content format of `shared/spec/content-format.md`.
+//!
+//! Field names are the contract with curators, so they mirror the spec exactly. Every struct
+//! denies unknown fields so that a typo is an error instead of silently missing data. Values
+//! that the spec constrains (slugs, dates, enums) are validated while deserializing, which gives
+//! the parser's line and column for free.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+/// An id that is also a URL path segment: `^[a-z0-9][a-z0-9-]{1,63}$`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(s: &str) -> Result<Slug, String> {
+        if is_slug(s) {
+            Ok(Slug(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not a valid id: ids are slugs of 2 to 64 characters, lower-case \
+                 letters, digits and '-', starting with a letter or digit"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    let b = s.as_bytes();
+    (2..=64).contains(&b.len())
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Slug::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An ISO 8601 calendar date (`2026-05-14`). Stored as text; text order is date order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Date(String);
+
+impl Date {
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let err = || format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-05-14");
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(err());
+        }
+        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return Err(err());
+        };
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(err()),
+        };
+        if d == 0 || d > days {
+            return Err(err());
+        }
+        Ok(Date(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// "14 May 2026": how dates read on the pages.
+    pub fn display(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let m: usize = self.0[5..7].parse().unwrap_or(1);
+        let d: u32 = self.0[8..10].parse().unwrap_or(1);
+        format!("{d} {} {}", MONTHS[(m - 1).min(11)], &self.0[0..4])
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A free scalar that curators may write as text or as a number (`size: 41 GB`, `size: 12`,
+/// `experience_years: ">10"`). Always rendered as text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Text(pub String);
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text or a number")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(if v { "yes" } else { "no" }.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Declares a closed vocabulary from the spec: serde names, and the readable label shown on
+/// pages. `ALL` keeps the spec's order, which is also the order of facet listings.
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $value)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as written in content files.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $value),+ }
+            }
+
+            /// A readable label for pages.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(Status {
+    Proposed = "proposed": "Proposed",
+    UnderReview = "under_review": "Under review",
+    ReviseAndResubmit = "revise_and_resubmit": "Revise and resubmit",
+    Selected = "selected": "Selected",
+    Rejected = "rejected": "Rejected",
+    Released = "released": "Released",
+    Retired = "retired": "Retired",
+});
+
+impl Status {
+    /// The publication rule: only these statuses may reach any output file.
+    pub fn is_published(self) -> bool {
+        matches!(self, Status::Selected | Status::Released | Status::Retired)
+    }
+
+    /// Data and leaderboard open (or were, for retired tasks).
+    pub fn has_leaderboard(self) -> bool {
+        matches!(self, Status::Released | Status::Retired)
+    }
+}
+
+vocabulary!(ContributorRole {
+    ClinicalLead = "clinical_lead": "Clinical lead",
+    DataProvider = "data_provider": "Data provider",
+    Annotator = "annotator": "Annotator",
+    Methodologist = "methodologist": "Methodologist",
+    Organizer = "organizer": "Organizer",
+});
+
+vocabulary!(Specialty {
+    Radiology = "radiology": "Radiology",
+    Pathology = "pathology": "Pathology",
+    Surgery = "surgery": "Surgery",
+    Oncology = "oncology": "Oncology",
+    Cardiology = "cardiology": "Cardiology",
+    Neurology = "neurology": "Neurology",
+    Ophthalmology = "ophthalmology": "Ophthalmology",
+    Dermatology = "dermatology": "Dermatology",
+    Gastroenterology = "gastroenterology": "Gastroenterology",
+    ObstetricsGynecology = "obstetrics_gynecology": "Obstetrics and gynaecology",
+    Pediatrics = "pediatrics": "Paediatrics",
+    EmergencyMedicine = "emergency_medicine": "Emergency medicine",
+    Other = "other": "Other specialty",
+});
+
+vocabulary!(FieldOfApplication {
+    Screening = "screening": "Screening",
+    Diagnosis = "diagnosis": "Diagnosis",
+    Prognosis = "prognosis": "Prognosis",
+    TreatmentPlanning = "treatment_planning": "Treatment planning",
+    InterventionAssistance = "intervention_assistance": "Intervention assistance",
+    FollowUp = "follow_up": "Follow-up",
+    Monitoring = "monitoring": "Monitoring",
+    Other = "other": "Other",
+});
+
+vocabulary!(
+    /// DICOM modality codes named by the spec.
+    Modality {
+        Ct = "CT": "Computed tomography (CT)",
+        Mr = "MR": "Magnetic resonance imaging (MR)",
+        Us = "US": "Ultrasound (US)",
+        Dx = "DX": "Digital radiography (DX)",
+        Cr = "CR": "Computed radiography (CR)",
+        Mg = "MG": "Mammography (MG)",
+        Pt = "PT": "Positron emission tomography (PT)",
+        Nm = "NM": "Nuclear medicine (NM)",
+        Xa = "XA": "X-ray angiography (XA)",
+        Sm = "SM": "Whole-slide pathology (SM)",
+        Es = "ES": "Endoscopy and surgical video (ES)",
+        Xc = "XC": "Photography and dermoscopy (XC)",
+        Op = "OP": "Ophthalmic photography (OP)",
+        Opt = "OPT": "Optical coherence tomography (OPT)",
+        Ot = "OT": "Other modality (OT)",
+    }
+);
+
+vocabulary!(OtherInput {
+    ClinicalText = "clinical_text": "Clinical text",
+    LabValues = "lab_values": "Laboratory values",
+    Genomics = "genomics": "Genomics",
+    PriorImaging = "prior_imaging": "Prior imaging",
+    Video = "video": "Video",
+    Other = "other": "Other inputs",
+});
+
+vocabulary!(Category {
+    ImageClassification = "image_classification": "Image classification",
+    SemanticSegmentation = "semantic_segmentation": "Semantic segmentation",
+    ObjectDetection = "object_detection": "Object detection",
+    InstanceSegmentation = "instance_segmentation": "Instance segmentation",
+    Regression = "regression": "Regression",
+    ReportGeneration = "report_generation": "Report generation",
+    VisualQuestionAnswering = "visual_question_answering": "Visual question answering",
+    Tracking = "tracking": "Tracking",
+    Registration = "registration": "Registration",
+    Other = "other": "Other task type",
+});
+
+vocabulary!(ErrorPenalty {
+    Balanced = "balanced": "False negatives and false positives weigh the same",
+    FnWorse = "fn_worse": "A missed finding is worse than a false alarm",
+    FpWorse = "fp_worse": "A false alarm is worse than a missed finding",
+});
+
+vocabulary!(ClassImbalance {
+    None = "none": "None",
+    Moderate = "moderate": "Moderate",
+    High = "high": "High",
+});
+
+vocabulary!(Direction {
+    HigherIsBetter = "higher_is_better": "Higher is better",
+    LowerIsBetter = "lower_is_better": "Lower is better",
+});
+
+vocabulary!(MetricLevel {
+    Case = "case": "Per case",
+    Dataset = "dataset": "Whole test set",
+});
+
+vocabulary!(RankingMethod {
+    AggregateThenRank = "aggregate_then_rank": "Aggregate, then rank",
+    RankThenAggregate = "rank_then_aggregate": "Rank per case, then aggregate",
+    TestThenRank = "test_then_rank": "Test, then rank",
+});
+
+vocabulary!(Aggregation {
+    Mean = "mean": "Mean",
+    Median = "median": "Median",
+});
+
+vocabulary!(MissingCasePolicy {
+    WorstValue = "worst_value": "A missing result counts as the metric's worst value",
+    ExcludeCase = "exclude_case": "A case with a missing result is left out for every system",
+});
+
+vocabulary!(Ties {
+    Min = "min": "Tied systems share the best of their ranks",
+    Average = "average": "Tied systems share the average of their ranks",
+});
+
+vocabulary!(Access {
+    Open = "open": "Open access",
+    Registered = "registered": "Registered access",
+    Controlled = "controlled": "Controlled access",
+});
+
+vocabulary!(Decision {
+    Selected = "selected": "Selected",
+    Rejected = "rejected": "Rejected",
+    ReviseAndResubmit = "revise_and_resubmit": "Revise and resubmit",
+    Deferred = "deferred": "Deferred",
+});
+
+vocabulary!(PanelRole {
+    Clinician = "clinician": "Clinician",
+    DataScientist = "data_scientist": "Data scientist",
+    PatientRepresentative = "patient_representative": "Patient representative",
+    AiResearcher = "ai_researcher": "AI researcher",
+    Statistician = "statistician": "Statistician",
+    Ethicist = "ethicist": "Ethicist",
+    Other = "other": "Other",
+});
+
+vocabulary!(Coi {
+    None = "none": "No conflict of interest",
+    Declared = "declared": "Conflict of interest declared",
+});
+
+vocabulary!(AwardStatus {
+    Committed = "committed": "Committed",
+    Paid = "paid": "Paid",
+});
+
+vocabulary!(SystemKind {
+    TaskSpecific = "task_specific": "Task-specific model",
+    FoundationModel = "foundation_model": "Foundation model",
+    VisionLanguageModel = "vision_language_model": "Vision-language model",
+    Llm = "llm": "Large language model",
+    CommercialProduct = "commercial_product": "Commercial product",
+    Baseline = "baseline": "Baseline",
+    HumanReader = "human_reader": "Human readers",
+});
+
+vocabulary!(SystemAccess {
+    Open = "open": "Open",
+    Limited = "limited": "Limited",
+    Closed = "closed": "Closed",
+});
+
+vocabulary!(TestOverlap {
+    None = "none": "No overlap with the test data",
+    Possible = "possible": "Overlap with the test data possible",
+    Unknown = "unknown": "Overlap with the test data unknown",
+});
+
+vocabulary!(EvaluationKind {
+    OrganizerRun = "organizer_run": "Run by the organizers",
+    OrganizerVerified = "organizer_verified": "Verified by the organizers",
+    SelfReported = "self_reported": "Self-reported",
+});
+
+vocabulary!(TrainingRegime {
+    ZeroShot = "zero_shot": "Zero-shot",
+    FewShot = "few_shot": "Few-shot",
+    FineTunedOnTaskTrain = "fine_tuned_on_task_train": "Fine-tuned on the task's training data",
+    TrainedOnTaskTrain = "trained_on_task_train": "Trained on the task's training data",
+    NotApplicable = "not_applicable": "Not applicable",
+});
+
+/// The criteria the spec names; panels may add their own slugs.
+pub fn criterion_label(id: &str) -> String {
+    match id {
+        "clinical_importance" => "Clinical importance".into(),
+        "unmet_need" => "Unmet need".into(),
+        "patient_relevance" => "Relevance to patients".into(),
+        "reference_standard_quality" => "Quality of the reference standard".into(),
+        "representativeness" => "Representativeness of the data".into(),
+        "evaluation_validity" => "Validity of the evaluation".into(),
+        "feasibility_legal_ethics" => "Feasibility, legal and ethical aspects".into(),
+        other => {
+            let s = other.replace(['_', '-'], " ");
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// task.yaml
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub schema_version: String,
+    pub id: Slug,
+    pub title: String,
+    #[serde(default)]
+    pub acronym: Option<String>,
+    pub status: Status,
+    pub submitted: Date,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    pub summary: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub contributors: Vec<Contributor>,
+    pub clinical: Clinical,
+    pub imaging: Imaging,
+    pub task_definition: TaskDefinition,
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
+    pub governance: Governance,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    pub version: Text,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    pub date: Date,
+    pub status: Status,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contributor {
+    pub name: String,
+    #[serde(default)]
+    pub orcid: Option<String>,
+    #[serde(default)]
+    pub affiliation: Option<String>,
+    #[serde(default)]
+    pub ror: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    pub roles: Vec<ContributorRole>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinical {
+    pub specialty: Vec<Specialty>,
+    pub field_of_application: Vec<FieldOfApplication>,
+    pub clinical_question: String,
+    pub why_it_matters: String,
+    pub target_cohort: String,
+    pub challenge_cohort: String,
+    #[serde(default)]
+    pub human_baseline: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imaging {
+    pub modalities: Vec<Modality>,
+    pub body_region: Vec<String>,
+    #[serde(default)]
+    pub centers: Vec<String>,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    #[serde(default)]
+    pub timeframe: Option<Period>,
+    #[serde(default)]
+    pub other_inputs: Vec<OtherInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinition {
+    pub category: Category,
+    pub case_definition: String,
+    pub input: String,
+    pub output: String,
+    #[serde(default)]
+    pub classes: Vec<TaskClass>,
+    #[serde(default)]
+    pub fingerprint: Option<Fingerprint>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskClass {
+    pub id: Text,
+    pub name: String,
+    #[serde(default)]
+    pub code: Option<Text>,
+}
+
+/// The Metrics Reloaded problem fingerprint: why these metrics.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fingerprint {
+    #[serde(default)]
+    pub boundary_importance: Option<bool>,
+    #[serde(default)]
+    pub volume_importance: Option<bool>,
+    #[serde(default)]
+    pub error_penalty: Option<ErrorPenalty>,
+    #[serde(default)]
+    pub calibration_requested: Option<bool>,
+    #[serde(default)]
+    pub class_imbalance: Option<ClassImbalance>,
+    #[serde(default)]
+    pub small_structures: Option<bool>,
+    #[serde(default)]
+    pub empty_reference_possible: Option<bool>,
+    #[serde(default)]
+    pub reference_quality: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub metrics: Vec<Metric>,
+    #[serde(default)]
+    pub ranking: Option<Ranking>,
+}
+
+impl Evaluation {
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id.as_str() == id)
+    }
+
+    pub fn primary(&self) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.primary)
+    }
+
+    /// The metric the ranking uses: `ranking.metric`, else the primary metric.
+    pub fn ranking_metric(&self) -> Option<&Metric> {
+        match self.ranking.as_ref().and_then(|r| r.metric.as_ref()) {
+            Some(id) => self.metric(id.as_str()),
+            None => self.primary(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub id: Slug,
+    pub name: String,
+    pub direction: Direction,
+    pub level: MetricLevel,
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    #[serde(default)]
+    pub primary: bool,
+    #[serde(default)]
+    pub worst_value: Option<f64>,
+    #[serde(default)]
+    pub justification: Option<String>,
+}
+
+impl Metric {
+    /// The value a missing result takes under `worst_value`: the metric's `worst_value`, else
+    /// the worst end of its range.
+    pub fn worst(&self) -> Option<f64> {
+        self.worst_value.or_else(|| {
+            self.range.map(|[lo, hi]| match self.direction {
+                Direction::HigherIsBetter => lo.min(hi),
+                Direction::LowerIsBetter => lo.max(hi),
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ranking {
+    pub method: RankingMethod,
+    #[serde(default)]
+    pub metric: Option<Slug>,
+    #[serde(default = "default_aggregation")]
+    pub aggregation: Aggregation,
+    #[serde(default = "default_missing")]
+    pub missing_case_policy: MissingCasePolicy,
+    #[serde(default = "default_ties")]
+    pub ties: Ties,
+    #[serde(default)]
+    pub bootstrap: Bootstrap,
+    #[serde(default = "default_alpha")]
+    pub alpha: f64,
+}
+
+fn default_aggregation() -> Aggregation {
+    Aggregation::Mean
+}
+fn default_missing() -> MissingCasePolicy {
+    MissingCasePolicy::WorstValue
+}
+fn default_ties() -> Ties {
+    Ties::Min
+}
+fn default_alpha() -> f64 {
+    0.05
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bootstrap {
+    #[serde(default = "default_bootstrap_n")]
+    pub n: u32,
+    #[serde(default = "default_ci")]
+    pub ci: f64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+impl Default for Bootstrap {
+    fn default() -> Self {
+        Bootstrap {
+            n: default_bootstrap_n(),
+            ci: default_ci(),
+            seed: default_seed(),
+        }
+    }
+}
+
+fn default_bootstrap_n() -> u32 {
+    1000
+}
+fn default_ci() -> f64 {
+    0.95
+}
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Governance {
+    pub ethics_approval: EthicsApproval,
+    pub license: String,
+    pub access: Access,
+    #[serde(default)]
+    pub conflicts_of_interest: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EthicsApproval {
+    pub required: bool,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// datacard.yaml
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataCard {
+    pub schema_version: String,
+    pub dataset: Dataset,
+    #[serde(default)]
+    pub files: Vec<FileObject>,
+    #[serde(default)]
+    pub filesets: Vec<FileSet>,
+    pub composition: Composition,
+    pub collection: Collection,
+    pub annotation: Annotation,
+    #[serde(default)]
+    pub preprocessing: Option<Preprocessing>,
+    pub uses: Uses,
+    pub risks: Risks,
+    #[serde(default)]
+    pub maintenance: Option<Maintenance>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub name: String,
+    pub version: Text,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    pub date_published: Date,
+    #[serde(default)]
+    pub citation_bibtex: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<Organization>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub name: String,
+    #[serde(default)]
+    pub ror: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileObject {
+    pub id: Slug,
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub contained_in: Option<Slug>,
+    pub format: String,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub size: Option<Text>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSet {
+    pub id: Slug,
+    pub contained_in: Slug,
+    pub includes: String,
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Composition {
+    pub instance: String,
+    pub counts: IndexMap<String, u64>,
+    pub splits: IndexMap<String, Split>,
+    /// Free text, or a map of class name to share or count.
+    #[serde(default)]
+    pub class_distribution: Option<serde_json::Value>,
+    #[serde(default)]
+    pub demographics: Option<Demographics>,
+    #[serde(default)]
+    pub missing_data: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<RecordField>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub cases: u64,
+    #[serde(default)]
+    pub labels_public: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demographics {
+    #[serde(default)]
+    pub sex: Option<SexShares>,
+    #[serde(default)]
+    pub age: Option<Age>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SexShares {
+    #[serde(default)]
+    pub female: Option<f64>,
+    #[serde(default)]
+    pub male: Option<f64>,
+    #[serde(default)]
+    pub other: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Age {
+    #[serde(default)]
+    pub median: Option<f64>,
+    #[serde(default)]
+    pub iqr: Option<[f64; 2]>,
+    /// Age band → share of cases.
+    #[serde(default)]
+    pub bands: Option<IndexMap<String, f64>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    pub design: String,
+    #[serde(default)]
+    pub collection_types: Vec<String>,
+    #[serde(default)]
+    pub inclusion_criteria: Option<String>,
+    #[serde(default)]
+    pub exclusion_criteria: Option<String>,
+    #[serde(default)]
+    pub timeframe: Option<Period>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotation {
+    pub reference_standard: String,
+    #[serde(default)]
+    pub annotators: Vec<Annotator>,
+    #[serde(default)]
+    pub annotations_per_item: Option<Text>,
+    #[serde(default)]
+    pub merging: Option<String>,
+    #[serde(default)]
+    pub inter_rater: Option<InterRater>,
+    #[serde(default)]
+    pub platform: Option<String>,
+    #[serde(default)]
+    pub protocol_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotator {
+    pub role: String,
+    #[serde(default)]
+    pub count: Option<Text>,
+    #[serde(default)]
+    pub experience_years: Option<Text>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterRater {
+    pub metric: String,
+    pub value: Text,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preprocessing {
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub deidentification: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uses {
+    pub intended: Vec<String>,
+    #[serde(default)]
+    pub out_of_scope: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risks {
+    pub biases: Vec<String>,
+    pub limitations: Vec<String>,
+    #[serde(default)]
+    pub personal_sensitive_information: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    #[serde(default)]
+    pub maintainer: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub update_policy: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// rationale.md front matter
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RationaleMeta {
+    pub task: Slug,
+    pub round: String,
+    pub meeting_date: Date,
+    pub decision: Decision,
+    pub panel: Vec<PanelMember>,
+    pub scale: Scale,
+    pub criteria: Vec<Criterion>,
+    #[serde(default)]
+    pub vote: Option<Vote>,
+    #[serde(default)]
+    pub dissent: Vec<Dissent>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    #[serde(default)]
+    pub award: Option<Award>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelMember {
+    pub id: String,
+    pub role: PanelRole,
+    #[serde(default)]
+    pub specialty: Option<String>,
+    pub coi: Coi,
+    #[serde(default)]
+    pub recused: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: String,
+    pub score: f64,
+    #[serde(default)]
+    pub scores: IndexMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vote {
+    #[serde(rename = "for")]
+    pub in_favour: u32,
+    pub against: u32,
+    pub abstain: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dissent {
+    pub member: String,
+    pub role: PanelRole,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub amount_eur: f64,
+    pub status: AwardStatus,
+    #[serde(default)]
+    pub date: Option<Date>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// reports, news and pages (Markdown with front matter)
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportMeta {
+    pub title: String,
+    pub period: Period,
+    pub published: Date,
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Generator extension: left out unless `medal build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsMeta {
+    pub title: String,
+    pub date: Date,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Generator extension: left out unless `medal build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub menu: Option<u32>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Generator extension: left out unless `medal build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A Markdown document: its front matter, its body and where it came from.
+#[derive(Debug, Clone)]
+pub struct Doc<M> {
+    pub id: Slug,
+    pub meta: M,
+    pub body: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// data/systems.yaml
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemsFile {
+    pub schema_version: String,
+    pub systems: Vec<System>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub id: Slug,
+    pub name: String,
+    pub kind: SystemKind,
+    pub access: SystemAccess,
+    #[serde(default)]
+    pub organization: Option<Organization>,
+    #[serde(default)]
+    pub version: Option<Text>,
+    #[serde(default)]
+    pub license: Option<String>,
+    #[serde(default)]
+    pub release_date: Option<Date>,
+    #[serde(default)]
+    pub num_parameters: Option<Text>,
+    #[serde(default)]
+    pub code_url: Option<String>,
+    #[serde(default)]
+    pub paper: Option<String>,
+    #[serde(default)]
+    pub model_card_url: Option<String>,
+    #[serde(default)]
+    pub modalities: Vec<Modality>,
+    #[serde(default)]
+    pub training_data: Option<String>,
+    #[serde(default)]
+    pub test_overlap: Option<TestOverlap>,
+    #[serde(default)]
+    pub intended_use: Option<String>,
+    #[serde(default)]
+    pub caveats: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// data/leaderboards/<task-id>.json
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leaderboard {
+    pub schema_version: String,
+    pub task: Slug,
+    pub task_version: String,
+    pub split: String,
+    pub updated: Date,
+    pub cases: Vec<String>,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: Slug,
+    pub system: Slug,
+    #[serde(default)]
+    pub system_version: Option<Text>,
+    #[serde(default)]
+    pub submitted: Option<Date>,
+    #[serde(default)]
+    pub evaluated: Option<Date>,
+    pub evaluation: EvaluationKind,
+    pub training_regime: TrainingRegime,
+    /// Absent for human readers in the spec's example: unknown or not applicable.
+    #[serde(default)]
+    pub external_data: Option<bool>,
+    #[serde(default)]
+    pub reference_only: bool,
+    #[serde(default)]
+    pub scores: IndexMap<String, f64>,
+    #[serde(default)]
+    pub per_case: IndexMap<String, Vec<Option<f64>>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole portal as loaded
+
+/// One task folder: the task and whatever else the folder holds.
+#[derive(Debug, Clone)]
+pub struct TaskBundle {
+    pub task: Task,
+    pub datacard: Option<DataCard>,
+    pub rationale: Option<Doc<RationaleMeta>>,
+}
+
+/// Everything read from a portal root, before any computation.
+#[derive(Debug, Clone, Default)]
+pub struct Portal {
+    /// Every task, confidential ones included (they count in aggregate figures), sorted by id.
+    pub tasks: Vec<TaskBundle>,
+    pub systems: Vec<System>,
+    /// Sorted by task id.
+    pub leaderboards: Vec<Leaderboard>,
+    pub reports: Vec<Doc<ReportMeta>>,
+    pub news: Vec<Doc<NewsMeta>>,
+    pub pages: Vec<Doc<PageMeta>>,
+}
+
+impl Portal {
+    pub fn published_tasks(&self) -> impl Iterator<Item = &TaskBundle> {
+        self.tasks.iter().filter(|t| t.task.status.is_published())
+    }
+
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.systems.iter().find(|s| s.id.as_str() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("hepatic-metastases-ct"));
+        assert!(is_slug("e0001"));
+        assert!(!is_slug("a"));
+        assert!(!is_slug("Upper"));
+        assert!(!is_slug("-lead"));
+        assert!(!is_slug("under_score"));
+        assert!(!is_slug(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(Date::parse("2026-05-14").is_ok());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2026-02-29").is_err());
+        assert!(Date::parse("2026-13-01").is_err());
+        assert!(Date::parse("14.05.2026").is_err());
+        assert_eq!(Date::parse("2026-05-04").unwrap().display(), "4 May 2026");
+    }
+
+    #[test]
+    fn worst_value_falls_back_to_range() {
+        let m = Metric {
+            id: Slug::parse("fp").unwrap(),
+            name: "FP".into(),
+            direction: Direction::LowerIsBetter,
+            level: MetricLevel::Case,
+            range: Some([0.0, 50.0]),
+            primary: false,
+            worst_value: None,
+            justification: None,
+        };
+        assert_eq!(m.worst(), Some(50.0));
+    }
+}

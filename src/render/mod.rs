@@ -1,0 +1,408 @@
+//! Stage 4: render every page with the theme's Tera templates, in parallel, into memory.
+//!
+//! To add a page type: build its context in [`views`], push a [`Job`] in [`jobs`], and add the
+//! template to the default theme (and to `docs/templates.md`).
+
+pub mod format;
+pub mod views;
+
+use crate::compute::Computed;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::markdown::{self, Placement};
+use crate::model::*;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use views::FacetKind;
+
+/// One file of the built site, by its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Include reports, news and pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A page to render: where it goes, with which template and context.
+struct Job {
+    /// URL relative to the base ("" for home, "tasks/x/"), or a file name ("404.html").
+    url: String,
+    template: &'static str,
+    ctx: Value,
+}
+
+impl Job {
+    fn new(url: impl Into<String>, template: &'static str, page: Value, extra: Value) -> Job {
+        let mut ctx = match extra {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        ctx.insert("page".into(), page);
+        Job {
+            url: url.into(),
+            template,
+            ctx: Value::Object(ctx),
+        }
+    }
+
+    /// The output file: `tasks/x/` → `tasks/x/index.html`.
+    fn path(&self) -> String {
+        if self.url.is_empty() {
+            "index.html".into()
+        } else if self.url.ends_with('/') {
+            format!("{}index.html", self.url)
+        } else {
+            self.url.clone()
+        }
+    }
+}
+
+/// Renders the whole site.
+pub fn render(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Vec<OutFile>> {
+    let shown = |draft: bool| opts.drafts || !draft;
+    let pages: Vec<&Doc<PageMeta>> = portal.pages.iter().filter(|p| shown(p.meta.draft)).collect();
+    let tera = templates(theme, config, &pages)?;
+    let jobs = jobs(portal, computed, config, opts, &pages);
+
+    let minify_cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    let mut files: Vec<OutFile> = jobs
+        .par_iter()
+        .map(|job| {
+            let ctx = tera::Context::from_serialize(&job.ctx)
+                .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
+            let html = tera
+                .render(job.template, &ctx)
+                .map_err(|e| Error::Template(format!("rendering {} for /{}: {}", job.template, job.url, describe(&e))))?;
+            let path = job.path();
+            let bytes = if config.build.minify && path.ends_with(".html") {
+                minify_html::minify(html.as_bytes(), &minify_cfg)
+            } else {
+                html.into_bytes()
+            };
+            Ok(OutFile { path, bytes })
+        })
+        .collect::<Result<_>>()?;
+
+    files.push(OutFile {
+        path: "robots.txt".into(),
+        bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+    });
+    files.push(OutFile {
+        path: "static/syntax.css".into(),
+        bytes: markdown::syntax_css().into_bytes(),
+    });
+    for (path, bytes) in &theme.statics {
+        files.push(OutFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+/// Tera's errors nest their cause; show the whole chain.
+fn describe(e: &tera::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(cause) = src {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        src = cause.source();
+    }
+    s
+}
+
+fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(theme.templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| Error::Template(describe(&e)))?;
+    let g = tera.global_context();
+    g.insert("site", &views::site(config, pages));
+    g.insert("labels", &views::labels());
+    Ok(tera)
+}
+
+fn jobs(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    opts: &RenderOptions,
+    pages: &[&Doc<PageMeta>],
+) -> Vec<Job> {
+    let shown = |draft: bool| opts.drafts || !draft;
+    let mut published: Vec<&TaskBundle> = portal.published_tasks().collect();
+    views::task_order(&mut published);
+    let cards: Vec<Value> = published
+        .iter()
+        .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
+        .collect();
+
+    let mut news: Vec<&Doc<NewsMeta>> = portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
+    news.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+    let mut reports: Vec<&Doc<ReportMeta>> =
+        portal.reports.iter().filter(|r| shown(r.meta.draft)).collect();
+    reports.sort_by(|a, b| b.meta.period.end.cmp(&a.meta.period.end).then(a.id.cmp(&b.id)));
+
+    let mut jobs = Vec::new();
+
+    // Home
+    let featured: Vec<Value> = published
+        .iter()
+        .zip(&cards)
+        .filter(|(b, _)| b.task.status == Status::Released)
+        .map(|(_, c)| c.clone())
+        .take(config.build.featured_tasks)
+        .collect();
+    let facets = views::all_facets(&published);
+    jobs.push(Job::new(
+        "",
+        "index.html",
+        views::page("", &config.title, &config.description, "home"),
+        json!({
+            "figures": views::figures(computed),
+            "latest_news": news.iter().take(config.build.latest_news).map(|n| views::post_summary(n)).collect::<Vec<_>>(),
+            "featured_tasks": featured,
+            "facets": facets,
+        }),
+    ));
+
+    // Task index and static listing pages per facet value
+    jobs.push(Job::new(
+        "tasks/",
+        "tasks.html",
+        views::page("tasks/", "Tasks", "Every task the panel has selected for MEDAL.", "tasks"),
+        json!({
+            "listing": {
+                "title": "Tasks",
+                "intro": "Every task the panel has selected, with its status, imaging modalities, specialty and task type.",
+                "tasks": cards,
+                "current": null,
+            },
+            "facets": facets,
+        }),
+    ));
+    for kind in FacetKind::ALL {
+        for (value, label) in kind.vocabulary() {
+            let matching: Vec<Value> = published
+                .iter()
+                .zip(&cards)
+                .filter(|(b, _)| kind.values(&b.task).iter().any(|(v, _)| *v == value))
+                .map(|(_, c)| c.clone())
+                .collect();
+            if matching.is_empty() {
+                continue;
+            }
+            let url = kind.url(value);
+            let title = kind.listing_title(label);
+            let description = format!("{} MEDAL task(s): {title}.", matching.len());
+            jobs.push(Job::new(
+                url.clone(),
+                "tasks.html",
+                views::page(&url, &title, &description, "listing"),
+                json!({
+                    "listing": {
+                        "title": title,
+                        "intro": description,
+                        "current": views::facet_link(kind, value, label, matching.len()),
+                        "tasks": matching,
+                    },
+                    "facets": facets,
+                }),
+            ));
+        }
+    }
+
+    // Task pages and data cards
+    for b in &published {
+        let t = &b.task;
+        let id = t.id.as_str();
+        let leaderboard = computed.rankings.get(id).and_then(|r| {
+            let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
+            Some(views::leaderboard(t, lb, r, portal))
+        });
+        let task = views::task_full(b);
+        let url = views::task_url(id);
+        jobs.push(Job::new(
+            url.clone(),
+            "task.html",
+            views::page(&url, &t.title, &t.summary, "task"),
+            json!({
+                "task": task,
+                "rationale": b.rationale.as_ref().map(views::rationale),
+                "leaderboard": leaderboard,
+                "facet_links": views::facet_links(t),
+            }),
+        ));
+        if let Some(d) = &b.datacard {
+            let url = views::datacard_url(id);
+            let title = format!("Data card: {}", d.dataset.name);
+            jobs.push(Job::new(
+                url.clone(),
+                "datacard.html",
+                views::page(&url, &title, &t.summary, "datacard"),
+                json!({"task": task, "datacard": views::datacard(d)}),
+            ));
+        }
+    }
+
+    // Systems
+    let mut systems: Vec<&System> = portal.systems.iter().collect();
+    systems.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    let mut system_list = Vec::new();
+    for s in &systems {
+        let results = views::system_results(s, portal, computed);
+        let ranks: Vec<f64> = results.iter().filter_map(|r| r["rank"].as_f64()).collect();
+        let mut o = views::system(s);
+        if let Value::Object(m) = &mut o {
+            let n_tasks = results
+                .iter()
+                .map(|r| r["task_id"].as_str().unwrap_or(""))
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            m.insert("n_tasks".into(), json!(n_tasks));
+            m.insert(
+                "best_rank".into(),
+                json!(ranks.iter().copied().reduce(f64::min).map(format::rank)),
+            );
+        }
+        system_list.push(o.clone());
+        let url = views::system_url(s.id.as_str());
+        let description = s
+            .intended_use
+            .clone()
+            .unwrap_or_else(|| format!("{}: {}", s.name, s.kind.label()));
+        jobs.push(Job::new(
+            url.clone(),
+            "system.html",
+            views::page(&url, &s.name, &description, "system"),
+            json!({"system": o, "results": results}),
+        ));
+    }
+    jobs.push(Job::new(
+        "systems/",
+        "systems.html",
+        views::page("systems/", "AI systems and reference readers", "The AI systems evaluated on MEDAL tasks, and the human readers they are compared with.", "systems"),
+        json!({"systems": system_list}),
+    ));
+
+    // Rankings across tasks
+    jobs.push(Job::new(
+        "rankings/",
+        "rankings.html",
+        views::page("rankings/", "Rankings across tasks", "How AI systems rank across all released MEDAL tasks.", "rankings"),
+        json!({
+            "consensus": views::consensus(computed, portal),
+            "method_note": "Each system's consensus score is its mean rank over all released tasks with a leaderboard. A system that did not take part in a task counts as ranked last there, one place behind every system ranked on it. Human readers and baselines are shown on the task pages but not ranked.",
+        }),
+    ));
+
+    // Reports
+    jobs.push(Job::new(
+        "reports/",
+        "reports.html",
+        views::page("reports/", "Progress reports", "Progress reports for the Carl-Zeiss-Stiftung and the public.", "reports"),
+        json!({"reports": reports.iter().map(|r| views::report_summary(r)).collect::<Vec<_>>()}),
+    ));
+    for (i, r) in reports.iter().enumerate() {
+        // Reports are newest first: the previous one is the next older one.
+        let previous = reports[i + 1..]
+            .iter()
+            .find(|p| p.meta.period.end < r.meta.period.start)
+            .copied();
+        let url = views::doc_url("reports", r);
+        let body = markdown::render(&r.body, Placement::default());
+        jobs.push(Job::new(
+            url.clone(),
+            "report.html",
+            views::page(&url, &r.meta.title, &r.meta.title, "report"),
+            json!({
+                "report": views::report(r, body),
+                "figures": views::report_figures(portal, r, previous),
+            }),
+        ));
+    }
+
+    // News and the Atom feed
+    let posts_full: Vec<Value> = news
+        .iter()
+        .map(|n| views::with_body(views::post_summary(n), markdown::render(&n.body, Placement::default())))
+        .collect();
+    jobs.push(Job::new(
+        "news/",
+        "news.html",
+        views::page("news/", "News", "News from MEDAL.", "news"),
+        json!({"posts": news.iter().map(|n| views::post_summary(n)).collect::<Vec<_>>()}),
+    ));
+    for (n, post) in news.iter().zip(&posts_full) {
+        let url = views::doc_url("news", n);
+        let description = n.meta.summary.clone().unwrap_or_else(|| n.meta.title.clone());
+        jobs.push(Job::new(
+            url.clone(),
+            "post.html",
+            views::page(&url, &n.meta.title, &description, "post"),
+            json!({"post": post, "feed_url": "news/atom.xml"}),
+        ));
+    }
+    let updated = news
+        .first()
+        .map(|n| format!("{}T00:00:00Z", n.meta.date))
+        .unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
+    jobs.push(Job::new(
+        "news/atom.xml",
+        "atom.xml",
+        views::page("news/atom.xml", &format!("{} news", config.title), &config.description, "feed"),
+        json!({"posts": posts_full, "updated": updated}),
+    ));
+
+    // Markdown pages
+    for p in pages {
+        let url = views::doc_url("", p);
+        let description = p.meta.summary.clone().unwrap_or_else(|| p.meta.title.clone());
+        jobs.push(Job::new(
+            url.clone(),
+            "page.html",
+            views::page(&url, &p.meta.title, &description, "page"),
+            json!({"content_page": views::content_page(p, markdown::render(&p.body, Placement::default()))}),
+        ));
+    }
+
+    // 404 and the sitemap over every HTML page so far
+    jobs.push(Job::new(
+        "404.html",
+        "404.html",
+        views::page("404.html", "Page not found", "The page you asked for does not exist.", "not_found"),
+        json!({}),
+    ));
+    let urls: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.url.is_empty() || j.url.ends_with('/'))
+        .map(|j| format!("{}{}", config.base_url, j.url))
+        .collect();
+    jobs.push(Job::new(
+        "sitemap.xml",
+        "sitemap.xml",
+        views::page("sitemap.xml", "Sitemap", "", "sitemap"),
+        json!({"urls": urls}),
+    ));
+    jobs
+}

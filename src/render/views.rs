@@ -1,0 +1,723 @@
+//! Template contexts: the domain types plus what pages need (URLs, sanitized HTML, labels,
+//! formatted numbers). `docs/templates.md` documents every name for theme authors.
+//!
+//! Only published tasks ever enter a context; confidential proposals reach pages as counts.
+
+use super::format;
+use crate::compute::{Computed, TaskRanking, stats};
+use crate::config::Config;
+use crate::markdown::{self, Placement};
+use crate::model::*;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+type Obj = Map<String, Value>;
+
+fn to_obj<T: serde::Serialize>(v: &T) -> Obj {
+    match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => m,
+        _ => Obj::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs: relative to the site's base, always ending in '/'.
+
+pub fn task_url(id: &str) -> String {
+    format!("tasks/{id}/")
+}
+pub fn datacard_url(id: &str) -> String {
+    format!("tasks/{id}/datacard/")
+}
+pub fn system_url(id: &str) -> String {
+    format!("systems/{id}/")
+}
+
+/// The facets a reader browses tasks by; each value gets a static listing page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetKind {
+    Modality,
+    Specialty,
+    Status,
+    Category,
+}
+
+impl FacetKind {
+    pub const ALL: [FacetKind; 4] = [
+        FacetKind::Modality,
+        FacetKind::Specialty,
+        FacetKind::Status,
+        FacetKind::Category,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FacetKind::Modality => "modality",
+            FacetKind::Specialty => "specialty",
+            FacetKind::Status => "status",
+            FacetKind::Category => "category",
+        }
+    }
+
+    /// (value as in content, label) of every value a task has for this facet.
+    pub fn values(self, t: &Task) -> Vec<(&'static str, &'static str)> {
+        match self {
+            FacetKind::Modality => t.imaging.modalities.iter().map(|m| (m.as_str(), m.label())).collect(),
+            FacetKind::Specialty => t.clinical.specialty.iter().map(|s| (s.as_str(), s.label())).collect(),
+            FacetKind::Status => vec![(t.status.as_str(), t.status.label())],
+            FacetKind::Category => {
+                let c = t.task_definition.category;
+                vec![(c.as_str(), c.label())]
+            }
+        }
+    }
+
+    /// Every possible value in the spec's order, for stable listings.
+    pub fn vocabulary(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            FacetKind::Modality => Modality::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
+            FacetKind::Specialty => Specialty::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+            FacetKind::Status => Status::ALL
+                .iter()
+                .filter(|s| s.is_published())
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            FacetKind::Category => Category::ALL.iter().map(|c| (c.as_str(), c.label())).collect(),
+        }
+    }
+
+    pub fn url(self, value: &str) -> String {
+        format!("tasks/{}/{}/", self.key(), value.to_ascii_lowercase().replace('_', "-"))
+    }
+
+    /// The title of the listing page for one value.
+    pub fn listing_title(self, label: &str) -> String {
+        match self {
+            FacetKind::Modality => format!("Tasks in {label}"),
+            FacetKind::Specialty => format!("Tasks in {label}"),
+            FacetKind::Status => format!("{label} tasks"),
+            FacetKind::Category => format!("{label} tasks"),
+        }
+    }
+}
+
+pub fn facet_link(kind: FacetKind, value: &str, label: &str, count: usize) -> Value {
+    json!({
+        "kind": kind.key(),
+        "value": value,
+        "label": label,
+        "url": kind.url(value),
+        "count": count,
+    })
+}
+
+/// Facet values with their counts over the published tasks, in vocabulary order, empty ones
+/// left out.
+pub fn facets(tasks: &[&TaskBundle], kind: FacetKind) -> Vec<Value> {
+    kind.vocabulary()
+        .into_iter()
+        .filter_map(|(value, label)| {
+            let n = tasks
+                .iter()
+                .filter(|b| kind.values(&b.task).iter().any(|(v, _)| *v == value))
+                .count();
+            (n > 0).then(|| facet_link(kind, value, label, n))
+        })
+        .collect()
+}
+
+pub fn all_facets(tasks: &[&TaskBundle]) -> Value {
+    let mut m = Obj::new();
+    for kind in FacetKind::ALL {
+        m.insert(kind.key().into(), Value::Array(facets(tasks, kind)));
+    }
+    Value::Object(m)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site-wide
+
+pub fn labels() -> Value {
+    fn map<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Value {
+        Value::Object(
+            all.iter()
+                .map(|&v| {
+                    let (k, l) = f(v);
+                    (k.to_string(), Value::String(l.to_string()))
+                })
+                .collect(),
+        )
+    }
+    let criteria: Obj = [
+        "clinical_importance",
+        "unmet_need",
+        "patient_relevance",
+        "reference_standard_quality",
+        "representativeness",
+        "evaluation_validity",
+        "feasibility_legal_ethics",
+    ]
+    .iter()
+    .map(|c| (c.to_string(), Value::String(criterion_label(c))))
+    .collect();
+    json!({
+        "status": map(Status::ALL, |v| (v.as_str(), v.label())),
+        "modality": map(Modality::ALL, |v| (v.as_str(), v.label())),
+        "specialty": map(Specialty::ALL, |v| (v.as_str(), v.label())),
+        "field_of_application": map(FieldOfApplication::ALL, |v| (v.as_str(), v.label())),
+        "category": map(Category::ALL, |v| (v.as_str(), v.label())),
+        "access": map(Access::ALL, |v| (v.as_str(), v.label())),
+        "role": map(ContributorRole::ALL, |v| (v.as_str(), v.label())),
+        "criterion": criteria,
+        "decision": map(Decision::ALL, |v| (v.as_str(), v.label())),
+        "panel_role": map(PanelRole::ALL, |v| (v.as_str(), v.label())),
+        "coi": map(Coi::ALL, |v| (v.as_str(), v.label())),
+        "direction": map(Direction::ALL, |v| (v.as_str(), v.label())),
+        "level": map(MetricLevel::ALL, |v| (v.as_str(), v.label())),
+        "evaluation": map(EvaluationKind::ALL, |v| (v.as_str(), v.label())),
+        "training_regime": map(TrainingRegime::ALL, |v| (v.as_str(), v.label())),
+        "system_kind": map(SystemKind::ALL, |v| (v.as_str(), v.label())),
+        "system_access": map(SystemAccess::ALL, |v| (v.as_str(), v.label())),
+        "method": map(RankingMethod::ALL, |v| (v.as_str(), v.label())),
+        "aggregation": map(Aggregation::ALL, |v| (v.as_str(), v.label())),
+        "ties": map(Ties::ALL, |v| (v.as_str(), v.label())),
+        "missing_case_policy": map(MissingCasePolicy::ALL, |v| (v.as_str(), v.label())),
+        "other_input": map(OtherInput::ALL, |v| (v.as_str(), v.label())),
+        "test_overlap": map(TestOverlap::ALL, |v| (v.as_str(), v.label())),
+        "error_penalty": map(ErrorPenalty::ALL, |v| (v.as_str(), v.label())),
+        "class_imbalance": map(ClassImbalance::ALL, |v| (v.as_str(), v.label())),
+        "award_status": map(AwardStatus::ALL, |v| (v.as_str(), v.label())),
+    })
+}
+
+/// `site`: settings plus the navigation (configured sections, then pages with `menu`).
+pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
+    let mut nav: Vec<Value> = config
+        .nav
+        .iter()
+        .map(|n| json!({"name": n.name, "url": n.url}))
+        .collect();
+    let mut menu: Vec<&&Doc<PageMeta>> = pages.iter().filter(|p| p.meta.menu.is_some()).collect();
+    menu.sort_by_key(|p| (p.meta.menu, p.id.as_str().to_string()));
+    for p in menu {
+        let url = format!("{}/", p.id);
+        if !nav.iter().any(|n| n["url"] == Value::String(url.clone())) {
+            nav.push(json!({"name": p.meta.title, "url": url}));
+        }
+    }
+    let footer: Vec<Value> = pages
+        .iter()
+        .filter(|p| p.meta.menu.is_none())
+        .map(|p| json!({"name": p.meta.title, "url": format!("{}/", p.id)}))
+        .collect();
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "base": config.base_path(),
+        "language": config.language,
+        "demo_notice": config.demo_notice,
+        "funder": config.funder,
+        "contact": config.contact,
+        "nav": nav,
+        "footer_links": footer,
+        "feed_url": "news/atom.xml",
+    })
+}
+
+pub fn page(url: &str, title: &str, description: &str, kind: &str) -> Value {
+    json!({"url": url, "title": title, "description": description, "kind": kind})
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+/// Cards in lists: what a reader scans to pick a task.
+pub fn task_card(b: &TaskBundle, r: Option<&TaskRanking>, portal: &Portal) -> Value {
+    let t = &b.task;
+    let leader = r.and_then(|r| leader(r, t, portal));
+    json!({
+        "id": t.id,
+        "url": task_url(t.id.as_str()),
+        "title": t.title,
+        "acronym": t.acronym,
+        "status": t.status,
+        "summary": t.summary,
+        "modalities": t.imaging.modalities,
+        "specialties": t.clinical.specialty,
+        "category": t.task_definition.category,
+        "body_regions": t.imaging.body_region,
+        "access": t.governance.access,
+        "has_leaderboard": r.is_some(),
+        "n_entries": r.map(|r| r.entries.len()).unwrap_or(0),
+        "leader": leader,
+    })
+}
+
+fn leader(r: &TaskRanking, t: &Task, portal: &Portal) -> Option<Value> {
+    let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
+    let first = *r.order.first()?;
+    r.entries[first].rank?;
+    let e = &lb.entries[first];
+    let metric = t.evaluation.as_ref()?.metric(r.metric.as_str())?;
+    let value = r.entries[first].aggregates.get(r.metric.as_str()).copied().flatten()?;
+    Some(json!({
+        "system_name": portal.system(e.system.as_str()).map(|s| s.name.as_str()).unwrap_or(e.system.as_str()),
+        "system_url": system_url(e.system.as_str()),
+        "score_display": format::score(value),
+        "metric_name": metric.name,
+    }))
+}
+
+/// The full task object for the task and data card pages.
+pub fn task_full(b: &TaskBundle) -> Value {
+    let t = &b.task;
+    let mut o = to_obj(t);
+    o.insert("url".into(), json!(task_url(t.id.as_str())));
+    o.insert(
+        "description_html".into(),
+        json!(t.description.as_deref().map(|d| markdown::render(d, Placement { heading_offset: 1 }))),
+    );
+    o.insert(
+        "datacard_url".into(),
+        json!(b.datacard.as_ref().map(|_| datacard_url(t.id.as_str()))),
+    );
+    o.insert("croissant_url".into(), Value::Null);
+    o.insert("submitted_display".into(), json!(t.submitted.display()));
+    let history: Vec<Value> = t
+        .history
+        .iter()
+        .map(|h| json!({"date": h.date, "date_display": h.date.display(), "status": h.status, "note": h.note}))
+        .collect();
+    o.insert("history".into(), json!(history));
+    Value::Object(o)
+}
+
+pub fn facet_links(t: &Task) -> Value {
+    let links = |kind: FacetKind| -> Vec<Value> {
+        kind.values(t)
+            .into_iter()
+            .map(|(v, l)| facet_link(kind, v, l, 0))
+            .collect()
+    };
+    json!({
+        "modality": links(FacetKind::Modality),
+        "specialty": links(FacetKind::Specialty),
+        "status": links(FacetKind::Status).into_iter().next(),
+        "category": links(FacetKind::Category).into_iter().next(),
+    })
+}
+
+pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
+    let m = &doc.meta;
+    let recused: Vec<&str> = m
+        .panel
+        .iter()
+        .filter(|p| p.recused)
+        .map(|p| p.id.as_str())
+        .collect();
+    let span = (m.scale.max - m.scale.min).max(f64::EPSILON);
+    let criteria: Vec<Value> = m
+        .criteria
+        .iter()
+        .map(|c| {
+            let members: Vec<Value> = c
+                .scores
+                .iter()
+                .filter(|(id, _)| !recused.contains(&id.as_str()))
+                .map(|(id, s)| json!({"member": id, "score": s, "score_display": format::rank(*s)}))
+                .collect();
+            json!({
+                "id": c.id,
+                "label": criterion_label(&c.id),
+                "score": c.score,
+                "score_display": format::rank((c.score * 10.0).round() / 10.0),
+                "pct": (((c.score - m.scale.min) / span) * 100.0).clamp(0.0, 100.0).round(),
+                "member_scores": members,
+            })
+        })
+        .collect();
+    let mut o = to_obj(m);
+    o.insert("meeting_date_display".into(), json!(m.meeting_date.display()));
+    o.insert("body_html".into(), json!(markdown::render(&doc.body, Placement { heading_offset: 1 })));
+    o.insert(
+        "panel_counted".into(),
+        json!(m.panel.iter().filter(|p| !p.recused).collect::<Vec<_>>()),
+    );
+    o.insert("n_recused".into(), json!(recused.len()));
+    o.insert("criteria".into(), json!(criteria));
+    o.insert("chart_svg".into(), json!(criteria_chart(m)));
+    if let Some(a) = &m.award {
+        o.insert(
+            "award".into(),
+            json!({
+                "amount_eur": a.amount_eur,
+                "amount_display": format::eur(a.amount_eur),
+                "status": a.status,
+                "date": a.date,
+                "date_display": a.date.as_ref().map(Date::display),
+            }),
+        );
+    }
+    Value::Object(o)
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// A horizontal bar chart of the panel's criterion scores. The same numbers are in a table
+/// beside it; the SVG carries a title and description for screen readers.
+pub fn criteria_chart(m: &RationaleMeta) -> String {
+    let row_h = 34.0;
+    let label_w = 300.0;
+    let bar_w = 300.0;
+    let width = label_w + bar_w + 60.0;
+    let height = row_h * m.criteria.len() as f64 + 8.0;
+    let span = (m.scale.max - m.scale.min).max(f64::EPSILON);
+    let desc = m
+        .criteria
+        .iter()
+        .map(|c| format!("{}: {}", criterion_label(&c.id), format::rank(c.score)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = format!(
+        "<svg class=\"chart chart-criteria\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"crit-title crit-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title id=\"crit-title\">Panel scores per criterion, on a scale from {} to {}</title>\
+         <desc id=\"crit-desc\">{}</desc>",
+        format::rank(m.scale.min),
+        format::rank(m.scale.max),
+        esc(&desc)
+    );
+    for (i, c) in m.criteria.iter().enumerate() {
+        let y = 4.0 + i as f64 * row_h;
+        let w = (((c.score - m.scale.min) / span).clamp(0.0, 1.0) * bar_w).max(2.0);
+        s.push_str(&format!(
+            "<text class=\"chart-label\" x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{label}</text>\
+             <rect class=\"chart-track\" x=\"{bx}\" y=\"{y}\" width=\"{bar_w}\" height=\"22\" rx=\"3\"/>\
+             <rect class=\"chart-bar\" x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"22\" rx=\"3\"/>\
+             <text class=\"chart-value\" x=\"{vx}\" y=\"{ty}\">{value}</text>",
+            x = label_w - 10.0,
+            ty = y + 16.0,
+            label = esc(&criterion_label(&c.id)),
+            bx = label_w,
+            vx = label_w + bar_w + 8.0,
+            value = format::rank(c.score),
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+pub fn datacard(d: &DataCard) -> Value {
+    let mut o = to_obj(d);
+    o.insert("date_published_display".into(), json!(d.dataset.date_published.display()));
+    let total: u64 = d.composition.splits.values().map(|s| s.cases).sum();
+    o.insert("total_cases".into(), json!(total));
+    if let Some(sex) = d.composition.demographics.as_ref().and_then(|x| x.sex.as_ref()) {
+        let shares: Vec<Value> = [("Female", sex.female), ("Male", sex.male), ("Other", sex.other)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| json!({"label": k, "share": v, "display": format::percent(v)})))
+            .collect();
+        o.insert("sex_shares".into(), json!(shares));
+    } else {
+        o.insert("sex_shares".into(), json!([]));
+    }
+    Value::Object(o)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaderboards
+
+pub fn leaderboard(t: &Task, lb: &Leaderboard, r: &TaskRanking, portal: &Portal) -> Value {
+    let eval = t.evaluation.as_ref();
+    let metrics: Vec<&Metric> = eval.map(|e| e.metrics.iter().collect()).unwrap_or_default();
+    let ranked_metric = eval.and_then(|e| e.metric(r.metric.as_str()));
+    let rows: Vec<Value> = r
+        .order
+        .iter()
+        .map(|&i| {
+            let e = &lb.entries[i];
+            let res = &r.entries[i];
+            let sys = portal.system(e.system.as_str());
+            let scores: Vec<Value> = metrics
+                .iter()
+                .map(|m| {
+                    let v = res.aggregates.get(m.id.as_str()).copied().flatten();
+                    json!({"metric_id": m.id, "value": v, "display": v.map(format::score).unwrap_or_else(|| "–".into())})
+                })
+                .collect();
+            let primary = res.aggregates.get(r.metric.as_str()).copied().flatten();
+            json!({
+                "rank": res.rank,
+                "rank_display": res.rank.map(format::rank),
+                "reference_only": e.reference_only,
+                "entry_id": e.id,
+                "system": {
+                    "id": e.system,
+                    "name": sys.map(|s| s.name.as_str()).unwrap_or(e.system.as_str()),
+                    "url": system_url(e.system.as_str()),
+                    "kind": sys.map(|s| s.kind),
+                },
+                "system_version": e.system_version,
+                "scores": scores,
+                "primary_display": primary.map(format::score).unwrap_or_else(|| "–".into()),
+                "ranking_score_display": res.ranking_score.map(format::score),
+                "evaluation": e.evaluation,
+                "training_regime": e.training_regime,
+                "external_data": e.external_data,
+                "submitted": e.submitted,
+                "evaluated": e.evaluated,
+                "evaluated_display": e.evaluated.as_ref().map(Date::display),
+                "n_missing": res.n_missing,
+            })
+        })
+        .collect();
+    let note = if !r.has_per_case {
+        Some("These results come without per-case values, so the ranking uses the reported scores and no uncertainty can be shown.".to_string())
+    } else {
+        None
+    };
+    json!({
+        "updated": lb.updated,
+        "updated_display": lb.updated.display(),
+        "split": lb.split,
+        "task_version": lb.task_version,
+        "n_cases": lb.cases.len(),
+        "n_cases_used": r.n_cases_used,
+        "n_ranked": r.n_ranked(),
+        "method": r.method,
+        "method_label": r.method.label(),
+        "metric": ranked_metric.map(|m| json!({"id": m.id, "name": m.name, "direction": m.direction})),
+        "aggregation": r.aggregation,
+        "ties": r.ties,
+        "missing_case_policy": r.missing_case_policy,
+        "has_per_case": r.has_per_case,
+        "note": note,
+        "metrics": metrics.iter().map(|m| json!({"id": m.id, "name": m.name, "direction": m.direction, "level": m.level})).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}
+
+/// A system's results on every published leaderboard.
+pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec<Value> {
+    let mut out = Vec::new();
+    for b in portal.published_tasks() {
+        let t = &b.task;
+        let (Some(r), Some(lb)) = (
+            computed.rankings.get(t.id.as_str()),
+            portal.leaderboards.iter().find(|lb| lb.task == t.id),
+        ) else {
+            continue;
+        };
+        let metric = t.evaluation.as_ref().and_then(|e| e.metric(r.metric.as_str()));
+        for (e, res) in lb.entries.iter().zip(&r.entries) {
+            if e.system != sys.id {
+                continue;
+            }
+            let v = res.aggregates.get(r.metric.as_str()).copied().flatten();
+            out.push(json!({
+                "task_id": t.id,
+                "task_title": t.title,
+                "task_url": task_url(t.id.as_str()),
+                "task_status": t.status,
+                "entry_id": e.id,
+                "system_version": e.system_version,
+                "rank": res.rank,
+                "rank_display": res.rank.map(format::rank),
+                "reference_only": e.reference_only,
+                "n_ranked": r.n_ranked(),
+                "metric_name": metric.map(|m| m.name.as_str()),
+                "direction": metric.map(|m| m.direction),
+                "score_display": v.map(format::score).unwrap_or_else(|| "–".into()),
+                "evaluated": e.evaluated,
+                "evaluated_display": e.evaluated.as_ref().map(Date::display),
+                "evaluation": e.evaluation,
+                "training_regime": e.training_regime,
+            }));
+        }
+    }
+    out
+}
+
+pub fn system(sys: &System) -> Value {
+    let mut o = to_obj(sys);
+    o.insert("url".into(), json!(system_url(sys.id.as_str())));
+    o.insert("release_date_display".into(), json!(sys.release_date.as_ref().map(Date::display)));
+    Value::Object(o)
+}
+
+pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
+    let c = &computed.consensus;
+    let tasks: Vec<Value> = c
+        .tasks
+        .iter()
+        .map(|id| {
+            let t = portal.tasks.iter().find(|b| b.task.id.as_str() == id);
+            json!({
+                "id": id,
+                "title": t.map(|b| b.task.title.as_str()),
+                "acronym": t.and_then(|b| b.task.acronym.as_deref()),
+                "url": task_url(id),
+                "n_ranked": computed.rankings.get(id).map(|r| r.n_ranked()),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = c
+        .rows
+        .iter()
+        .map(|row| {
+            let sys = portal.system(&row.system);
+            json!({
+                "rank": row.rank,
+                "rank_display": format::rank(row.rank),
+                "system": {
+                    "id": row.system,
+                    "name": sys.map(|s| s.name.as_str()).unwrap_or(&row.system),
+                    "url": system_url(&row.system),
+                    "kind": sys.map(|s| s.kind),
+                },
+                "mean_rank": row.mean_rank,
+                "mean_rank_display": format!("{:.2}", row.mean_rank),
+                "n_tasks": row.n_tasks,
+                "ranks": c.tasks.iter().zip(&row.ranks).map(|(id, r)| json!({
+                    "task_id": id,
+                    "rank": r,
+                    "rank_display": r.map(format::rank),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"tasks": tasks, "rows": rows})
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home, reports, news, pages
+
+pub fn figures(computed: &Computed) -> Value {
+    let f = &computed.figures;
+    json!({
+        "proposals": f.proposals,
+        "selected": f.selected,
+        "released": f.released,
+        "prize_committed_eur": f.prize_committed_eur,
+        "prize_committed_display": format::eur(f.prize_committed_eur),
+        "prize_paid_display": format::eur(f.prize_paid_eur),
+        "systems_ranked": f.systems_ranked,
+    })
+}
+
+pub fn doc_url<M>(section: &str, d: &Doc<M>) -> String {
+    if section.is_empty() {
+        format!("{}/", d.id)
+    } else {
+        format!("{section}/{}/", d.id)
+    }
+}
+
+pub fn report_summary(d: &Doc<ReportMeta>) -> Value {
+    let m = &d.meta;
+    json!({
+        "id": d.id,
+        "url": doc_url("reports", d),
+        "title": m.title,
+        "period": m.period,
+        "period_display": format!("{} – {}", m.period.start.display(), m.period.end.display()),
+        "published": m.published,
+        "published_display": m.published.display(),
+        "audience": m.audience,
+        "draft": m.draft,
+    })
+}
+
+pub fn report(d: &Doc<ReportMeta>, body_html: String) -> Value {
+    let mut o = match report_summary(d) {
+        Value::Object(o) => o,
+        _ => Obj::new(),
+    };
+    o.insert("body_html".into(), json!(body_html));
+    Value::Object(o)
+}
+
+pub fn report_figures(
+    portal: &Portal,
+    d: &Doc<ReportMeta>,
+    previous: Option<&Doc<ReportMeta>>,
+) -> Value {
+    let f = stats::period_figures(portal, &d.meta.period);
+    let prev = previous.map(|p| (p, stats::period_figures(portal, &p.meta.period)));
+    json!({
+        "period_start": d.meta.period.start,
+        "period_end": d.meta.period.end,
+        "period_display": format!("{} – {}", d.meta.period.start.display(), d.meta.period.end.display()),
+        "proposals_in_period": f.proposals_in_period,
+        "proposals_total": f.proposals_total,
+        "selected_in_period": f.selected_in_period,
+        "selected_total": f.selected_total,
+        "released_in_period": f.released_in_period,
+        "released_total": f.released_total,
+        "prize_committed_display": format::eur(f.prize_committed_eur),
+        "prize_paid_display": format::eur(f.prize_paid_eur),
+        "entries_in_period": f.entries_in_period,
+        "previous": prev.as_ref().map(|(p, pf)| json!({
+            "title": p.meta.title,
+            "url": doc_url("reports", p),
+            "proposals_total": pf.proposals_total,
+        })),
+        "proposals_since_previous": prev.as_ref().map(|(_, pf)| f.proposals_total as i64 - pf.proposals_total as i64),
+    })
+}
+
+pub fn post_summary(d: &Doc<NewsMeta>) -> Value {
+    let m = &d.meta;
+    json!({
+        "id": d.id,
+        "url": doc_url("news", d),
+        "title": m.title,
+        "date": m.date,
+        "date_display": m.date.display(),
+        "summary": m.summary,
+        "tags": m.tags,
+        "draft": m.draft,
+    })
+}
+
+pub fn with_body(summary: Value, body_html: String) -> Value {
+    let mut o = match summary {
+        Value::Object(o) => o,
+        _ => Obj::new(),
+    };
+    o.insert("body_html".into(), json!(body_html));
+    Value::Object(o)
+}
+
+pub fn content_page(d: &Doc<PageMeta>, body_html: String) -> Value {
+    json!({
+        "id": d.id,
+        "url": doc_url("", d),
+        "title": d.meta.title,
+        "summary": d.meta.summary,
+        "menu": d.meta.menu,
+        "draft": d.meta.draft,
+        "body_html": body_html,
+    })
+}
+
+/// Published tasks in reading order: released first, then selected, then retired; by title.
+pub fn task_order(tasks: &mut [&TaskBundle]) {
+    let weight = |s: Status| match s {
+        Status::Released => 0,
+        Status::Selected => 1,
+        _ => 2,
+    };
+    tasks.sort_by(|a, b| {
+        weight(a.task.status)
+            .cmp(&weight(b.task.status))
+            .then(a.task.title.cmp(&b.task.title))
+            .then(a.task.id.cmp(&b.task.id))
+    });
+}
+
+pub type Rankings = BTreeMap<String, TaskRanking>;

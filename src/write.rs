@@ -1,0 +1,96 @@
+//! Stage 5: write the rendered site. Files go to a temporary folder beside the target, which is
+//! swapped in only once everything is written, so a failed build never damages the last good
+//! site.
+
+use crate::error::{Error, Result};
+use crate::render::OutFile;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Writes `files` into `out`, replacing its previous content atomically (as far as the file
+/// system allows: two renames).
+pub fn write_site(out: &Path, files: &[OutFile]) -> Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.building-"))
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io(&parent, e))?;
+
+    files.par_iter().try_for_each(|f| {
+        let path = staging.path().join(safe_relative(&f.path)?);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    })?;
+
+    let staged = staging.keep();
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+        if let Err(e) = std::fs::rename(&staged, out) {
+            // Put the previous site back before reporting.
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(Error::io(out, e));
+        }
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    } else {
+        std::fs::rename(&staged, out).map_err(|e| Error::io(out, e))?;
+    }
+    Ok(())
+}
+
+/// Output paths come from ids (slugs) and theme file names; refuse anything that could leave
+/// the output folder.
+fn safe_relative(p: &str) -> Result<&Path> {
+    let path = Path::new(p);
+    let ok = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if ok {
+        Ok(path)
+    } else {
+        Err(Error::Template(format!("refusing to write outside the output folder: {p}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(path: &str, s: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_previous_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[f("index.html", "one"), f("old/index.html", "x")]).unwrap();
+        write_site(&out, &[f("index.html", "two")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("old").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        assert!(write_site(&out, &[f("../evil.html", "x")]).is_err());
+        assert!(!dir.path().join("evil.html").exists());
+    }
+}
