@@ -8,6 +8,7 @@ pub mod compute;
 pub mod config;
 pub mod error;
 pub mod load;
+pub mod locate;
 pub mod markdown;
 pub mod model;
 pub mod render;
@@ -57,17 +58,16 @@ pub fn render_site(opts: &BuildOptions) -> Result<Vec<render::OutFile>> {
         &computed,
         &config,
         &theme,
-        &render::RenderOptions { drafts: opts.drafts },
+        &render::RenderOptions {
+            drafts: opts.drafts,
+        },
     )
 }
 
 /// The whole pipeline: a failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let files = render_site(opts)?;
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| opts.root.join("public"));
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     write::write_site(&out, &files)?;
     Ok(BuildReport {
         out,

@@ -37,10 +37,15 @@ pub fn load(root: &Path) -> Result<Portal> {
         match parse_json::<Leaderboard>(&file, &text) {
             Ok(lb) if Some(lb.task.as_str()) != path.file_stem().and_then(|s| s.to_str()) => {
                 diags.push(
-                    Diagnostic::new(&file, format!("`task` is `{}` but the file is named otherwise", lb.task))
-                        .at(line_of(&text, "\"task\""), Some(3))
-                        .field("task")
-                        .hint("a leaderboard is named after its task: data/leaderboards/<task-id>.json"),
+                    Diagnostic::new(
+                        &file,
+                        format!("`task` is `{}` but the file is named otherwise", lb.task),
+                    )
+                    .at(line_of(&text, "\"task\""), Some(3))
+                    .field("task")
+                    .hint(
+                        "a leaderboard is named after its task: data/leaderboards/<task-id>.json",
+                    ),
                 );
             }
             Ok(lb) => portal.leaderboards.push(lb),
@@ -97,10 +102,13 @@ fn load_task_dir(
             return Ok(t);
         }
         let text = std::fs::read_to_string(&task_path).unwrap_or_default();
-        Err(Diagnostic::new(rel(root, &task_path), format!("the id `{}` differs from the folder name `{folder}`", t.id))
-            .at(line_of(&text, "id:"), Some(1))
-            .field("id")
-            .hint("the id is the task's URL: rename the folder or change the id so they agree"))
+        Err(Diagnostic::new(
+            rel(root, &task_path),
+            format!("the id `{}` differs from the folder name `{folder}`", t.id),
+        )
+        .at(line_of(&text, "id:"), Some(1))
+        .field("id")
+        .hint("the id is the task's URL: rename the folder or change the id so they agree"))
     });
 
     match (task, datacard, rationale) {
@@ -202,9 +210,19 @@ pub fn parse_yaml<T: DeserializeOwned>(
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = field_path(e.path());
         let inner = e.inner();
-        let (line, col) = inner
+        // Errors raised while converting a scalar (a bad slug or date) come without a usable
+        // position (serde_yaml reports 1:1); the field path finds the line instead.
+        let location = inner
             .location()
-            .map(|l| (Some(l.line() + line_offset), Some(l.column())))
+            .map(|l| (l.line(), l.column()))
+            .filter(|&(l, c)| (l, c) != (1, 1) || field.is_none())
+            .or_else(|| {
+                field
+                    .as_deref()
+                    .and_then(|f| crate::locate::locate(text, f))
+            });
+        let (line, col) = location
+            .map(|(l, c)| (Some(l + line_offset), Some(c)))
             .unwrap_or((None, None));
         let mut d = Diagnostic::new(file, strip_location(&inner.to_string())).at(line, col);
         if let Some(f) = field {
@@ -233,18 +251,32 @@ fn field_path(path: &serde_path_to_error::Path) -> Option<String> {
     (s != "." && !s.is_empty()).then_some(s)
 }
 
-/// serde's messages end in " at line N column M"; the diagnostic carries those separately.
+/// serde's messages end in " at line N column M" and serde_yaml's start with the field path;
+/// the diagnostic carries both separately.
 fn strip_location(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    match msg.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty()
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c)) =>
+        {
+            rest.to_string()
+        }
+        _ => msg.to_string(),
     }
 }
 
 fn with_hint(d: Diagnostic) -> Diagnostic {
     let m = &d.message;
     let hint = if m.starts_with("unknown field") {
-        Some("field names are fixed by the content format (shared/spec/content-format.md); check the spelling")
+        Some(
+            "field names are fixed by the content format (shared/spec/content-format.md); check the spelling",
+        )
     } else if m.starts_with("missing field") {
         Some("this field is required: see the content format for what it holds")
     } else if m.starts_with("unknown variant") {
@@ -327,7 +359,13 @@ mod tests {
             panic!("shared/spec/examples not found at {}", root.display());
         }
         let portal = load(&root).unwrap_or_else(|e| match e {
-            Error::Content(d) => panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+            Error::Content(d) => panic!(
+                "{}",
+                d.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
             other => panic!("{other}"),
         });
         assert_eq!(portal.tasks.len(), 1);
@@ -405,7 +443,11 @@ mod tests {
         let news = dir.path().join("content/news");
         std::fs::create_dir_all(&news).unwrap();
         std::fs::write(news.join("a1.md"), "---\ntitle: A\n---\n").unwrap();
-        std::fs::write(news.join("b2.md"), "---\ntitle: B\ndate: 2026-01-01\nbad: 1\n---\n").unwrap();
+        std::fs::write(
+            news.join("b2.md"),
+            "---\ntitle: B\ndate: 2026-01-01\nbad: 1\n---\n",
+        )
+        .unwrap();
         let Err(Error::Content(d)) = load(dir.path()) else {
             panic!("expected content errors")
         };

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "medal", version, about = "Builds the MEDAL portal: curated tasks, data cards and rankings as a static website")]
+#[command(
+    name = "medal",
+    version,
+    about = "Builds the MEDAL portal: curated tasks, data cards and rankings as a static website"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -69,7 +69,9 @@ pub fn render(markdown: &str, opts: Placement) -> String {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
@@ -136,7 +138,11 @@ struct IdGen {
 impl IdGen {
     fn next(&mut self, text: &str) -> String {
         let base = slugify(text);
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         if *n == 1 { base } else { format!("{base}-{n}") }
@@ -212,7 +218,9 @@ mod tests {
 
     #[test]
     fn scripts_and_event_handlers_are_removed() {
-        let html = md("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>");
+        let html = md(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -220,7 +228,9 @@ mod tests {
 
     #[test]
     fn only_safe_link_schemes_survive() {
-        let html = md("[a](https://x.org) [b](mailto:a@b.org) [c](../tasks/) [d](data:text/html,x) [e](vbscript:x)");
+        let html = md(
+            "[a](https://x.org) [b](mailto:a@b.org) [c](../tasks/) [d](data:text/html,x) [e](vbscript:x)",
+        );
         assert!(html.contains("href=\"https://x.org\""));
         assert!(html.contains("href=\"mailto:a@b.org\""));
         assert!(html.contains("href=\"../tasks/\""));
@@ -237,7 +247,10 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_offset() {
-        let html = render("## Background\n\n## Background\n", Placement { heading_offset: 1 });
+        let html = render(
+            "## Background\n\n## Background\n",
+            Placement { heading_offset: 1 },
+        );
         assert!(html.contains("<h3 id=\"background\">"), "{html}");
         assert!(html.contains("<h3 id=\"background-2\">"), "{html}");
     }

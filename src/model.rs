@@ -763,14 +763,15 @@ pub struct Organization {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileObject {
-    pub id: Slug,
+    /// Croissant `@id`s: the spec's example uses `cases_table`, so not a slug.
+    pub id: String,
     pub name: String,
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
     pub path: Option<String>,
     #[serde(default)]
-    pub contained_in: Option<Slug>,
+    pub contained_in: Option<String>,
     pub format: String,
     #[serde(default)]
     pub sha256: Option<String>,
@@ -781,8 +782,8 @@ pub struct FileObject {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSet {
-    pub id: Slug,
-    pub contained_in: Slug,
+    pub id: String,
+    pub contained_in: String,
     pub includes: String,
     pub format: String,
 }

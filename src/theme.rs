@@ -50,7 +50,9 @@ fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
                 theme.templates.insert(name.to_string(), text.to_string());
             }
         } else if let Some(name) = path.strip_prefix("static/") {
-            theme.statics.insert(name.to_string(), file.contents().to_vec());
+            theme
+                .statics
+                .insert(name.to_string(), file.contents().to_vec());
         }
     }
     for sub in dir.dirs() {
@@ -97,7 +99,10 @@ mod tests {
         std::fs::write(t.join("404.html"), "custom").unwrap();
         let theme = Theme::load(dir.path(), "medal").unwrap();
         assert_eq!(theme.templates["404.html"], "custom");
-        assert!(theme.templates.contains_key("base.html"), "the rest stays built in");
+        assert!(
+            theme.templates.contains_key("base.html"),
+            "the rest stays built in"
+        );
     }
 
     #[test]

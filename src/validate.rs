@@ -36,8 +36,20 @@ struct Validator<'a> {
 impl Validator<'_> {
     /// Reports a problem at the first line of `file` that holds `needle` (a key or value).
     fn report(&mut self, file: PathBuf, needle: &str, field: &str, message: String, hint: &str) {
-        let line = find_line(&self.root.join(&file), needle);
-        let mut d = Diagnostic::new(file, message).at(line, line.map(|_| 1));
+        let text = std::fs::read_to_string(self.root.join(&file)).unwrap_or_default();
+        let is_yaml = matches!(
+            file.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "md")
+        );
+        let at = (is_yaml && !field.is_empty())
+            .then(|| crate::locate::locate(&text, field))
+            .flatten()
+            .or_else(|| {
+                text.lines()
+                    .position(|l| l.contains(needle))
+                    .map(|i| (i + 1, 1))
+            });
+        let mut d = Diagnostic::new(file, message).at(at.map(|a| a.0), at.map(|a| a.1));
         if !field.is_empty() {
             d = d.field(field);
         }
@@ -74,7 +86,10 @@ impl Validator<'_> {
                     task_file.clone(),
                     "status:",
                     "evaluation",
-                    format!("a task with status `{}` needs `evaluation.metrics`", t.status),
+                    format!(
+                        "a task with status `{}` needs `evaluation.metrics`",
+                        t.status
+                    ),
                     "define the metrics (exactly one with `primary: true`) and `ranking.method`",
                 ),
                 Some(e) => {
@@ -94,7 +109,9 @@ impl Validator<'_> {
                                 task_file.clone(),
                                 "ranking:",
                                 "evaluation.ranking.metric",
-                                format!("the ranking metric `{id}` is not one of the task's metrics"),
+                                format!(
+                                    "the ranking metric `{id}` is not one of the task's metrics"
+                                ),
                                 "use the id of a metric under evaluation.metrics",
                             );
                         }
@@ -124,7 +141,10 @@ impl Validator<'_> {
                     task_file.clone(),
                     "status:",
                     "",
-                    format!("a task with status `{}` needs the panel's rationale.md", t.status),
+                    format!(
+                        "a task with status `{}` needs the panel's rationale.md",
+                        t.status
+                    ),
                     "add content/tasks/<id>/rationale.md with the panel's decision",
                 ),
                 Some(r) => {
@@ -134,7 +154,10 @@ impl Validator<'_> {
                             file.clone(),
                             "task:",
                             "task",
-                            format!("the rationale names task `{}` but lies in `{}`", r.meta.task, t.id),
+                            format!(
+                                "the rationale names task `{}` but lies in `{}`",
+                                r.meta.task, t.id
+                            ),
                             "a rationale belongs in its task's folder",
                         );
                     }
@@ -171,8 +194,11 @@ impl Validator<'_> {
     }
 
     fn leaderboards(&mut self, portal: &Portal) {
-        let tasks: BTreeMap<&str, &TaskBundle> =
-            portal.tasks.iter().map(|b| (b.task.id.as_str(), b)).collect();
+        let tasks: BTreeMap<&str, &TaskBundle> = portal
+            .tasks
+            .iter()
+            .map(|b| (b.task.id.as_str(), b))
+            .collect();
         let systems: BTreeSet<&str> = portal.systems.iter().map(|s| s.id.as_str()).collect();
         for lb in &portal.leaderboards {
             let file = self.leaderboard_file(lb);
@@ -211,7 +237,13 @@ impl Validator<'_> {
             for (i, e) in lb.entries.iter().enumerate() {
                 let at = format!("\"{}\"", e.id);
                 if !ids.insert(e.id.as_str()) {
-                    self.report(file.clone(), &at, &format!("entries[{i}].id"), format!("the entry id `{}` appears twice", e.id), "entry ids are unique within a leaderboard");
+                    self.report(
+                        file.clone(),
+                        &at,
+                        &format!("entries[{i}].id"),
+                        format!("the entry id `{}` appears twice", e.id),
+                        "entry ids are unique within a leaderboard",
+                    );
                 }
                 if !systems.contains(e.system.as_str()) {
                     self.report(
@@ -222,13 +254,32 @@ impl Validator<'_> {
                         "add the system to data/systems.yaml or fix the id",
                     );
                 }
-                let version = e.system_version.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+                let version = e
+                    .system_version
+                    .as_ref()
+                    .map(|v| v.0.clone())
+                    .unwrap_or_default();
                 if !versions.insert((e.system.as_str(), version.clone())) {
-                    self.report(file.clone(), &at, &format!("entries[{i}].system_version"), format!("the system `{}` appears twice with version `{version}`", e.system), "one entry per system version");
+                    self.report(
+                        file.clone(),
+                        &at,
+                        &format!("entries[{i}].system_version"),
+                        format!(
+                            "the system `{}` appears twice with version `{version}`",
+                            e.system
+                        ),
+                        "one entry per system version",
+                    );
                 }
                 for (k, values) in &e.per_case {
                     if !metrics.contains(k.as_str()) {
-                        self.report(file.clone(), &format!("\"{k}\""), &format!("entries[{i}].per_case.{k}"), format!("`{k}` is not a metric of task `{}`", lb.task), "use the metric ids of the task's evaluation.metrics");
+                        self.report(
+                            file.clone(),
+                            &format!("\"{k}\""),
+                            &format!("entries[{i}].per_case.{k}"),
+                            format!("`{k}` is not a metric of task `{}`", lb.task),
+                            "use the metric ids of the task's evaluation.metrics",
+                        );
                     }
                     if values.len() != lb.cases.len() {
                         self.report(file.clone(), &at, &format!("entries[{i}].per_case.{k}"), format!("{} values for {} cases", values.len(), lb.cases.len()), "per_case arrays are aligned with `cases`; write null for a missing result");
@@ -236,7 +287,13 @@ impl Validator<'_> {
                 }
                 for k in e.scores.keys() {
                     if !metrics.contains(k.as_str()) {
-                        self.report(file.clone(), &format!("\"{k}\""), &format!("entries[{i}].scores.{k}"), format!("`{k}` is not a metric of task `{}`", lb.task), "use the metric ids of the task's evaluation.metrics");
+                        self.report(
+                            file.clone(),
+                            &format!("\"{k}\""),
+                            &format!("entries[{i}].scores.{k}"),
+                            format!("`{k}` is not a metric of task `{}`", lb.task),
+                            "use the metric ids of the task's evaluation.metrics",
+                        );
                     }
                 }
             }
@@ -260,10 +317,4 @@ impl Validator<'_> {
             }
         }
     }
-}
-
-/// 1-based line of the first occurrence of `needle` in the file.
-fn find_line(path: &Path, needle: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }

@@ -59,7 +59,9 @@ fn safe_relative(p: &str) -> Result<&Path> {
     if ok {
         Ok(path)
     } else {
-        Err(Error::Template(format!("refusing to write outside the output folder: {p}")))
+        Err(Error::Template(format!(
+            "refusing to write outside the output folder: {p}"
+        )))
     }
 }
 
@@ -80,7 +82,10 @@ mod tests {
         let out = dir.path().join("public");
         write_site(&out, &[f("index.html", "one"), f("old/index.html", "x")]).unwrap();
         write_site(&out, &[f("index.html", "two")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("old").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");

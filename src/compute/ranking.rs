@@ -142,7 +142,10 @@ pub fn rank_task(task: &Task, lb: &Leaderboard) -> Option<TaskRanking> {
 
     let mut order: Vec<usize> = candidates.clone();
     order.sort_by(|&a, &b| {
-        let (ra, rb) = (entries[a].rank.unwrap_or(f64::MAX), entries[b].rank.unwrap_or(f64::MAX));
+        let (ra, rb) = (
+            entries[a].rank.unwrap_or(f64::MAX),
+            entries[b].rank.unwrap_or(f64::MAX),
+        );
         ra.total_cmp(&rb).then(a.cmp(&b))
     });
     order.extend((0..lb.entries.len()).filter(|&i| ranked[i] && !candidates.contains(&i)));
@@ -259,17 +262,15 @@ fn mean_case_ranks(
     for c in 0..m.cases.len() {
         let vals: Vec<f64> = candidates
             .iter()
-            .map(|&i| {
-                m.values[i]
-                    .as_ref()
-                    .and_then(|r| r[c])
-                    .unwrap_or(f64::NAN)
-            })
+            .map(|&i| m.values[i].as_ref().and_then(|r| r[c]).unwrap_or(f64::NAN))
             .collect();
         if vals.iter().any(|v| v.is_nan()) {
             continue;
         }
-        for (k, r) in rank_values(&vals, direction, ranking.ties).into_iter().enumerate() {
+        for (k, r) in rank_values(&vals, direction, ranking.ties)
+            .into_iter()
+            .enumerate()
+        {
             per_entry[k].push(r);
         }
     }
@@ -281,7 +282,12 @@ fn mean_case_ranks(
 
 /// test_then_rank: the share of other candidates each one beats in a one-sided paired
 /// Wilcoxon signed-rank test at `alpha` (unadjusted, as in challengeR).
-fn share_beaten(m: &CaseMatrix, candidates: &[usize], direction: Direction, alpha: f64) -> Vec<f64> {
+fn share_beaten(
+    m: &CaseMatrix,
+    candidates: &[usize],
+    direction: Direction,
+    alpha: f64,
+) -> Vec<f64> {
     let k = candidates.len();
     if k < 2 {
         return vec![0.0; k];
@@ -366,12 +372,18 @@ mod tests {
     fn ties_min_and_average_match_r() {
         // R: rank(-c(0.9, 0.8, 0.8, 0.7), ties.method = "min") = 1 2 2 4
         let v = [0.9, 0.8, 0.8, 0.7];
-        assert_eq!(rank_values(&v, Direction::HigherIsBetter, Ties::Min), [1.0, 2.0, 2.0, 4.0]);
+        assert_eq!(
+            rank_values(&v, Direction::HigherIsBetter, Ties::Min),
+            [1.0, 2.0, 2.0, 4.0]
+        );
         assert_eq!(
             rank_values(&v, Direction::HigherIsBetter, Ties::Average),
             [1.0, 2.5, 2.5, 4.0]
         );
-        assert_eq!(rank_values(&v, Direction::LowerIsBetter, Ties::Min), [4.0, 2.0, 2.0, 1.0]);
+        assert_eq!(
+            rank_values(&v, Direction::LowerIsBetter, Ties::Min),
+            [4.0, 2.0, 2.0, 1.0]
+        );
     }
 
     #[test]
@@ -406,6 +418,9 @@ mod tests {
             Direction::HigherIsBetter,
         );
         assert!((p - 0.023857).abs() < 1e-5, "{p}");
-        assert_eq!(wilcoxon_greater(&[1.0], &[1.0], Direction::HigherIsBetter), 1.0);
+        assert_eq!(
+            wilcoxon_greater(&[1.0], &[1.0], Direction::HigherIsBetter),
+            1.0
+        );
     }
 }

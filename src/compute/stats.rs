@@ -127,7 +127,12 @@ pub fn period_figures(portal: &Portal, period: &Period) -> PeriodFigures {
         .iter()
         .filter(|lb| published.contains(lb.task.as_str()))
         .flat_map(|lb| &lb.entries)
-        .filter(|e| e.evaluated.as_ref().or(e.submitted.as_ref()).is_some_and(within))
+        .filter(|e| {
+            e.evaluated
+                .as_ref()
+                .or(e.submitted.as_ref())
+                .is_some_and(within)
+        })
         .count();
     f
 }

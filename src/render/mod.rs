@@ -72,7 +72,11 @@ pub fn render(
     opts: &RenderOptions,
 ) -> Result<Vec<OutFile>> {
     let shown = |draft: bool| opts.drafts || !draft;
-    let pages: Vec<&Doc<PageMeta>> = portal.pages.iter().filter(|p| shown(p.meta.draft)).collect();
+    let pages: Vec<&Doc<PageMeta>> = portal
+        .pages
+        .iter()
+        .filter(|p| shown(p.meta.draft))
+        .collect();
     let tera = templates(theme, config, &pages)?;
     let jobs = jobs(portal, computed, config, opts, &pages);
 
@@ -88,9 +92,14 @@ pub fn render(
         .map(|job| {
             let ctx = tera::Context::from_serialize(&job.ctx)
                 .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
-            let html = tera
-                .render(job.template, &ctx)
-                .map_err(|e| Error::Template(format!("rendering {} for /{}: {}", job.template, job.url, describe(&e))))?;
+            let html = tera.render(job.template, &ctx).map_err(|e| {
+                Error::Template(format!(
+                    "rendering {} for /{}: {}",
+                    job.template,
+                    job.url,
+                    describe(&e)
+                ))
+            })?;
             let path = job.path();
             let bytes = if config.build.minify && path.ends_with(".html") {
                 minify_html::minify(html.as_bytes(), &minify_cfg)
@@ -103,7 +112,11 @@ pub fn render(
 
     files.push(OutFile {
         path: "robots.txt".into(),
-        bytes: format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            config.base_url
+        )
+        .into_bytes(),
     });
     files.push(OutFile {
         path: "static/syntax.css".into(),
@@ -134,8 +147,13 @@ fn describe(e: &tera::Error) -> String {
 
 fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result<tera::Tera> {
     let mut tera = tera::Tera::default();
-    tera.add_raw_templates(theme.templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| Error::Template(describe(&e)))?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|e| Error::Template(describe(&e)))?;
     let g = tera.global_context();
     g.insert("site", &views::site(config, pages));
     g.insert("labels", &views::labels());
@@ -157,11 +175,21 @@ fn jobs(
         .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
         .collect();
 
-    let mut news: Vec<&Doc<NewsMeta>> = portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
+    let mut news: Vec<&Doc<NewsMeta>> =
+        portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
     news.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
-    let mut reports: Vec<&Doc<ReportMeta>> =
-        portal.reports.iter().filter(|r| shown(r.meta.draft)).collect();
-    reports.sort_by(|a, b| b.meta.period.end.cmp(&a.meta.period.end).then(a.id.cmp(&b.id)));
+    let mut reports: Vec<&Doc<ReportMeta>> = portal
+        .reports
+        .iter()
+        .filter(|r| shown(r.meta.draft))
+        .collect();
+    reports.sort_by(|a, b| {
+        b.meta
+            .period
+            .end
+            .cmp(&a.meta.period.end)
+            .then(a.id.cmp(&b.id))
+    });
 
     let mut jobs = Vec::new();
 
@@ -267,7 +295,12 @@ fn jobs(
 
     // Systems
     let mut systems: Vec<&System> = portal.systems.iter().collect();
-    systems.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    systems.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     let mut system_list = Vec::new();
     for s in &systems {
         let results = views::system_results(s, portal, computed);
@@ -320,7 +353,12 @@ fn jobs(
     jobs.push(Job::new(
         "reports/",
         "reports.html",
-        views::page("reports/", "Progress reports", "Progress reports for the Carl-Zeiss-Stiftung and the public.", "reports"),
+        views::page(
+            "reports/",
+            "Progress reports",
+            "Progress reports for the Carl-Zeiss-Stiftung and the public.",
+            "reports",
+        ),
         json!({"reports": reports.iter().map(|r| views::report_summary(r)).collect::<Vec<_>>()}),
     ));
     for (i, r) in reports.iter().enumerate() {
@@ -345,7 +383,12 @@ fn jobs(
     // News and the Atom feed
     let posts_full: Vec<Value> = news
         .iter()
-        .map(|n| views::with_body(views::post_summary(n), markdown::render(&n.body, Placement::default())))
+        .map(|n| {
+            views::with_body(
+                views::post_summary(n),
+                markdown::render(&n.body, Placement::default()),
+            )
+        })
         .collect();
     jobs.push(Job::new(
         "news/",
@@ -355,7 +398,11 @@ fn jobs(
     ));
     for (n, post) in news.iter().zip(&posts_full) {
         let url = views::doc_url("news", n);
-        let description = n.meta.summary.clone().unwrap_or_else(|| n.meta.title.clone());
+        let description = n
+            .meta
+            .summary
+            .clone()
+            .unwrap_or_else(|| n.meta.title.clone());
         jobs.push(Job::new(
             url.clone(),
             "post.html",
@@ -370,14 +417,23 @@ fn jobs(
     jobs.push(Job::new(
         "news/atom.xml",
         "atom.xml",
-        views::page("news/atom.xml", &format!("{} news", config.title), &config.description, "feed"),
+        views::page(
+            "news/atom.xml",
+            &format!("{} news", config.title),
+            &config.description,
+            "feed",
+        ),
         json!({"posts": posts_full, "updated": updated}),
     ));
 
     // Markdown pages
     for p in pages {
         let url = views::doc_url("", p);
-        let description = p.meta.summary.clone().unwrap_or_else(|| p.meta.title.clone());
+        let description = p
+            .meta
+            .summary
+            .clone()
+            .unwrap_or_else(|| p.meta.title.clone());
         jobs.push(Job::new(
             url.clone(),
             "page.html",
@@ -390,7 +446,12 @@ fn jobs(
     jobs.push(Job::new(
         "404.html",
         "404.html",
-        views::page("404.html", "Page not found", "The page you asked for does not exist.", "not_found"),
+        views::page(
+            "404.html",
+            "Page not found",
+            "The page you asked for does not exist.",
+            "not_found",
+        ),
         json!({}),
     ));
     let urls: Vec<String> = jobs

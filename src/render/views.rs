@@ -62,8 +62,18 @@ impl FacetKind {
     /// (value as in content, label) of every value a task has for this facet.
     pub fn values(self, t: &Task) -> Vec<(&'static str, &'static str)> {
         match self {
-            FacetKind::Modality => t.imaging.modalities.iter().map(|m| (m.as_str(), m.label())).collect(),
-            FacetKind::Specialty => t.clinical.specialty.iter().map(|s| (s.as_str(), s.label())).collect(),
+            FacetKind::Modality => t
+                .imaging
+                .modalities
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            FacetKind::Specialty => t
+                .clinical
+                .specialty
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
             FacetKind::Status => vec![(t.status.as_str(), t.status.label())],
             FacetKind::Category => {
                 let c = t.task_definition.category;
@@ -75,19 +85,32 @@ impl FacetKind {
     /// Every possible value in the spec's order, for stable listings.
     pub fn vocabulary(self) -> Vec<(&'static str, &'static str)> {
         match self {
-            FacetKind::Modality => Modality::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
-            FacetKind::Specialty => Specialty::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+            FacetKind::Modality => Modality::ALL
+                .iter()
+                .map(|m| (m.as_str(), m.label()))
+                .collect(),
+            FacetKind::Specialty => Specialty::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
             FacetKind::Status => Status::ALL
                 .iter()
                 .filter(|s| s.is_published())
                 .map(|s| (s.as_str(), s.label()))
                 .collect(),
-            FacetKind::Category => Category::ALL.iter().map(|c| (c.as_str(), c.label())).collect(),
+            FacetKind::Category => Category::ALL
+                .iter()
+                .map(|c| (c.as_str(), c.label()))
+                .collect(),
         }
     }
 
     pub fn url(self, value: &str) -> String {
-        format!("tasks/{}/{}/", self.key(), value.to_ascii_lowercase().replace('_', "-"))
+        format!(
+            "tasks/{}/{}/",
+            self.key(),
+            value.to_ascii_lowercase().replace('_', "-")
+        )
     }
 
     /// The title of the listing page for one value.
@@ -260,7 +283,11 @@ fn leader(r: &TaskRanking, t: &Task, portal: &Portal) -> Option<Value> {
     r.entries[first].rank?;
     let e = &lb.entries[first];
     let metric = t.evaluation.as_ref()?.metric(r.metric.as_str())?;
-    let value = r.entries[first].aggregates.get(r.metric.as_str()).copied().flatten()?;
+    let value = r.entries[first]
+        .aggregates
+        .get(r.metric.as_str())
+        .copied()
+        .flatten()?;
     Some(json!({
         "system_name": portal.system(e.system.as_str()).map(|s| s.name.as_str()).unwrap_or(e.system.as_str()),
         "system_url": system_url(e.system.as_str()),
@@ -276,7 +303,11 @@ pub fn task_full(b: &TaskBundle) -> Value {
     o.insert("url".into(), json!(task_url(t.id.as_str())));
     o.insert(
         "description_html".into(),
-        json!(t.description.as_deref().map(|d| markdown::render(d, Placement { heading_offset: 1 }))),
+        json!(
+            t.description
+                .as_deref()
+                .map(|d| markdown::render(d, Placement { heading_offset: 1 }))
+        ),
     );
     o.insert(
         "datacard_url".into(),
@@ -338,8 +369,14 @@ pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
         })
         .collect();
     let mut o = to_obj(m);
-    o.insert("meeting_date_display".into(), json!(m.meeting_date.display()));
-    o.insert("body_html".into(), json!(markdown::render(&doc.body, Placement { heading_offset: 1 })));
+    o.insert(
+        "meeting_date_display".into(),
+        json!(m.meeting_date.display()),
+    );
+    o.insert(
+        "body_html".into(),
+        json!(markdown::render(&doc.body, Placement { heading_offset: 1 })),
+    );
     o.insert(
         "panel_counted".into(),
         json!(m.panel.iter().filter(|p| !p.recused).collect::<Vec<_>>()),
@@ -413,14 +450,28 @@ pub fn criteria_chart(m: &RationaleMeta) -> String {
 
 pub fn datacard(d: &DataCard) -> Value {
     let mut o = to_obj(d);
-    o.insert("date_published_display".into(), json!(d.dataset.date_published.display()));
+    o.insert(
+        "date_published_display".into(),
+        json!(d.dataset.date_published.display()),
+    );
     let total: u64 = d.composition.splits.values().map(|s| s.cases).sum();
     o.insert("total_cases".into(), json!(total));
-    if let Some(sex) = d.composition.demographics.as_ref().and_then(|x| x.sex.as_ref()) {
-        let shares: Vec<Value> = [("Female", sex.female), ("Male", sex.male), ("Other", sex.other)]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| json!({"label": k, "share": v, "display": format::percent(v)})))
-            .collect();
+    if let Some(sex) = d
+        .composition
+        .demographics
+        .as_ref()
+        .and_then(|x| x.sex.as_ref())
+    {
+        let shares: Vec<Value> = [
+            ("Female", sex.female),
+            ("Male", sex.male),
+            ("Other", sex.other),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.map(|v| json!({"label": k, "share": v, "display": format::percent(v)}))
+        })
+        .collect();
         o.insert("sex_shares".into(), json!(shares));
     } else {
         o.insert("sex_shares".into(), json!([]));
@@ -512,7 +563,10 @@ pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec
         ) else {
             continue;
         };
-        let metric = t.evaluation.as_ref().and_then(|e| e.metric(r.metric.as_str()));
+        let metric = t
+            .evaluation
+            .as_ref()
+            .and_then(|e| e.metric(r.metric.as_str()));
         for (e, res) in lb.entries.iter().zip(&r.entries) {
             if e.system != sys.id {
                 continue;
@@ -545,7 +599,10 @@ pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec
 pub fn system(sys: &System) -> Value {
     let mut o = to_obj(sys);
     o.insert("url".into(), json!(system_url(sys.id.as_str())));
-    o.insert("release_date_display".into(), json!(sys.release_date.as_ref().map(Date::display)));
+    o.insert(
+        "release_date_display".into(),
+        json!(sys.release_date.as_ref().map(Date::display)),
+    );
     Value::Object(o)
 }
 

@@ -1,0 +1,202 @@
+//! Finds the line of a field path (`evaluation.metrics[1].direction`) in YAML text.
+//!
+//! serde_yaml loses the position of errors raised while converting a scalar (a bad slug or
+//! date) and cross-file rules have no position at all; both know the field path, and this maps
+//! it back to a line by following indentation. It reads block-style YAML as curators write it;
+//! for flow-style values (`{a: 1}`, `[x, y]`) it stops at the line that holds them.
+
+#[derive(Debug, PartialEq)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Vec<Seg<'_>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Seg::Key(key));
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            if let Ok(n) = idx.trim_end_matches(']').parse() {
+                out.push(Seg::Index(n));
+            }
+        }
+    }
+    out
+}
+
+struct Line<'a> {
+    /// 1-based line number.
+    no: usize,
+    /// Column of the content after indentation and list dashes (0-based).
+    indent: usize,
+    /// Column of the first list dash on the line, if it starts a sequence item.
+    dash: Option<usize>,
+    text: &'a str,
+}
+
+impl Line<'_> {
+    /// Where the line starts structurally: its dash, else its content.
+    fn start(&self) -> usize {
+        self.dash.unwrap_or(self.indent)
+    }
+
+    fn key(&self) -> Option<&str> {
+        let t = self.text;
+        let end = t.find(':')?;
+        let k = t[..end].trim().trim_matches('"').trim_matches('\'');
+        (!k.is_empty() && !k.contains(' ') || t.starts_with('"')).then_some(k)
+    }
+
+    /// Whether the key's value continues on this line (a scalar or flow value).
+    fn inline_value(&self) -> bool {
+        self.text
+            .find(':')
+            .map(|i| {
+                let v = self.text[i + 1..].trim();
+                !v.is_empty()
+                    && !v.starts_with('#')
+                    && v != "|"
+                    && v != ">"
+                    && !v.starts_with("|-")
+                    && !v.starts_with(">-")
+            })
+            .unwrap_or(false)
+    }
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---" {
+            continue;
+        }
+        let mut col = raw.len() - trimmed.len();
+        let mut rest = trimmed;
+        let mut dash = None;
+        while rest == "-" || rest.starts_with("- ") {
+            dash.get_or_insert(col);
+            let after = rest[1..].trim_start();
+            col += rest.len() - after.len();
+            rest = after;
+        }
+        out.push(Line {
+            no: i + 1,
+            indent: col,
+            dash,
+            text: rest,
+        });
+    }
+    out
+}
+
+/// The 1-based (line, column) of `path` in `text`, as closely as the text allows.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let ls = lines(text);
+    let (mut lo, mut hi) = (0, ls.len());
+    let mut parent: Option<usize> = None;
+    let mut found = None;
+    for seg in segments(path) {
+        let deeper = |l: &Line| parent.is_none_or(|p| l.indent > p);
+        match seg {
+            Seg::Key(k) => {
+                let child = ls[lo..hi]
+                    .iter()
+                    .filter(|l| deeper(l))
+                    .map(|l| l.indent)
+                    .min()?;
+                let idx = (lo..hi).find(|&j| ls[j].indent == child && ls[j].key() == Some(k));
+                let Some(idx) = idx else {
+                    // A flow mapping on one line: `- {id: P1, role: clinician}`.
+                    let flow = (lo..hi).find(|&j| ls[j].text.contains(&format!("{k}:")));
+                    return flow.map(|j| (ls[j].no, ls[j].indent + 1)).or(found);
+                };
+                found = Some((ls[idx].no, ls[idx].indent + 1));
+                if ls[idx].inline_value() {
+                    return found;
+                }
+                lo = idx + 1;
+                hi = (lo..hi)
+                    .find(|&j| {
+                        ls[j].start() < child || (ls[j].start() == child && ls[j].dash.is_none())
+                    })
+                    .unwrap_or(hi);
+                parent = Some(child);
+            }
+            Seg::Index(n) => {
+                let d = ls[lo..hi].iter().filter_map(|l| l.dash).min()?;
+                let items: Vec<usize> = (lo..hi).filter(|&j| ls[j].dash == Some(d)).collect();
+                let Some(&idx) = items.get(n) else {
+                    return found;
+                };
+                found = Some((ls[idx].no, d + 1));
+                hi = items.get(n + 1).copied().unwrap_or(hi);
+                lo = idx;
+                parent = Some(d);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "\
+id: abc
+evaluation:
+  metrics:
+    - id: f2
+      direction: higher_is_better
+    - id: fp
+      name: \"False positives\"
+      direction: lower_is_bettr
+  ranking:
+    method: aggregate_then_rank
+panel:
+  - {id: P1, role: clinician}
+  - {id: P2, role: robot}
+keywords: [a, b]
+history:
+- date: 2026-01-01
+  status: proposed
+- date: 2026-02-01
+  status: selected
+";
+
+    #[test]
+    fn nested_block_paths() {
+        assert_eq!(locate(YAML, "id"), Some((1, 1)));
+        assert_eq!(
+            locate(YAML, "evaluation.metrics[1].direction"),
+            Some((8, 7))
+        );
+        assert_eq!(locate(YAML, "evaluation.metrics[1]"), Some((6, 5)));
+        assert_eq!(locate(YAML, "evaluation.ranking.method"), Some((10, 5)));
+    }
+
+    #[test]
+    fn flow_values_stop_at_their_line() {
+        assert_eq!(locate(YAML, "panel[1].role").map(|p| p.0), Some(13));
+        assert_eq!(locate(YAML, "keywords[1]").map(|p| p.0), Some(14));
+    }
+
+    #[test]
+    fn compact_sequences() {
+        assert_eq!(locate(YAML, "history[1].status").map(|p| p.0), Some(19));
+        assert_eq!(locate(YAML, "history[1].date").map(|p| p.0), Some(18));
+    }
+
+    #[test]
+    fn unknown_paths_fall_back_to_the_nearest_parent() {
+        assert_eq!(locate(YAML, "evaluation.nope").map(|p| p.0), Some(2));
+        assert_eq!(locate(YAML, "missing"), None);
+    }
+}
