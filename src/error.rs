@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 pub struct Diagnostic {
     /// The file, relative to the portal root where possible.
     pub file: PathBuf,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     /// Dotted field path, e.g. `evaluation.metrics[1].direction`.
     pub field: Option<String>,
     pub message: String,
@@ -29,8 +29,8 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
-        self.line = line;
-        self.column = column;
+        self.line = line.and_then(|l| u32::try_from(l).ok());
+        self.column = column.and_then(|c| u32::try_from(c).ok());
         self
     }
 

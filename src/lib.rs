@@ -41,6 +41,7 @@ pub struct BuildReport {
 
 /// Loads, checks and renders the portal at `root`, without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<Vec<render::OutFile>> {
+    check_root(&opts.root)?;
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
@@ -79,6 +80,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// Checks the portal at `root` without rendering: every content problem found.
 pub fn check(root: &Path) -> Result<()> {
+    check_root(root)?;
     config::Config::load(root)?;
     let portal = load::load(root)?;
     let diags = validate::validate(root, &portal);
@@ -87,4 +89,21 @@ pub fn check(root: &Path) -> Result<()> {
     } else {
         Err(Error::Content(diags))
     }
+}
+
+/// A mistyped `--root` should say so, not build an empty site.
+fn check_root(root: &Path) -> Result<()> {
+    if !root.is_dir() {
+        return Err(Error::Config {
+            path: root.to_path_buf(),
+            message: "the portal root does not exist or is not a folder".into(),
+        });
+    }
+    if !root.join("content").is_dir() && !root.join("data").is_dir() {
+        return Err(Error::Config {
+            path: root.to_path_buf(),
+            message: "no content/ or data/ folder here: is --root the portal repository?".into(),
+        });
+    }
+    Ok(())
 }

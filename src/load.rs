@@ -210,21 +210,28 @@ pub fn parse_yaml<T: DeserializeOwned>(
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = field_path(e.path());
         let inner = e.inner();
-        // Errors raised while converting a scalar (a bad slug or date) come without a usable
-        // position (serde_yaml reports 1:1); the field path finds the line instead.
-        let location = inner
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .filter(|&(l, c)| (l, c) != (1, 1) || field.is_none())
-            .or_else(|| {
-                field
-                    .as_deref()
-                    .and_then(|f| crate::locate::locate(text, f))
-            });
+        let message = strip_location(&inner.to_string());
+        // Errors raised while converting a scalar (a bad slug or date: the model's messages
+        // start with the quoted value) carry the position of the enclosing mapping, not of
+        // the field; the field path finds the line instead.
+        let custom = message.starts_with('`');
+        let located = || {
+            field
+                .as_deref()
+                .and_then(|f| crate::locate::locate(text, f))
+        };
+        let location = if custom {
+            located().or_else(|| inner.location().map(|l| (l.line(), l.column())))
+        } else {
+            inner
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .or_else(located)
+        };
         let (line, col) = location
             .map(|(l, c)| (Some(l + line_offset), Some(c)))
             .unwrap_or((None, None));
-        let mut d = Diagnostic::new(file, strip_location(&inner.to_string())).at(line, col);
+        let mut d = Diagnostic::new(file, message).at(line, col);
         if let Some(f) = field {
             d = d.field(f);
         }
@@ -281,6 +288,12 @@ fn with_hint(d: Diagnostic) -> Diagnostic {
         Some("this field is required: see the content format for what it holds")
     } else if m.starts_with("unknown variant") {
         Some("use one of the values listed above")
+    } else if m.ends_with("is not a valid date") {
+        Some("write dates as YYYY-MM-DD (ISO 8601), e.g. 2026-05-14, and check the day exists")
+    } else if m.ends_with("is not a valid id") {
+        Some(
+            "ids are slugs: 2 to 64 characters of lower-case letters, digits and '-', starting with a letter or digit",
+        )
     } else {
         None
     };
@@ -409,7 +422,10 @@ mod tests {
         let yaml = "id: abc\nname: A\nkind: baseline\naccess: open\nrelease_date: 2026-13-40\n";
         let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0).unwrap_err();
         assert_eq!(d.field.as_deref(), Some("release_date"));
-        assert!(d.message.contains("YYYY-MM-DD"), "{d}");
+        assert!(
+            d.hint.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -22,10 +22,7 @@ impl Slug {
         if is_slug(s) {
             Ok(Slug(s.to_string()))
         } else {
-            Err(format!(
-                "`{s}` is not a valid id: ids are slugs of 2 to 64 characters, lower-case \
-                 letters, digits and '-', starting with a letter or digit"
-            ))
+            Err(format!("`{s}` is not a valid id"))
         }
     }
 
@@ -62,7 +59,7 @@ pub struct Date(String);
 
 impl Date {
     pub fn parse(s: &str) -> Result<Date, String> {
-        let err = || format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-05-14");
+        let err = || format!("`{s}` is not a valid date");
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(err());

@@ -64,19 +64,17 @@ impl Validator<'_> {
             let t = &b.task;
             let dir = PathBuf::from("content/tasks").join(t.id.as_str());
             let task_file = dir.join("task.yaml");
-            if let Some(last) = t.history.last() {
-                if last.status != t.status {
-                    self.report(
-                        task_file.clone(),
-                        "history:",
-                        "history",
-                        format!(
-                            "the last history entry is `{}` but the status is `{}`",
-                            last.status, t.status
-                        ),
-                        "add a history entry for the current status, dated when it changed",
-                    );
-                }
+            if let Some(last) = t.history.last().filter(|h| h.status != t.status) {
+                self.report(
+                    task_file.clone(),
+                    "history:",
+                    "history",
+                    format!(
+                        "the last history entry is `{}` but the status is `{}`",
+                        last.status, t.status
+                    ),
+                    "add a history entry for the current status, dated when it changed",
+                );
             }
             if !t.status.is_published() {
                 continue;
@@ -103,18 +101,15 @@ impl Validator<'_> {
                             "set `primary: true` on the one metric the task is judged by",
                         );
                     }
-                    if let Some(id) = e.ranking.as_ref().and_then(|r| r.metric.as_ref()) {
-                        if e.metric(id.as_str()).is_none() {
-                            self.report(
-                                task_file.clone(),
-                                "ranking:",
-                                "evaluation.ranking.metric",
-                                format!(
-                                    "the ranking metric `{id}` is not one of the task's metrics"
-                                ),
-                                "use the id of a metric under evaluation.metrics",
-                            );
-                        }
+                    let ranking_metric = e.ranking.as_ref().and_then(|r| r.metric.as_ref());
+                    if let Some(id) = ranking_metric.filter(|id| e.metric(id.as_str()).is_none()) {
+                        self.report(
+                            task_file.clone(),
+                            "ranking:",
+                            "evaluation.ranking.metric",
+                            format!("the ranking metric `{id}` is not one of the task's metrics"),
+                            "use the id of a metric under evaluation.metrics",
+                        );
                     }
                     if e.ranking.is_none() {
                         self.report(

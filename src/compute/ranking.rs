@@ -223,7 +223,7 @@ pub fn aggregate(values: impl Iterator<Item = f64>, how: Aggregation) -> Option<
         Aggregation::Median => {
             v.sort_by(f64::total_cmp);
             let m = v.len() / 2;
-            Some(if v.len() % 2 == 0 {
+            Some(if v.len().is_multiple_of(2) {
                 (v[m - 1] + v[m]) / 2.0
             } else {
                 v[m]
@@ -394,6 +394,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // 3.14 is data, not pi
     fn wilcoxon_matches_r() {
         // R: wilcox.test(x, y, paired=TRUE, alternative="greater", exact=FALSE)$p.value
         // x <- c(1.83,0.50,1.62,2.48,1.68,1.88,1.55,3.06,1.30)

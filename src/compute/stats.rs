@@ -106,14 +106,16 @@ pub fn period_figures(portal: &Portal, period: &Period) -> PeriodFigures {
             f.released_in_period += within(d) as usize;
             f.released_total += by_end(d) as usize;
         }
-        if let Some(r) = &b.rationale {
-            if let Some(a) = &r.meta.award {
-                let date = a.date.as_ref().unwrap_or(&r.meta.meeting_date);
-                if by_end(date) {
-                    f.prize_committed_eur += a.amount_eur;
-                    if a.status == AwardStatus::Paid {
-                        f.prize_paid_eur += a.amount_eur;
-                    }
+        if let Some((r, a)) = b
+            .rationale
+            .as_ref()
+            .and_then(|r| Some((r, r.meta.award.as_ref()?)))
+        {
+            let date = a.date.as_ref().unwrap_or(&r.meta.meeting_date);
+            if by_end(date) {
+                f.prize_committed_eur += a.amount_eur;
+                if a.status == AwardStatus::Paid {
+                    f.prize_paid_eur += a.amount_eur;
                 }
             }
         }

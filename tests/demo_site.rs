@@ -1,0 +1,345 @@
+//! Builds the bundled demo portal and checks the output against its source files.
+
+mod common;
+
+use common::*;
+use medal::model::Status;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// One build shared by the tests of this file (the output is read-only).
+fn site() -> &'static BTreeMap<String, Vec<u8>> {
+    static SITE: OnceLock<(tempfile::TempDir, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
+    &SITE.get_or_init(|| build(&demo_root())).1
+}
+
+fn page(path: &str) -> String {
+    let bytes = site()
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} was not written"));
+    text(bytes)
+}
+
+fn portal() -> medal::model::Portal {
+    medal::load::load(&demo_root()).expect("demo content loads")
+}
+
+#[test]
+fn every_page_kind_exists() {
+    for path in [
+        "index.html",
+        "tasks/index.html",
+        "tasks/modality/ct/index.html",
+        "tasks/modality/sm/index.html",
+        "tasks/specialty/radiology/index.html",
+        "tasks/specialty/obstetrics-gynecology/index.html",
+        "tasks/status/released/index.html",
+        "tasks/category/image-classification/index.html",
+        "systems/index.html",
+        "rankings/index.html",
+        "reports/index.html",
+        "news/index.html",
+        "news/atom.xml",
+        "about/index.html",
+        "faq/index.html",
+        "accessibility/index.html",
+        "privacy/index.html",
+        "imprint/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+        "static/syntax.css",
+    ] {
+        assert!(site().contains_key(path), "missing {path}");
+    }
+    let p = portal();
+    for b in p.published_tasks() {
+        let id = b.task.id.as_str();
+        assert!(
+            site().contains_key(&format!("tasks/{id}/index.html")),
+            "task {id}"
+        );
+        assert!(
+            site().contains_key(&format!("tasks/{id}/datacard/index.html")),
+            "data card {id}"
+        );
+    }
+    for s in &p.systems {
+        assert!(
+            site().contains_key(&format!("systems/{}/index.html", s.id)),
+            "system {}",
+            s.id
+        );
+    }
+    for r in &p.reports {
+        assert!(site().contains_key(&format!("reports/{}/index.html", r.id)));
+    }
+    for n in &p.news {
+        assert!(site().contains_key(&format!("news/{}/index.html", n.id)));
+    }
+}
+
+#[test]
+fn demo_content_covers_what_the_portal_must_show() {
+    let p = portal();
+    let published: Vec<_> = p.published_tasks().collect();
+    assert!(published.len() >= 12);
+    let modalities: std::collections::BTreeSet<_> = published
+        .iter()
+        .flat_map(|b| &b.task.imaging.modalities)
+        .collect();
+    assert!(modalities.len() >= 7, "{modalities:?}");
+    let specialties: std::collections::BTreeSet<_> = published
+        .iter()
+        .flat_map(|b| &b.task.clinical.specialty)
+        .collect();
+    assert!(specialties.len() >= 6);
+    assert!(
+        p.tasks
+            .iter()
+            .filter(|b| !b.task.status.is_published())
+            .count()
+            >= 6
+    );
+    use medal::model::SystemKind;
+    assert!(
+        p.systems
+            .iter()
+            .filter(|s| s.kind != SystemKind::HumanReader)
+            .count()
+            >= 8
+    );
+    assert!(
+        p.systems
+            .iter()
+            .filter(|s| s.kind == SystemKind::HumanReader)
+            .count()
+            >= 2
+    );
+    let with_cases = p
+        .leaderboards
+        .iter()
+        .filter(|lb| lb.entries.iter().all(|e| !e.per_case.is_empty()))
+        .count();
+    assert!(with_cases >= 6);
+    assert!(p.reports.len() >= 2 && p.news.len() >= 4);
+}
+
+#[test]
+fn task_pages_show_their_source_facts() {
+    let p = portal();
+    for b in p.published_tasks() {
+        let t = &b.task;
+        let html = page(&format!("tasks/{}/index.html", t.id));
+        for fact in [
+            &t.title,
+            &t.summary,
+            &t.clinical.clinical_question,
+            &t.clinical.why_it_matters,
+            &t.clinical.target_cohort,
+            &t.task_definition.case_definition,
+            &t.governance.license,
+        ] {
+            assert!(html.contains(fact.trim()), "{}: missing {fact:?}", t.id);
+        }
+        for c in &t.contributors {
+            assert!(html.contains(&c.name), "{}: contributor {}", t.id, c.name);
+            if let Some(orcid) = &c.orcid {
+                assert!(
+                    html.contains(&format!("href=\"{orcid}\""))
+                        || html.contains(&format!("href={orcid}")),
+                    "{}: ORCID link {orcid}",
+                    t.id
+                );
+            }
+        }
+        for m in &t.evaluation.as_ref().unwrap().metrics {
+            assert!(html.contains(&m.name), "{}: metric {}", t.id, m.name);
+        }
+        let r = b.rationale.as_ref().unwrap();
+        assert!(html.contains(&r.meta.round), "{}: round", t.id);
+        for d in &r.meta.dissent {
+            assert!(html.contains(d.summary.trim()), "{}: dissent", t.id);
+        }
+        for c in &r.meta.conditions {
+            assert!(html.contains(c.trim()), "{}: condition", t.id);
+        }
+        assert!(
+            html.contains("role=\"img\"") || html.contains("role=img"),
+            "{}: chart",
+            t.id
+        );
+
+        let card = page(&format!("tasks/{}/datacard/index.html", t.id));
+        let d = b.datacard.as_ref().unwrap();
+        assert!(card.contains(&d.dataset.name));
+        assert!(
+            card.contains(d.annotation.reference_standard.trim()),
+            "{}: reference standard",
+            t.id
+        );
+        for bias in &d.risks.biases {
+            assert!(card.contains(bias.trim()), "{}: bias {bias}", t.id);
+        }
+    }
+}
+
+#[test]
+fn recused_members_scores_are_not_shown() {
+    let p = portal();
+    let mut checked = 0;
+    for b in p.published_tasks() {
+        let r = b.rationale.as_ref().unwrap();
+        let html = page(&format!("tasks/{}/index.html", b.task.id));
+        let Some(start) = html
+            .find("id=cap-criteria")
+            .or_else(|| html.find("id=\"cap-criteria\""))
+        else {
+            panic!("{}: no criteria table", b.task.id)
+        };
+        let table = &html[start..start + html[start..].find("</table>").unwrap()];
+        for m in r.meta.panel.iter() {
+            let column = table.contains(&format!(">{}<", m.id));
+            // Members who scored are columns of the criteria table; recused ones never are.
+            assert_eq!(
+                column, !m.recused,
+                "{}: member {} (recused: {})",
+                b.task.id, m.id, m.recused
+            );
+            checked += m.recused as usize;
+        }
+    }
+    assert!(checked > 0, "the demo has recused panel members");
+}
+
+#[test]
+fn leaderboards_rank_systems_and_mark_reference_rows() {
+    let p = portal();
+    for lb in &p.leaderboards {
+        let html = page(&format!("tasks/{}/index.html", lb.task));
+        for e in &lb.entries {
+            let name = &p.system(e.system.as_str()).unwrap().name;
+            assert!(html.contains(name.as_str()), "{}: {name}", lb.task);
+        }
+        if lb.entries.iter().any(|e| e.reference_only) {
+            assert!(
+                html.contains("not ranked"),
+                "{}: reference rows are marked",
+                lb.task
+            );
+        }
+    }
+    let rankings = page("rankings/index.html");
+    for lb in p.leaderboards.iter().filter(|lb| {
+        p.tasks
+            .iter()
+            .any(|b| b.task.id == lb.task && b.task.status == Status::Released)
+    }) {
+        for e in lb.entries.iter().filter(|e| !e.reference_only) {
+            let name = &p.system(e.system.as_str()).unwrap().name;
+            assert!(rankings.contains(name.as_str()), "rankings: {name}");
+        }
+    }
+}
+
+#[test]
+fn home_figures_are_computed_from_content() {
+    let p = portal();
+    let home = page("index.html");
+    let proposals = p.tasks.len();
+    let selected = p.published_tasks().count();
+    assert!(
+        home.contains(&format!(">{proposals}<")),
+        "proposals {proposals}"
+    );
+    assert!(
+        home.contains(&format!(">{selected}<")),
+        "selected {selected}"
+    );
+    let prize: f64 = p
+        .tasks
+        .iter()
+        .filter_map(|b| b.rationale.as_ref()?.meta.award.as_ref())
+        .map(|a| a.amount_eur)
+        .sum();
+    let shown = medal::render::format::eur(prize);
+    assert!(home.contains(&shown), "prize {shown}");
+}
+
+#[test]
+fn no_confidential_proposal_reaches_any_output_file() {
+    let p = portal();
+    let confidential: Vec<_> = p
+        .tasks
+        .iter()
+        .filter(|b| !b.task.status.is_published())
+        .collect();
+    assert!(!confidential.is_empty());
+    for (path, bytes) in site() {
+        let body = text(bytes);
+        for b in &confidential {
+            let t = &b.task;
+            let needles = [
+                t.id.as_str(),
+                t.title.as_str(),
+                &t.summary[..t.summary.len().min(60)],
+                t.clinical.clinical_question.as_str(),
+            ];
+            for n in needles {
+                assert!(
+                    !body.contains(n),
+                    "{path} leaks {:?} of confidential task {}",
+                    n,
+                    t.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_script_from_content_and_no_third_party_loads() {
+    for (path, bytes) in site() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("javascript:"), "{path}");
+        // The default theme ships no scripts at all; a later search script will be ours.
+        for tag in html.split("<script").skip(1) {
+            assert!(
+                tag.contains("src=/static/") || tag.contains("src=\"/static/"),
+                "{path}: inline or foreign script"
+            );
+        }
+        for attr in ["src=\"http", "src=http", "href=\"//", "src=\"//"] {
+            assert!(
+                !html.contains(attr),
+                "{path}: loads from another host ({attr})"
+            );
+        }
+        assert!(
+            html.contains("<html") && html.contains("lang=en"),
+            "{path}: language"
+        );
+    }
+}
+
+#[test]
+fn sitemap_lists_every_page_and_feed_is_atom() {
+    let sitemap = page("sitemap.xml");
+    assert!(sitemap.contains("<urlset"));
+    assert!(sitemap.contains("http://127.0.0.1:8000/tasks/"));
+    let n_pages = site().keys().filter(|k| k.ends_with("index.html")).count();
+    assert_eq!(sitemap.matches("<loc>").count(), n_pages);
+    let feed = page("news/atom.xml");
+    assert!(feed.contains("<feed") && feed.contains("http://www.w3.org/2005/Atom"));
+    assert_eq!(feed.matches("<entry>").count(), portal().news.len());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = build(&demo_root());
+    assert_eq!(&first, site());
+}

@@ -1,0 +1,260 @@
+//! Builds small sites made from the spec's worked examples: defaults without medal.toml,
+//! hostile contributor text, broken content reported whole, and failed builds that leave the
+//! previous output alone.
+
+mod common;
+
+use common::*;
+use medal::error::Error;
+use std::path::Path;
+use std::process::Command;
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn task_yaml(root: &Path) -> std::path::PathBuf {
+    root.join("content/tasks/hepatic-metastases-ct/task.yaml")
+}
+
+#[test]
+fn a_root_with_only_content_and_data_builds_with_defaults() {
+    let site = copy_site(&spec_examples());
+    assert!(!site.path().join("medal.toml").exists());
+    assert!(!site.path().join("themes").exists());
+    let (_out, files) = build(site.path());
+    let task = text(&files["tasks/hepatic-metastases-ct/index.html"]);
+    assert!(task.contains("Detection of small hepatic metastases on portal-venous CT"));
+    assert!(
+        files.contains_key("static/style.css"),
+        "the built-in theme's files"
+    );
+    // The spec's example: the detector (mean F2 0.658 with the missing case at worst value 0)
+    // ranks above the VLM (0.617); the radiologists are shown but not ranked.
+    assert!(task.contains("0.658"), "detector's mean F2");
+    assert!(task.contains("0.617"), "VLM's mean F2");
+    let detector = task.find("Example Detector").unwrap();
+    let vlm = task.find("Example Vision-Language Model").unwrap();
+    assert!(detector < vlm);
+}
+
+#[test]
+fn hostile_contributor_text_is_made_harmless() {
+    let site = copy_site(&spec_examples());
+    let path = task_yaml(site.path());
+    edit(
+        &path,
+        "  ## What the AI system must do\n",
+        "  <script>alert('x')</script><img src=x onerror=\"alert(1)\">\n  [click](javascript:alert(1)) <iframe src=\"https://evil.example\"></iframe>\n  ![pixel](https://tracker.example/p.gif)\n\n  ## What the AI system must do\n",
+    );
+    edit(
+        &path,
+        "acronym: HEPMET",
+        "acronym: \"<b onmouseover=alert(1)>HEPMET</b>\"",
+    );
+    let (_out, files) = build(site.path());
+    for (p, bytes) in &files {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("<script"), "{p}");
+        assert!(!html.contains("onerror"), "{p}");
+        assert!(!html.contains("<b onmouseover"), "{p}: acronym escaped");
+        assert!(!html.contains("javascript:"), "{p}");
+        assert!(!html.contains("<iframe"), "{p}");
+        assert!(!html.contains("tracker.example"), "{p}");
+    }
+    let task =
+        String::from_utf8_lossy(&files["tasks/hepatic-metastases-ct/index.html"]).to_string();
+    assert!(task.contains("&lt;b onmouseover"), "text shown as text");
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_run() {
+    let site = copy_site(&spec_examples());
+    edit(
+        &task_yaml(site.path()),
+        "status: released",
+        "status: relased",
+    );
+    edit(
+        &site
+            .path()
+            .join("content/tasks/hepatic-metastases-ct/datacard.yaml"),
+        "  date_published: 2026-04-01",
+        "  date_published: 2026-04-31",
+    );
+    edit(
+        &site.path().join("data/systems.yaml"),
+        "    kind: task_specific",
+        "    knd: task_specific",
+    );
+    let lb = site
+        .path()
+        .join("data/leaderboards/hepatic-metastases-ct.json");
+    edit(
+        &lb,
+        "\"split\": \"test\",",
+        "\"split\": \"test\",\n  \"bogus\": true,",
+    );
+
+    let Err(Error::Content(diags)) = medal::check(site.path()) else {
+        panic!("expected content errors");
+    };
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    let all = shown.join("\n");
+    assert_eq!(diags.len(), 4, "{all}");
+    let find = |file: &str| {
+        diags
+            .iter()
+            .find(|d| d.file.to_string_lossy().ends_with(file))
+            .unwrap_or_else(|| panic!("no diagnostic for {file}:\n{all}"))
+    };
+    let task = find("task.yaml");
+    assert_eq!(task.line, Some(6), "{all}");
+    assert_eq!(task.field.as_deref(), Some("status"));
+    assert!(
+        task.message.contains("relased") && task.message.contains("released"),
+        "{all}"
+    );
+    let card = find("datacard.yaml");
+    assert_eq!(card.field.as_deref(), Some("dataset.date_published"));
+    assert_eq!(card.line, Some(8), "{all}");
+    let systems = find("systems.yaml");
+    assert!(systems.message.contains("knd"), "{all}");
+    assert!(systems.line.is_some());
+    let json = find("hepatic-metastases-ct.json");
+    assert!(
+        json.message.contains("bogus") && json.line == Some(6),
+        "{all}"
+    );
+    assert!(
+        diags.iter().all(|d| d.hint.is_some()),
+        "every problem has a hint:\n{all}"
+    );
+}
+
+#[test]
+fn cross_file_rules_name_file_line_and_field() {
+    let site = copy_site(&spec_examples());
+    let lb = site
+        .path()
+        .join("data/leaderboards/hepatic-metastases-ct.json");
+    edit(
+        &lb,
+        "\"system\": \"example-vlm\"",
+        "\"system\": \"no-such-system\"",
+    );
+    edit(
+        &lb,
+        "\"f2\": [0.6, 0.8, 0.7, 0.4, 0.9, 0.3]",
+        "\"f2\": [0.6, 0.8]",
+    );
+    edit(&task_yaml(site.path()), "      primary: true\n", "");
+    let Err(Error::Content(diags)) = medal::check(site.path()) else {
+        panic!("expected content errors");
+    };
+    let all = diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        all.contains("`no-such-system` is not in data/systems.yaml"),
+        "{all}"
+    );
+    assert!(all.contains("2 values for 6 cases"), "{all}");
+    assert!(all.contains("0 metrics are marked primary"), "{all}");
+    assert!(diags.iter().all(|d| d.line.is_some()), "{all}");
+}
+
+#[test]
+fn a_leaderboard_of_a_confidential_task_is_refused() {
+    let site = copy_site(&spec_examples());
+    let path = task_yaml(site.path());
+    edit(&path, "status: released", "status: under_review");
+    edit(
+        &path,
+        "  - {date: 2026-05-14, status: selected}\n  - {date: 2026-06-01, status: released}\n",
+        "",
+    );
+    let Err(Error::Content(diags)) = medal::check(site.path()) else {
+        panic!("expected content errors");
+    };
+    assert!(
+        diags.iter().any(|d| d.message.contains("leak")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = copy_site(&spec_examples());
+    let out = site.path().join("public");
+    let opts = medal::BuildOptions {
+        root: site.path().to_path_buf(),
+        out: Some(out.clone()),
+        base_url: None,
+        drafts: false,
+    };
+    medal::build(&opts).unwrap();
+    let before = read_tree(&out);
+    edit(
+        &task_yaml(site.path()),
+        "status: released",
+        "status: relased",
+    );
+    assert!(medal::build(&opts).is_err());
+    assert_eq!(read_tree(&out), before);
+    let stray: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("public") && n != "public")
+        .collect();
+    assert!(stray.is_empty(), "staging folders left: {stray:?}");
+}
+
+#[test]
+fn cli_exit_codes_and_messages() {
+    let site = copy_site(&spec_examples());
+    let medal = env!("CARGO_BIN_EXE_medal");
+    let out = Command::new(medal)
+        .args(["build", "--root"])
+        .arg(site.path())
+        .args(["--base-url", "https://org.github.io/medal"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = std::fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(
+        home.contains("/medal/tasks/"),
+        "links under the sub-path base URL"
+    );
+
+    edit(
+        &task_yaml(site.path()),
+        "status: released",
+        "status: relased",
+    );
+    let out = Command::new(medal)
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/tasks/hepatic-metastases-ct/task.yaml:6"),
+        "{err}"
+    );
+
+    let out = Command::new(medal)
+        .args(["build", "--root", "/nonexistent/medal-root"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+}
