@@ -258,3 +258,30 @@ fn cli_exit_codes_and_messages() {
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
 }
+
+#[test]
+fn drafts_are_published_only_with_the_flag() {
+    let site = copy_site(&spec_examples());
+    let news = site.path().join("content/news");
+    std::fs::create_dir_all(&news).unwrap();
+    std::fs::write(
+        news.join("upcoming-round.md"),
+        "---\ntitle: Upcoming selection round\ndate: 2026-10-01\ndraft: true\n---\nNot yet.\n",
+    )
+    .unwrap();
+    let mut opts = medal::BuildOptions {
+        root: site.path().to_path_buf(),
+        out: Some(site.path().join("public")),
+        base_url: None,
+        drafts: false,
+    };
+    medal::build(&opts).unwrap();
+    let files = read_tree(&site.path().join("public"));
+    assert!(!files.contains_key("news/upcoming-round/index.html"));
+    assert!(!text(&files["news/atom.xml"]).contains("Upcoming selection round"));
+
+    opts.drafts = true;
+    medal::build(&opts).unwrap();
+    let files = read_tree(&site.path().join("public"));
+    assert!(text(&files["news/upcoming-round/index.html"]).contains("Upcoming selection round"));
+}

@@ -382,6 +382,10 @@ pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
         json!(m.panel.iter().filter(|p| !p.recused).collect::<Vec<_>>()),
     );
     o.insert("n_recused".into(), json!(recused.len()));
+    o.insert(
+        "scale_display".into(),
+        json!({"min": format::rank(m.scale.min), "max": format::rank(m.scale.max)}),
+    );
     o.insert("criteria".into(), json!(criteria));
     o.insert("chart_svg".into(), json!(criteria_chart(m)));
     if let Some(a) = &m.award {
@@ -405,14 +409,14 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// A horizontal bar chart of the panel's criterion scores. The same numbers are in a table
-/// beside it; the SVG carries a title and description for screen readers.
+/// A horizontal bar chart of the panel's criterion scores, each label above its bar so the
+/// chart stays legible on a phone. The same numbers are in a table beside it; the SVG carries
+/// a title and description for screen readers.
 pub fn criteria_chart(m: &RationaleMeta) -> String {
-    let row_h = 34.0;
-    let label_w = 300.0;
-    let bar_w = 300.0;
-    let width = label_w + bar_w + 60.0;
-    let height = row_h * m.criteria.len() as f64 + 8.0;
+    let row_h = 50.0;
+    let bar_w = 340.0;
+    let width = bar_w + 60.0;
+    let height = row_h * m.criteria.len() as f64;
     let span = (m.scale.max - m.scale.min).max(f64::EPSILON);
     let desc = m
         .criteria
@@ -429,18 +433,18 @@ pub fn criteria_chart(m: &RationaleMeta) -> String {
         esc(&desc)
     );
     for (i, c) in m.criteria.iter().enumerate() {
-        let y = 4.0 + i as f64 * row_h;
+        let y = i as f64 * row_h;
         let w = (((c.score - m.scale.min) / span).clamp(0.0, 1.0) * bar_w).max(2.0);
         s.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{label}</text>\
-             <rect class=\"chart-track\" x=\"{bx}\" y=\"{y}\" width=\"{bar_w}\" height=\"22\" rx=\"3\"/>\
-             <rect class=\"chart-bar\" x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"22\" rx=\"3\"/>\
-             <text class=\"chart-value\" x=\"{vx}\" y=\"{ty}\">{value}</text>",
-            x = label_w - 10.0,
-            ty = y + 16.0,
+            "<text class=\"chart-label\" x=\"0\" y=\"{ty}\">{label}</text>\
+             <rect class=\"chart-track\" x=\"0\" y=\"{by}\" width=\"{bar_w}\" height=\"18\" rx=\"3\"/>\
+             <rect class=\"chart-bar\" x=\"0\" y=\"{by}\" width=\"{w:.1}\" height=\"18\" rx=\"3\"/>\
+             <text class=\"chart-value\" x=\"{vx}\" y=\"{vy}\">{value}</text>",
+            ty = y + 15.0,
+            by = y + 22.0,
+            vx = bar_w + 8.0,
+            vy = y + 36.0,
             label = esc(&criterion_label(&c.id)),
-            bx = label_w,
-            vx = label_w + bar_w + 8.0,
             value = format::rank(c.score),
         ));
     }
