@@ -470,4 +470,78 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert!(d[0].file.ends_with("a1.md") && d[1].file.ends_with("b2.md"));
     }
+
+    #[test]
+    fn each_format_reports_file_and_line() {
+        // (path, content, expected line) for one malformed file of every kind.
+        let cases: &[(&str, &str, u32)] = &[
+            (
+                "content/tasks/t1/task.yaml",
+                "schema_version: \"0.1\"\nid: t1\ntitle: T\nstatus: done\n",
+                4,
+            ),
+            (
+                "content/tasks/t2/task.yaml",
+                "schema_version: \"0.1\"\nid: t2\ntitel: T\n",
+                3,
+            ),
+            (
+                "content/tasks/t3/datacard.yaml",
+                "schema_version: \"0.1\"\ndataset:\n  name: D\n  nam: x\n",
+                4,
+            ),
+            (
+                "content/tasks/t3/rationale.md",
+                "---\ntask: t3\nround: r1\nmeeting_date: 2026-01-01\ndecision: maybe\n---\n",
+                5,
+            ),
+            (
+                "content/reports/q1.md",
+                "---\ntitle: Q1\nperiod: {start: 2026-01-01, end: 2026-03-31}\npublished: 2026-04-1\n---\n",
+                4,
+            ),
+            (
+                "content/news/n1.md",
+                "---\ntitle: N\ndate: 2026-01-01\ntags: x: y\n---\n",
+                4,
+            ),
+            (
+                "content/pages/about.md",
+                "---\ntitle: About\nmenu: first\n---\n",
+                3,
+            ),
+            (
+                "data/systems.yaml",
+                "schema_version: \"0.1\"\nsystems:\n  - id: s1\n    name: S\n    kind: robot\n    access: open\n",
+                5,
+            ),
+            (
+                "data/leaderboards/t9.json",
+                "{\n  \"schema_version\": \"0.1\",\n  \"task\": 7\n}",
+                3,
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text, _) in cases {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        std::fs::write(dir.path().join("content/tasks/t3/task.yaml"), "id: [").unwrap();
+        let Err(Error::Content(diags)) = load(dir.path()) else {
+            panic!("expected errors")
+        };
+        for (path, _, line) in cases {
+            let d = diags
+                .iter()
+                .find(|d| d.file == Path::new(path))
+                .unwrap_or_else(|| panic!("no diagnostic for {path}: {diags:#?}"));
+            assert_eq!(d.line, Some(*line), "{d}");
+        }
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.file == Path::new("content/tasks/t3/task.yaml"))
+        );
+    }
 }
