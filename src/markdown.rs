@@ -111,7 +111,20 @@ pub fn render(markdown: &str, opts: Placement) -> String {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    SANITIZER.clean(&html).to_string()
+    accessible(&SANITIZER.clean(&html).to_string())
+}
+
+/// Runs on sanitized HTML, so it only adds structure of ours: tables and code blocks that may
+/// scroll sideways become keyboard-focusable regions, and an empty header cell (the corner of
+/// a `| | a | b |` table) becomes a data cell, since a header must name something.
+fn accessible(html: &str) -> String {
+    html.replace(
+        "<table>",
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways on small screens)\"><table>",
+    )
+    .replace("</table>", "</table></div>")
+    .replace("<pre class=\"code\">", "<pre class=\"code\" tabindex=\"0\">")
+    .replace("<th></th>", "<td></td>")
 }
 
 fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
@@ -259,6 +272,10 @@ mod tests {
     fn tables_footnotes_strikethrough() {
         let html = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n");
         assert!(html.contains("<table>") && html.contains("<th>"), "{html}");
+        assert!(
+            html.contains("<div class=\"table-wrap\" tabindex=\"0\""),
+            "{html}"
+        );
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("footnote"), "{html}");
     }
@@ -267,10 +284,20 @@ mod tests {
     fn code_is_highlighted_with_classes_not_styles() {
         let html = md("```python\ndef f(x):\n    return x < 1\n```\n");
         assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" tabindex=\"0\">"),
+            "{html}"
+        );
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("&lt;"), "{html}");
         let plain = md("```nosuchlang\n<b>\n```\n");
         assert!(plain.contains("&lt;b&gt;"), "{plain}");
+    }
+
+    #[test]
+    fn empty_header_cells_become_data_cells() {
+        let html = md("| | train | test |\n|---|---|---|\n| cases | 1 | 2 |\n");
+        assert!(html.contains("<td></td><th>train</th>"), "{html}");
     }
 
     #[test]

@@ -242,7 +242,10 @@ fn jobs(
             }
             let url = kind.url(value);
             let title = kind.listing_title(label);
-            let description = format!("{} MEDAL task(s): {title}.", matching.len());
+            let description = match matching.len() {
+                1 => format!("{title}: one published MEDAL task."),
+                n => format!("{title}: {n} published MEDAL tasks."),
+            };
             jobs.push(Job::new(
                 url.clone(),
                 "tasks.html",
