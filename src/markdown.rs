@@ -51,6 +51,9 @@ fn is_external(url: &str) -> bool {
 pub struct Placement {
     /// Added to every heading level: a text whose `##` sits under the page's own `<h2>` needs 1.
     pub heading_offset: u8,
+    /// Prefix of every id the text defines (headings, footnotes), so that two texts on one
+    /// page (a task's description and its rationale) never share an id.
+    pub id_prefix: &'static str,
 }
 
 /// Renders untrusted Markdown to sanitized HTML.
@@ -62,6 +65,7 @@ pub fn render(markdown: &str, opts: Placement) -> String {
 
     let mut events: Vec<Event> = Vec::new();
     let mut ids = IdGen::default();
+    let mut notes = Footnotes::new(opts.id_prefix);
     let mut code: Option<(String, String)> = None; // (language, source)
     let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
 
@@ -86,11 +90,22 @@ pub fn render(markdown: &str, opts: Placement) -> String {
                     events.push(Event::Html(highlight(&lang, &src).into()));
                 }
             }
+            Event::FootnoteReference(label) => {
+                let html = notes.reference(&label);
+                match heading.as_mut() {
+                    Some((_, inner)) => inner.push(Event::InlineHtml(html.into())),
+                    None => events.push(Event::InlineHtml(html.into())),
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Html(notes.definition(&label).into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, inner)) = heading.take() {
                     let text = plain_text(&inner);
-                    let id = ids.next(&text);
+                    let id = format!("{}{}", opts.id_prefix, ids.next(&text));
                     let level = shift(level, opts.heading_offset);
                     events.push(Event::Start(Tag::Heading {
                         level,
@@ -140,6 +155,42 @@ fn plain_text(events: &[Event]) -> String {
             _ => None,
         })
         .collect()
+}
+
+/// Footnote links numbered in order of first reference, with ids under the text's prefix.
+struct Footnotes {
+    prefix: &'static str,
+    numbers: HashMap<String, usize>,
+}
+
+impl Footnotes {
+    fn new(prefix: &'static str) -> Self {
+        Footnotes {
+            prefix,
+            numbers: HashMap::new(),
+        }
+    }
+
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        format!(
+            "<sup class=\"footnote-reference\"><a href=\"#{p}fn-{n}\" id=\"{p}fnref-{n}\">{n}</a></sup>",
+            p = self.prefix
+        )
+    }
+
+    fn definition(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        format!(
+            "<div class=\"footnote-definition\" id=\"{p}fn-{n}\"><sup class=\"footnote-definition-label\"><a href=\"#{p}fnref-{n}\">{n}</a></sup>",
+            p = self.prefix
+        )
+    }
 }
 
 /// Unique, readable heading ids within one document.
@@ -262,10 +313,13 @@ mod tests {
     fn headings_get_unique_anchors_and_offset() {
         let html = render(
             "## Background\n\n## Background\n",
-            Placement { heading_offset: 1 },
+            Placement {
+                heading_offset: 1,
+                id_prefix: "desc-",
+            },
         );
-        assert!(html.contains("<h3 id=\"background\">"), "{html}");
-        assert!(html.contains("<h3 id=\"background-2\">"), "{html}");
+        assert!(html.contains("<h3 id=\"desc-background\">"), "{html}");
+        assert!(html.contains("<h3 id=\"desc-background-2\">"), "{html}");
     }
 
     #[test]
@@ -277,7 +331,9 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<del>old</del>"), "{html}");
-        assert!(html.contains("footnote"), "{html}");
+        assert!(html.contains("href=\"#fn-1\""), "{html}");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        assert!(html.contains("href=\"#fnref-1\""), "{html}");
     }
 
     #[test]

@@ -303,11 +303,13 @@ pub fn task_full(b: &TaskBundle) -> Value {
     o.insert("url".into(), json!(task_url(t.id.as_str())));
     o.insert(
         "description_html".into(),
-        json!(
-            t.description
-                .as_deref()
-                .map(|d| markdown::render(d, Placement { heading_offset: 1 }))
-        ),
+        json!(t.description.as_deref().map(|d| markdown::render(
+            d,
+            Placement {
+                heading_offset: 1,
+                id_prefix: "desc-"
+            }
+        ))),
     );
     o.insert(
         "datacard_url".into(),
@@ -375,7 +377,13 @@ pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
     );
     o.insert(
         "body_html".into(),
-        json!(markdown::render(&doc.body, Placement { heading_offset: 1 })),
+        json!(markdown::render(
+            &doc.body,
+            Placement {
+                heading_offset: 1,
+                id_prefix: "panel-"
+            }
+        )),
     );
     o.insert(
         "panel_counted".into(),
