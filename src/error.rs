@@ -3,6 +3,22 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Errors stop a build; warnings are things a curator should look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem in one content file, located as precisely as the parser allows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -14,9 +30,11 @@ pub struct Diagnostic {
     pub field: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    pub severity: Severity,
 }
 
 impl Diagnostic {
+    /// An error: the build stops.
     pub fn new(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.as_ref().to_path_buf(),
@@ -25,7 +43,20 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
         }
+    }
+
+    /// A warning: reported, but the build goes on.
+    pub fn warning(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(file, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {

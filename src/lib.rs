@@ -37,24 +37,36 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Things a curator should look at; they did not stop the build.
+    pub warnings: Vec<error::Diagnostic>,
 }
 
-/// Loads, checks and renders the portal at `root`, without writing anything.
-pub fn render_site(opts: &BuildOptions) -> Result<Vec<render::OutFile>> {
+/// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
+/// problem (errors and warnings) sorted by file and line.
+pub fn load_checked(root: &Path) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
+    check_root(root)?;
+    let portal = load::load(root)?;
+    let mut diags = validate::validate(root, &portal);
+    diags.sort();
+    if diags.iter().any(|d| d.is_error()) {
+        return Err(Error::Content(diags));
+    }
+    Ok((portal, diags))
+}
+
+/// Loads, checks and renders the portal at `root`, without writing anything. Returns the
+/// files and the warnings.
+pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<error::Diagnostic>)> {
     check_root(&opts.root)?;
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
         config = config.normalized();
     }
-    let portal = load::load(&opts.root)?;
-    let diags = validate::validate(&opts.root, &portal);
-    if !diags.is_empty() {
-        return Err(Error::Content(diags));
-    }
+    let (portal, warnings) = load_checked(&opts.root)?;
     let computed = compute::compute(&portal);
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
-    render::render(
+    let files = render::render(
         &portal,
         &computed,
         &config,
@@ -62,12 +74,13 @@ pub fn render_site(opts: &BuildOptions) -> Result<Vec<render::OutFile>> {
         &render::RenderOptions {
             drafts: opts.drafts,
         },
-    )
+    )?;
+    Ok((files, warnings))
 }
 
 /// The whole pipeline: a failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let files = render_site(opts)?;
+    let (files, warnings) = render_site(opts)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     write::write_site(&out, &files)?;
     Ok(BuildReport {
@@ -75,20 +88,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        warnings,
     })
 }
 
-/// Checks the portal at `root` without rendering: every content problem found.
-pub fn check(root: &Path) -> Result<()> {
-    check_root(root)?;
+/// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.
+pub fn check(root: &Path) -> Result<Vec<error::Diagnostic>> {
     config::Config::load(root)?;
-    let portal = load::load(root)?;
-    let diags = validate::validate(root, &portal);
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Content(diags))
-    }
+    load_checked(root).map(|(_, warnings)| warnings)
 }
 
 /// A mistyped `--root` should say so, not build an empty site.

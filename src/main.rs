@@ -61,6 +61,9 @@ fn main() -> ExitCode {
             };
             match medal::build(&opts) {
                 Ok(r) => {
+                    for w in &r.warnings {
+                        eprintln!("warning: {w}");
+                    }
                     eprintln!(
                         "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s",
                         r.pages,
@@ -75,8 +78,11 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root } => match medal::check(&root) {
-            Ok(()) => {
-                eprintln!("No problems found.");
+            Ok(warnings) => {
+                for w in &warnings {
+                    eprintln!("warning: {w}");
+                }
+                eprintln!("No errors found ({} warning(s)).", warnings.len());
                 ExitCode::SUCCESS
             }
             Err(e) => report(e),
@@ -88,11 +94,12 @@ fn report(e: Error) -> ExitCode {
     match e {
         Error::Content(diags) => {
             for d in &diags {
-                eprintln!("error: {d}");
+                eprintln!("{}: {d}", d.severity.as_str());
             }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "\n{} problem(s) found; nothing was written, the previous site is unchanged.",
-                diags.len()
+                "\n{errors} error(s), {} warning(s); nothing was written, the previous site is unchanged.",
+                diags.len() - errors
             );
             ExitCode::from(1)
         }
