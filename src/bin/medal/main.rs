@@ -1,9 +1,12 @@
-//! The `medal` command line. Reporting (what the user reads) lives here; the library returns
-//! typed errors.
+//! The `medal` command line. Reporting (what the user reads) lives here and in `report`; the
+//! library returns typed errors.
+
+mod report;
 
 use clap::{Parser, Subcommand};
 use medal::error::Error;
-use std::path::PathBuf;
+use report::Format;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into public/ (or --out).
+    /// Check the content, then build the site into public/ (or --out).
     Build {
         /// The portal root: medal.toml, content/, data/, themes/.
         #[arg(long, default_value = ".")]
@@ -35,11 +38,17 @@ enum Command {
         /// confidential task.
         #[arg(long)]
         drafts: bool,
+        /// How problems in the content are reported.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
-    /// Check the content without writing anything.
+    /// Check the content without writing anything: every problem, in one run.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// human: source line and hint; json: for scripts; github: Actions annotations.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
 }
 
@@ -51,19 +60,18 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            format,
         } => {
             let started = Instant::now();
             let opts = medal::BuildOptions {
-                root,
+                root: root.clone(),
                 out,
                 base_url,
                 drafts,
             };
             match medal::build(&opts) {
                 Ok(r) => {
-                    for w in &r.warnings {
-                        eprintln!("warning: {w}");
-                    }
+                    report::print(&r.warnings, &root, format);
                     eprintln!(
                         "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s",
                         r.pages,
@@ -74,33 +82,41 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => report(e),
+                Err(e) => fail(e, &root, format),
             }
         }
-        Command::Check { root } => match medal::check(&root) {
-            Ok(warnings) => {
-                for w in &warnings {
-                    eprintln!("warning: {w}");
+        Command::Check { root, format } => {
+            let started = Instant::now();
+            match medal::check(&root) {
+                Ok(warnings) => {
+                    report::print(&warnings, &root, format);
+                    if format == Format::Human {
+                        eprintln!(
+                            "No errors ({} warning(s)), checked in {:.2} s.",
+                            warnings.len(),
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    ExitCode::SUCCESS
                 }
-                eprintln!("No errors found ({} warning(s)).", warnings.len());
-                ExitCode::SUCCESS
+                Err(e) => fail(e, &root, format),
             }
-            Err(e) => report(e),
-        },
+        }
     }
 }
 
-fn report(e: Error) -> ExitCode {
+/// Exit codes: 1 for content errors, 2 for usage, configuration or I/O errors.
+fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
     match e {
         Error::Content(diags) => {
-            for d in &diags {
-                eprintln!("{}: {d}", d.severity.as_str());
+            report::print(&diags, root, format);
+            if format == Format::Human {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!(
+                    "{errors} error(s), {} warning(s); nothing was written, the previous site is unchanged.",
+                    diags.len() - errors
+                );
             }
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "\n{errors} error(s), {} warning(s); nothing was written, the previous site is unchanged.",
-                diags.len() - errors
-            );
             ExitCode::from(1)
         }
         other => {
