@@ -97,7 +97,7 @@ fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
     };
     let rest = &line[start..];
     let len = rest
-        .find(|c: char| c == ',' || c == '}' || c == ']' || c == '#')
+        .find([',', '}', ']', '#'])
         .unwrap_or(rest.len());
     let end = start + rest[..len].trim_end().len();
     if end > start {
