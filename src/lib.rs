@@ -12,6 +12,8 @@ pub mod locate;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod theme;
 pub mod validate;
 pub mod write;
@@ -46,8 +48,8 @@ pub struct BuildReport {
 pub fn load_checked(root: &Path) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
     check_root(root)?;
     let portal = load::load(root)?;
-    let mut diags = validate::validate(root, &portal);
-    diags.sort();
+    let diags = validate::validate(root, &portal);
+    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
     if diags.iter().any(|d| d.is_error()) {
         return Err(Error::Content(diags));
     }

@@ -6,7 +6,9 @@
 //! the parser's line and column for free.
 
 use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 // ---------------------------------------------------------------------------------------------
@@ -163,12 +165,51 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+impl JsonSchema for Slug {
+    fn schema_name() -> Cow<'static, str> {
+        "Slug".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]{1,63}$",
+            "description": "An id that is also a URL path segment: lower-case letters, digits and '-'."
+        })
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "An ISO 8601 calendar date, e.g. 2026-05-14."
+        })
+    }
+}
+
+impl JsonSchema for Text {
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["string", "number", "boolean"],
+            "description": "Text; a number is read as text."
+        })
+    }
+}
+
 /// Declares a closed vocabulary from the spec: serde names, and the readable label shown on
 /// pages. `ALL` keeps the spec's order, which is also the order of facet listings.
 macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $value)] $variant),+
         }
@@ -431,7 +472,7 @@ pub fn criterion_label(id: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // task.yaml
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
     pub schema_version: String,
@@ -459,7 +500,7 @@ pub struct Task {
     pub version: Text,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     pub date: Date,
@@ -468,7 +509,7 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contributor {
     pub name: String,
@@ -483,7 +524,7 @@ pub struct Contributor {
     pub roles: Vec<ContributorRole>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clinical {
     pub specialty: Vec<Specialty>,
@@ -496,7 +537,7 @@ pub struct Clinical {
     pub human_baseline: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Imaging {
     pub modalities: Vec<Modality>,
@@ -511,14 +552,14 @@ pub struct Imaging {
     pub other_inputs: Vec<OtherInput>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
     pub start: Date,
     pub end: Date,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskDefinition {
     pub category: Category,
@@ -531,7 +572,7 @@ pub struct TaskDefinition {
     pub fingerprint: Option<Fingerprint>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskClass {
     pub id: Text,
@@ -541,7 +582,7 @@ pub struct TaskClass {
 }
 
 /// The Metrics Reloaded problem fingerprint: why these metrics.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fingerprint {
     #[serde(default)]
@@ -562,7 +603,7 @@ pub struct Fingerprint {
     pub reference_quality: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     pub metrics: Vec<Metric>,
@@ -588,7 +629,7 @@ impl Evaluation {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     pub id: Slug,
@@ -618,7 +659,7 @@ impl Metric {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ranking {
     pub method: RankingMethod,
@@ -649,7 +690,7 @@ fn default_alpha() -> f64 {
     0.05
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bootstrap {
     #[serde(default = "default_bootstrap_n")]
@@ -680,7 +721,7 @@ fn default_seed() -> u64 {
     1
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Governance {
     pub ethics_approval: EthicsApproval,
@@ -690,7 +731,7 @@ pub struct Governance {
     pub conflicts_of_interest: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EthicsApproval {
     pub required: bool,
@@ -700,7 +741,7 @@ pub struct EthicsApproval {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     pub title: String,
@@ -713,7 +754,7 @@ pub struct Reference {
 // ---------------------------------------------------------------------------------------------
 // datacard.yaml
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataCard {
     pub schema_version: String,
@@ -733,7 +774,7 @@ pub struct DataCard {
     pub maintenance: Option<Maintenance>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     pub name: String,
@@ -749,7 +790,7 @@ pub struct Dataset {
     pub publisher: Option<Organization>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub name: String,
@@ -757,7 +798,7 @@ pub struct Organization {
     pub ror: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileObject {
     /// Croissant `@id`s: the spec's example uses `cases_table`, so not a slug.
@@ -776,7 +817,7 @@ pub struct FileObject {
     pub size: Option<Text>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileSet {
     pub id: String,
@@ -785,7 +826,7 @@ pub struct FileSet {
     pub format: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Composition {
     pub instance: String,
@@ -802,7 +843,7 @@ pub struct Composition {
     pub fields: Vec<RecordField>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Split {
     pub cases: u64,
@@ -810,7 +851,7 @@ pub struct Split {
     pub labels_public: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demographics {
     #[serde(default)]
@@ -819,7 +860,7 @@ pub struct Demographics {
     pub age: Option<Age>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SexShares {
     #[serde(default)]
@@ -830,7 +871,7 @@ pub struct SexShares {
     pub other: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Age {
     #[serde(default)]
@@ -842,7 +883,7 @@ pub struct Age {
     pub bands: Option<IndexMap<String, f64>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordField {
     pub name: String,
@@ -851,7 +892,7 @@ pub struct RecordField {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Collection {
     pub design: String,
@@ -865,7 +906,7 @@ pub struct Collection {
     pub timeframe: Option<Period>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Annotation {
     pub reference_standard: String,
@@ -883,7 +924,7 @@ pub struct Annotation {
     pub protocol_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Annotator {
     pub role: String,
@@ -893,14 +934,14 @@ pub struct Annotator {
     pub experience_years: Option<Text>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterRater {
     pub metric: String,
     pub value: Text,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Preprocessing {
     #[serde(default)]
@@ -909,7 +950,7 @@ pub struct Preprocessing {
     pub deidentification: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Uses {
     pub intended: Vec<String>,
@@ -917,7 +958,7 @@ pub struct Uses {
     pub out_of_scope: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risks {
     pub biases: Vec<String>,
@@ -926,7 +967,7 @@ pub struct Risks {
     pub personal_sensitive_information: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Maintenance {
     #[serde(default)]
@@ -940,7 +981,7 @@ pub struct Maintenance {
 // ---------------------------------------------------------------------------------------------
 // rationale.md front matter
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RationaleMeta {
     pub task: Slug,
@@ -960,7 +1001,7 @@ pub struct RationaleMeta {
     pub award: Option<Award>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PanelMember {
     pub id: String,
@@ -972,14 +1013,14 @@ pub struct PanelMember {
     pub recused: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     pub min: f64,
     pub max: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub id: String,
@@ -988,7 +1029,7 @@ pub struct Criterion {
     pub scores: IndexMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
     #[serde(rename = "for")]
@@ -997,7 +1038,7 @@ pub struct Vote {
     pub abstain: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dissent {
     pub member: String,
@@ -1005,7 +1046,7 @@ pub struct Dissent {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Award {
     pub amount_eur: f64,
@@ -1017,7 +1058,7 @@ pub struct Award {
 // ---------------------------------------------------------------------------------------------
 // reports, news and pages (Markdown with front matter)
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportMeta {
     pub title: String,
@@ -1030,7 +1071,7 @@ pub struct ReportMeta {
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsMeta {
     pub title: String,
@@ -1044,7 +1085,7 @@ pub struct NewsMeta {
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,
@@ -1068,14 +1109,14 @@ pub struct Doc<M> {
 // ---------------------------------------------------------------------------------------------
 // data/systems.yaml
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SystemsFile {
     pub schema_version: String,
     pub systems: Vec<System>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct System {
     pub id: Slug,
@@ -1113,7 +1154,7 @@ pub struct System {
 // ---------------------------------------------------------------------------------------------
 // data/leaderboards/<task-id>.json
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Leaderboard {
     pub schema_version: String,
@@ -1125,7 +1166,7 @@ pub struct Leaderboard {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: Slug,

@@ -122,6 +122,12 @@ pub fn render(
         path: "static/syntax.css".into(),
         bytes: markdown::syntax_css().into_bytes(),
     });
+    for (name, text) in crate::schema::all(&config.base_url) {
+        files.push(OutFile {
+            path: format!("schemas/{name}"),
+            bytes: text.into_bytes(),
+        });
+    }
     for (path, bytes) in &theme.statics {
         files.push(OutFile {
             path: format!("static/{path}"),

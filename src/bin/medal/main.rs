@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Start new content from a commented skeleton.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Write JSON Schemas of the content formats (for editors and tools).
+    Schema {
+        /// Output folder.
+        #[arg(long, default_value = "docs/schemas")]
+        out: PathBuf,
+    },
     /// Check the content without writing anything: every problem, in one run.
     Check {
         #[arg(long, default_value = ".")]
@@ -49,6 +60,17 @@ enum Command {
         /// human: source line and hint; json: for scripts; github: Actions annotations.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// content/tasks/<ID>/ with task.yaml, datacard.yaml and rationale.md to fill in.
+    Task {
+        /// The task id: a slug, which becomes the URL /tasks/<ID>/.
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -83,6 +105,33 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, &root, format),
+            }
+        }
+        Command::New {
+            what: New::Task { id, root },
+        } => match medal::scaffold::new_task(&root, &id, &today()) {
+            Ok(dir) => {
+                eprintln!(
+                    "Wrote {}: fill in every \"FILL IN\", then run `medal check`.",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, &root, Format::Human),
+        },
+        Command::Schema { out } => {
+            let written = std::fs::create_dir_all(&out).and_then(|()| {
+                for (name, text) in medal::schema::all("") {
+                    std::fs::write(out.join(name), text)?;
+                }
+                Ok(())
+            });
+            match written {
+                Ok(()) => {
+                    eprintln!("Wrote the JSON Schemas into {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(Error::io(&out, e), Path::new("."), Format::Human),
             }
         }
         Command::Check { root, format } => {
@@ -124,4 +173,25 @@ fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Today's date (UTC) for new skeletons; site output never uses the clock.
+fn today() -> medal::model::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    medal::model::Date::parse(&format!("{y:04}-{m:02}-{d:02}")).unwrap_or_else(|_| {
+        medal::model::Date::parse("2026-01-01").unwrap_or_else(|e| panic!("{e}"))
+    })
 }

@@ -96,9 +96,7 @@ fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
         None => line.len() - line.trim_start().len(),
     };
     let rest = &line[start..];
-    let len = rest
-        .find([',', '}', ']', '#'])
-        .unwrap_or(rest.len());
+    let len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
     let end = start + rest[..len].trim_end().len();
     if end > start {
         start..end
