@@ -285,3 +285,54 @@ fn drafts_are_published_only_with_the_flag() {
     let files = read_tree(&site.path().join("public"));
     assert!(text(&files["news/upcoming-round/index.html"]).contains("Upcoming selection round"));
 }
+
+#[test]
+fn check_formats_for_people_scripts_and_pull_requests() {
+    let site = copy_site(&spec_examples());
+    edit(
+        &task_yaml(site.path()),
+        "status: released",
+        "status: relased",
+    );
+    let medal = env!("CARGO_BIN_EXE_medal");
+    let run = |format: &str| {
+        let out = Command::new(medal)
+            .args(["check", "--format", format, "--root"])
+            .arg(site.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (_, human) = run("human");
+    assert!(
+        human.contains("--> content/tasks/hepatic-metastases-ct/task.yaml:6:9"),
+        "{human}"
+    );
+    assert!(human.contains("6 | status: relased"), "{human}");
+    assert!(human.contains("^^^^^^^"), "{human}");
+
+    let (json, _) = run("json");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "content/tasks/hepatic-metastases-ct/task.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(9))
+    );
+    assert_eq!(d["field"], "status");
+
+    let (github, _) = run("github");
+    assert!(
+        github.starts_with(
+            "::error file=content/tasks/hepatic-metastases-ct/task.yaml,line=6,col=9,title=status::"
+        ),
+        "{github}"
+    );
+}
