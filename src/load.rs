@@ -26,7 +26,10 @@ pub fn load(root: &Path) -> Result<Portal> {
     if systems_path.exists() {
         let text = read(&systems_path)?;
         match parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0) {
-            Ok(f) => portal.systems = f.systems,
+            Ok(f) => {
+                portal.systems = f.systems;
+                portal.systems_schema_version = Some(f.schema_version);
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -278,7 +281,13 @@ fn strip_location(msg: &str) -> String {
     }
 }
 
-fn with_hint(d: Diagnostic) -> Diagnostic {
+fn with_hint(mut d: Diagnostic) -> Diagnostic {
+    if let Some((message, hint)) =
+        crate::validate::suggest::unknown_value(&d.message, d.field.as_deref())
+    {
+        d.message = message;
+        return d.hint(hint);
+    }
     let m = &d.message;
     let hint = if m.starts_with("unknown field") {
         Some(
@@ -409,7 +418,11 @@ mod tests {
         let d = parse_yaml::<SystemsFile>(Path::new("s.yaml"), yaml, 0).unwrap_err();
         assert_eq!(d.field.as_deref(), Some("systems[0].kind"));
         assert_eq!(d.line, Some(5));
-        assert!(d.message.contains("task_specific"), "{d}");
+        assert_eq!(d.message, "unknown value `robot` for kind");
+        assert!(
+            d.hint.as_deref().unwrap_or("").contains("task_specific"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -145,6 +145,133 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     found
 }
 
+/// The 1-based (line, column) of `path` (`entries[3].per_case.f2[17]`) in JSON text: where
+/// its value starts. A path the text lacks falls back to its nearest parent (an object at its
+/// first key, so a missing `entries[1].scores` points at the entry's `"id"` line).
+pub fn locate_json(text: &str, path: &str) -> Option<(usize, usize)> {
+    let mut want = path.to_string();
+    let mut inside = false;
+    loop {
+        if let Some(at) = json_value_start(text, &want, inside) {
+            return Some(at);
+        }
+        inside = true;
+        let cut = want.rfind(['.', '['])?;
+        want.truncate(cut);
+    }
+}
+
+enum Frame {
+    Obj {
+        key: Option<String>,
+        expect_key: bool,
+    },
+    Arr {
+        idx: usize,
+    },
+}
+
+fn json_path(stack: &[Frame]) -> String {
+    let mut out = String::new();
+    for f in stack {
+        match f {
+            Frame::Obj { key: Some(k), .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Frame::Obj { key: None, .. } => {}
+            Frame::Arr { idx } => out.push_str(&format!("[{idx}]")),
+        }
+    }
+    out
+}
+
+fn json_value_start(text: &str, want: &str, first_key: bool) -> Option<(usize, usize)> {
+    let mut stack: Vec<Frame> = Vec::new();
+    // Depth of the wanted object whose first key is the answer.
+    let mut open: Option<usize> = None;
+    let (mut line, mut col) = (1, 0);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        let here = (line, col);
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '"' => {
+                let mut s = String::new();
+                while let Some(c) = chars.next() {
+                    col += 1;
+                    match c {
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                col += 1;
+                                s.push(e);
+                            }
+                        }
+                        '"' => break,
+                        other => s.push(other),
+                    }
+                }
+                let depth = stack.len();
+                if let Some(Frame::Obj { key, expect_key }) = stack.last_mut()
+                    && *expect_key
+                {
+                    if open == Some(depth) {
+                        return Some(here);
+                    }
+                    *key = Some(s);
+                    *expect_key = false;
+                } else if json_path(&stack) == want {
+                    return Some(here);
+                }
+            }
+            '{' | '[' => {
+                if json_path(&stack) == want {
+                    if !(first_key && c == '{') {
+                        return Some(here);
+                    }
+                    open = Some(stack.len() + 1);
+                }
+                stack.push(if c == '{' {
+                    Frame::Obj {
+                        key: None,
+                        expect_key: true,
+                    }
+                } else {
+                    Frame::Arr { idx: 0 }
+                });
+            }
+            '}' | ']' => {
+                stack.pop();
+            }
+            ',' => match stack.last_mut() {
+                Some(Frame::Obj { expect_key, .. }) => *expect_key = true,
+                Some(Frame::Arr { idx }) => *idx += 1,
+                None => {}
+            },
+            c if c.is_whitespace() || c == ':' => {}
+            _ => {
+                if json_path(&stack) == want {
+                    return Some(here);
+                }
+                while let Some(&n) = chars.peek() {
+                    if n == ',' || n == '}' || n == ']' || n.is_whitespace() {
+                        break;
+                    }
+                    chars.next();
+                    col += 1;
+                }
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +325,22 @@ history:
     fn unknown_paths_fall_back_to_the_nearest_parent() {
         assert_eq!(locate(YAML, "evaluation.nope").map(|p| p.0), Some(2));
         assert_eq!(locate(YAML, "missing"), None);
+    }
+
+    #[test]
+    fn json_paths() {
+        let json = "{\n  \"task\": \"t\",\n  \"cases\": [\"a\", \"b\"],\n  \"entries\": [\n    {\"id\": \"e1\"},\n    {\n      \"id\": \"e2\",\n      \"per_case\": {\"f2\": [0.5,\n        null, 2]}\n    }\n  ]\n}";
+        assert_eq!(locate_json(json, "task"), Some((2, 11)));
+        assert_eq!(locate_json(json, "cases[1]").map(|p| p.0), Some(3));
+        assert_eq!(locate_json(json, "entries[1].id"), Some((7, 13)));
+        assert_eq!(
+            locate_json(json, "entries[1].per_case.f2[2]"),
+            Some((9, 15))
+        );
+        assert_eq!(
+            locate_json(json, "entries[1].scores.f2").map(|p| p.0),
+            Some(7)
+        );
+        assert_eq!(locate_json(json, "entries[0]").map(|p| p.0), Some(5));
     }
 }

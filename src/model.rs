@@ -1207,6 +1207,8 @@ pub struct Portal {
     /// Every task, confidential ones included (they count in aggregate figures), sorted by id.
     pub tasks: Vec<TaskBundle>,
     pub systems: Vec<System>,
+    /// `schema_version` of data/systems.yaml, when the file exists.
+    pub systems_schema_version: Option<String>,
     /// Sorted by task id.
     pub leaderboards: Vec<Leaderboard>,
     pub reports: Vec<Doc<ReportMeta>>,

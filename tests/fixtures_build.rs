@@ -114,7 +114,11 @@ fn every_broken_file_is_reported_in_one_run() {
     assert_eq!(task.line, Some(6), "{all}");
     assert_eq!(task.field.as_deref(), Some("status"));
     assert!(
-        task.message.contains("relased") && task.message.contains("released"),
+        task.message == "unknown value `relased` for status"
+            && task
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean `released`?")),
         "{all}"
     );
     let card = find("datacard.yaml");

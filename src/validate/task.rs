@@ -1,0 +1,345 @@
+//! Rules of task.yaml: the format's limits, identifiers, dates in order, a consistent
+//! evaluation, and the publication rule (what a selected or later task must have).
+
+use super::{Validator, identifiers, task_dir};
+use crate::model::*;
+use std::collections::BTreeSet;
+
+/// Below this many characters `why_it_matters` hardly explains anything to a patient.
+const SHORT_WHY: usize = 80;
+
+pub(super) fn check(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
+    let t = &b.task;
+    let file = task_dir(t).join("task.yaml");
+    let file = file.as_path();
+    v.schema_version(file, &t.schema_version);
+    text_limits(v, file, t);
+    people(v, file, t);
+    dates(v, file, t);
+    if let Some(e) = &t.evaluation {
+        evaluation(v, file, e);
+    }
+    v.ident(
+        file,
+        "governance.license",
+        Some(&t.governance.license),
+        identifiers::license,
+    );
+    for (i, r) in t.references.iter().enumerate() {
+        v.ident(
+            file,
+            &format!("references[{i}].doi"),
+            r.doi.as_deref(),
+            identifiers::doi,
+        );
+        v.ident(
+            file,
+            &format!("references[{i}].url"),
+            r.url.as_deref(),
+            identifiers::url,
+        );
+        if r.doi.is_none() && r.url.is_none() {
+            v.warning(
+                file,
+                &format!("references[{i}]"),
+                "a reference without doi or url",
+                "add `doi` (preferred) or `url` so readers can find it",
+            );
+        }
+    }
+    publication(v, portal, b);
+}
+
+/// Markup that has no place in plain text: what it looks like, if any.
+fn markup(s: &str) -> Option<&'static str> {
+    let tag = s.match_indices('<').any(|(i, _)| {
+        s[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
+    });
+    if tag {
+        return Some("an HTML tag");
+    }
+    if s.contains("](") {
+        return Some("a Markdown link");
+    }
+    if s.contains("**") || s.contains("__") || s.contains('`') {
+        return Some("Markdown emphasis or code");
+    }
+    s.lines()
+        .map(str::trim_start)
+        .any(|l| {
+            l.starts_with('#') || l.starts_with("- ") || l.starts_with("* ") || l.starts_with("> ")
+        })
+        .then_some("a Markdown heading, list or quote")
+}
+
+fn text_limits(v: &mut Validator, file: &std::path::Path, t: &Task) {
+    let title = t.title.chars().count();
+    if title > 150 {
+        v.error(
+            file,
+            "title",
+            format!("the title has {title} characters; at most 150 are allowed"),
+            "shorten the title; the summary and description hold the detail",
+        );
+    }
+    let summary = t.summary.trim().chars().count();
+    if !(50..=1000).contains(&summary) {
+        v.error(
+            file,
+            "summary",
+            format!("the summary has {summary} characters; it needs 50 to 1000"),
+            "write a plain-language summary of a few sentences for the public",
+        );
+    }
+    if let Some(what) = markup(&t.summary) {
+        v.error(
+            file,
+            "summary",
+            format!("the summary contains {what}; it is plain text"),
+            "remove the markup; put formatted text in `description` (Markdown)",
+        );
+    }
+    if t.keywords.len() < 3 {
+        v.error(
+            file,
+            "keywords",
+            format!("{} keyword(s); at least 3 are needed", t.keywords.len()),
+            "add keywords readers would search for (modality, organ, finding)",
+        );
+    }
+    let why = t.clinical.why_it_matters.trim().chars().count();
+    if why < SHORT_WHY {
+        v.warning(
+            file,
+            "clinical.why_it_matters",
+            format!("why_it_matters has only {why} characters"),
+            format!(
+                "explain in at least {SHORT_WHY} characters what the task changes for patients"
+            ),
+        );
+    }
+}
+
+fn people(v: &mut Validator, file: &std::path::Path, t: &Task) {
+    if t.contributors.is_empty() {
+        v.error(
+            file,
+            "contributors",
+            "a task needs at least one contributor",
+            "list the people who proposed the task, each with their roles",
+        );
+    }
+    for (i, c) in t.contributors.iter().enumerate() {
+        let at = |f: &str| format!("contributors[{i}].{f}");
+        if c.roles.is_empty() {
+            v.error(
+                file,
+                &at("roles"),
+                format!("the contributor `{}` has no role", c.name),
+                "give at least one of clinical_lead, data_provider, annotator, methodologist, organizer",
+            );
+        }
+        v.ident(file, &at("orcid"), c.orcid.as_deref(), identifiers::orcid);
+        v.ident(file, &at("ror"), c.ror.as_deref(), identifiers::ror);
+        v.ident(
+            file,
+            &at("country"),
+            c.country.as_deref(),
+            identifiers::country,
+        );
+    }
+    for (i, c) in t.imaging.countries.iter().enumerate() {
+        v.ident(
+            file,
+            &format!("imaging.countries[{i}]"),
+            Some(c),
+            identifiers::country,
+        );
+    }
+}
+
+fn dates(v: &mut Validator, file: &std::path::Path, t: &Task) {
+    if let Some(first) = t.history.first().filter(|h| h.date < t.submitted) {
+        v.error(
+            file,
+            "history[0].date",
+            format!(
+                "the history starts on {}, before the proposal was submitted ({})",
+                first.date, t.submitted
+            ),
+            "the first history entry is usually the submission itself: fix the date or `submitted`",
+        );
+    }
+    for (i, pair) in t.history.windows(2).enumerate() {
+        if pair[1].date < pair[0].date {
+            v.error(
+                file,
+                &format!("history[{}].date", i + 1),
+                format!(
+                    "history is out of order: {} comes after {}",
+                    pair[1].date, pair[0].date
+                ),
+                "list status changes oldest first",
+            );
+        }
+    }
+    if let Some(last) = t.history.last().filter(|h| h.status != t.status) {
+        v.error(
+            file,
+            "history",
+            format!(
+                "the last history entry is `{}` but the status is `{}`",
+                last.status, t.status
+            ),
+            "add a history entry for the current status, dated when it changed",
+        );
+    }
+    if let Some(p) = t.imaging.timeframe.as_ref().filter(|p| p.start > p.end) {
+        v.error(
+            file,
+            "imaging.timeframe",
+            format!(
+                "the timeframe starts ({}) after it ends ({})",
+                p.start, p.end
+            ),
+            "swap start and end",
+        );
+    }
+}
+
+fn evaluation(v: &mut Validator, file: &std::path::Path, e: &Evaluation) {
+    let primaries = e.metrics.iter().filter(|m| m.primary).count();
+    if primaries != 1 {
+        v.error(
+            file,
+            "evaluation.metrics",
+            format!("{primaries} metrics are marked primary; exactly one must be"),
+            "set `primary: true` on the one metric the task is judged by",
+        );
+    }
+    let mut ids = BTreeSet::new();
+    for (i, m) in e.metrics.iter().enumerate() {
+        let at = |f: &str| format!("evaluation.metrics[{i}].{f}");
+        if !ids.insert(m.id.as_str()) {
+            v.error(
+                file,
+                &at("id"),
+                format!("the metric id `{}` appears twice", m.id),
+                "every metric needs its own id",
+            );
+        }
+        if let Some([lo, hi]) = m.range {
+            if lo.is_nan() || hi.is_nan() || lo >= hi {
+                v.error(
+                    file,
+                    &at("range"),
+                    format!("the range [{lo}, {hi}] is empty: min must be below max"),
+                    "write the range as [min, max]",
+                );
+            } else if let Some(w) = m.worst_value.filter(|w| !(lo..=hi).contains(w)) {
+                v.error(
+                    file,
+                    &at("worst_value"),
+                    format!("worst_value {w} lies outside the range [{lo}, {hi}]"),
+                    "the worst value is a possible value of the metric, usually one end of its range",
+                );
+            }
+        }
+    }
+    let ranking_metric = e.ranking.as_ref().and_then(|r| r.metric.as_ref());
+    if let Some(id) = ranking_metric.filter(|id| e.metric(id.as_str()).is_none()) {
+        v.error(
+            file,
+            "evaluation.ranking.metric",
+            format!("the ranking metric `{id}` is not one of the task's metrics"),
+            "use the id of a metric under evaluation.metrics",
+        );
+    }
+    match &e.ranking {
+        None => v.error(
+            file,
+            "evaluation",
+            "a task with metrics needs `evaluation.ranking.method`",
+            "one of aggregate_then_rank, rank_then_aggregate, test_then_rank",
+        ),
+        Some(r) => {
+            let ci = r.bootstrap.ci;
+            if !(ci > 0.0 && ci < 1.0) {
+                v.error(
+                    file,
+                    "evaluation.ranking.bootstrap.ci",
+                    format!("the confidence level {ci} is not between 0 and 1"),
+                    "write it as a share, e.g. 0.95",
+                );
+            }
+            if !(r.alpha > 0.0 && r.alpha < 1.0) {
+                v.error(
+                    file,
+                    "evaluation.ranking.alpha",
+                    format!("alpha {} is not between 0 and 1", r.alpha),
+                    "write the significance level as a share, e.g. 0.05",
+                );
+            }
+        }
+    }
+}
+
+/// What a selected or later task must have, and what a released one should have.
+fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
+    let t = &b.task;
+    let file = task_dir(t).join("task.yaml");
+    let file = file.as_path();
+    if !t.status.is_published() {
+        return;
+    }
+    if t.evaluation.is_none() {
+        v.error(
+            file,
+            "status",
+            format!(
+                "a task with status `{}` needs `evaluation.metrics`",
+                t.status
+            ),
+            "define the metrics (exactly one with `primary: true`) and `ranking.method`",
+        );
+    }
+    if b.datacard.is_none() {
+        v.error(
+            file,
+            "status",
+            format!("a task with status `{}` needs a datacard.yaml", t.status),
+            format!(
+                "add {}/datacard.yaml (see the content format)",
+                task_dir(t).display()
+            ),
+        );
+    }
+    if b.rationale.is_none() {
+        v.error(
+            file,
+            "status",
+            format!(
+                "a task with status `{}` needs the panel's rationale.md",
+                t.status
+            ),
+            format!(
+                "add {}/rationale.md with the panel's decision",
+                task_dir(t).display()
+            ),
+        );
+    }
+    if t.status == Status::Released && !portal.leaderboards.iter().any(|lb| lb.task == t.id) {
+        v.warning(
+            file,
+            "status",
+            "a released task without a leaderboard",
+            format!(
+                "add data/leaderboards/{}.json once the first results are in; until then the page shows none",
+                t.id
+            ),
+        );
+    }
+}
