@@ -176,10 +176,10 @@ dataset:
   date_published: {today}
 composition:
   instance: "FILL IN: what one item of the dataset is, e.g. one CT study"
-  counts: {patients: 0, studies: 0}
+  counts: {patients: 0, studies: 0}              # FILL IN: how many of each (images, slides, lesions, ...)
   splits:
-    train: {cases: 0}
-    test: {cases: 0, labels_public: false}
+    train: {cases: 0}                           # FILL IN: the number of training cases
+    test: {cases: 0, labels_public: false}      # FILL IN: the number of test cases
 collection:
   design: retrospective_consecutive  # or prospective, registry, trial, ...
 annotation:
@@ -254,7 +254,7 @@ mod tests {
             let filled: String = text
                 .lines()
                 .map(|l| {
-                    let mut l = l.to_string();
+                    let mut l = l.replace("cases: 0", "cases: 120").replace(": 0,", ": 120,");
                     while let Some(i) = l.find(MARKER).filter(|_| !l.trim_start().starts_with('#')) {
                         let tail = &l[i..];
                         let end = tail.find(['"', ']']).unwrap_or(tail.len());
