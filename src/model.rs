@@ -1214,6 +1214,24 @@ pub struct Portal {
     pub reports: Vec<Doc<ReportMeta>>,
     pub news: Vec<Doc<NewsMeta>>,
     pub pages: Vec<Doc<PageMeta>>,
+    /// What failed to load (only when loading for diagnostics; see `load::load_partial`).
+    pub unreadable: Unreadable,
+}
+
+/// Files that failed to load. Rules that depend on them stay quiet, since the file's own
+/// error already says what is wrong (a broken task.yaml must not also make its leaderboard
+/// "a leaderboard of no task").
+#[derive(Debug, Clone, Default)]
+pub struct Unreadable {
+    /// Task folders whose task.yaml did not load.
+    pub tasks: std::collections::BTreeSet<String>,
+    /// Task folders whose datacard.yaml did not load.
+    pub datacards: std::collections::BTreeSet<String>,
+    /// Task folders whose rationale.md did not load.
+    pub rationales: std::collections::BTreeSet<String>,
+    pub systems: bool,
+    /// Leaderboard file names (without `.json`) that did not load.
+    pub leaderboards: std::collections::BTreeSet<String>,
 }
 
 impl Portal {

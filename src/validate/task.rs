@@ -306,7 +306,7 @@ fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
             "define the metrics (exactly one with `primary: true`) and `ranking.method`",
         );
     }
-    if b.datacard.is_none() {
+    if b.datacard.is_none() && !portal.unreadable.datacards.contains(t.id.as_str()) {
         v.error(
             file,
             "status",
@@ -317,7 +317,7 @@ fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
             ),
         );
     }
-    if b.rationale.is_none() {
+    if b.rationale.is_none() && !portal.unreadable.rationales.contains(t.id.as_str()) {
         v.error(
             file,
             "status",
@@ -331,7 +331,10 @@ fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
             ),
         );
     }
-    if t.status == Status::Released && !portal.leaderboards.iter().any(|lb| lb.task == t.id) {
+    if t.status == Status::Released
+        && !portal.leaderboards.iter().any(|lb| lb.task == t.id)
+        && !portal.unreadable.leaderboards.contains(t.id.as_str())
+    {
         v.warning(
             file,
             "status",
