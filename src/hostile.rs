@@ -141,6 +141,27 @@ fn is_link_field(key: &str) -> bool {
     matches!(key, "url" | "orcid" | "ror" | "doi") || key.ends_with("_url")
 }
 
+/// Second line of defence, for page contexts: link fields with an unsafe scheme become null,
+/// so no template (a custom theme included) can turn them into a `javascript:` link. The
+/// loader has already refused such content; this guards against any other way in.
+pub fn scrub_links(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if let serde_json::Value::String(s) = v {
+                    if is_link_field(key) && !is_safe_url(s) {
+                        *v = serde_json::Value::Null;
+                    }
+                } else {
+                    scrub_links(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub_links),
+        _ => {}
+    }
+}
+
 /// A problem the scan found, with the field path where it was found.
 #[derive(Debug)]
 struct Found {
@@ -488,6 +509,21 @@ mod tests {
         ] {
             assert!(!is_safe_url(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn page_contexts_lose_unsafe_links() {
+        let mut v = serde_json::json!({
+            "refs": [{"url": "javascript:alert(1)", "title": "javascript:x"}],
+            "system": {"code_url": " DATA:text/html,x", "url": "systems/s1/"},
+            "orcid": "https://orcid.org/0000-0002-1825-0097"
+        });
+        scrub_links(&mut v);
+        assert_eq!(v["refs"][0]["url"], serde_json::Value::Null);
+        assert_eq!(v["refs"][0]["title"], "javascript:x", "text is not a link");
+        assert_eq!(v["system"]["code_url"], serde_json::Value::Null);
+        assert_eq!(v["system"]["url"], "systems/s1/");
+        assert_eq!(v["orcid"], "https://orcid.org/0000-0002-1825-0097");
     }
 
     fn y(text: &str) -> Result<(), Diagnostic> {
