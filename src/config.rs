@@ -21,6 +21,7 @@ pub struct Config {
     /// Main navigation. Empty: a default menu of the portal's sections.
     pub nav: Vec<NavItem>,
     pub build: BuildOptions,
+    pub check: CheckOptions,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -50,6 +51,22 @@ pub struct BuildOptions {
     pub latest_news: usize,
 }
 
+/// Limits on what the loader accepts (`[check]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckOptions {
+    /// Content files larger than this are refused with a diagnostic.
+    pub max_file_bytes: u64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            max_file_bytes: crate::hostile::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
@@ -75,6 +92,7 @@ impl Default for Config {
             contact: Contact::default(),
             nav: Vec::new(),
             build: BuildOptions::default(),
+            check: CheckOptions::default(),
         }
     }
 }
@@ -108,6 +126,13 @@ impl Config {
             self.nav = default_nav();
         }
         self
+    }
+
+    /// The loader's limits, from `[check]`.
+    pub fn limits(&self) -> crate::hostile::Limits {
+        crate::hostile::Limits {
+            max_file_bytes: self.check.max_file_bytes,
+        }
     }
 
     /// The path part of `base_url` ("/" or "/medal/"): every link on a page starts with it.
@@ -154,6 +179,16 @@ mod tests {
         .normalized();
         assert_eq!(c.base_url, "https://org.github.io/medal/");
         assert_eq!(c.base_path(), "/medal/");
+    }
+
+    #[test]
+    fn max_file_bytes_is_configurable() {
+        assert_eq!(
+            Config::default().check.max_file_bytes,
+            crate::hostile::DEFAULT_MAX_FILE_BYTES
+        );
+        let c = Config::parse("[check]\nmax_file_bytes = 1024\n").unwrap();
+        assert_eq!(c.check.max_file_bytes, 1024);
     }
 
     #[test]

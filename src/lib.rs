@@ -7,6 +7,7 @@
 pub mod compute;
 pub mod config;
 pub mod error;
+pub mod hostile;
 pub mod load;
 pub mod locate;
 pub mod markdown;
@@ -46,8 +47,17 @@ pub struct BuildReport {
 /// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
 /// problem (errors and warnings) sorted by file and line.
 pub fn load_checked(root: &Path) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
+    let config = config::Config::load(root)?;
+    load_checked_with(root, &config.limits())
+}
+
+/// [`load_checked`] with the loader's limits given (from `[check]` of medal.toml).
+pub fn load_checked_with(
+    root: &Path,
+    limits: &hostile::Limits,
+) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
     check_root(root)?;
-    let portal = load::load(root)?;
+    let portal = load::load_with(root, limits)?;
     let diags = validate::validate(root, &portal);
     let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
     if diags.iter().any(|d| d.is_error()) {
@@ -65,7 +75,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<err
         config.base_url = url.clone();
         config = config.normalized();
     }
-    let (portal, warnings) = load_checked(&opts.root)?;
+    let (portal, warnings) = load_checked_with(&opts.root, &config.limits())?;
     let computed = compute::compute(&portal);
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
     let files = render::render(
@@ -96,7 +106,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.
 pub fn check(root: &Path) -> Result<Vec<error::Diagnostic>> {
-    config::Config::load(root)?;
     load_checked(root).map(|(_, warnings)| warnings)
 }
 

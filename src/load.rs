@@ -4,6 +4,7 @@
 //! Parse errors carry the file, line, column and field path.
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::hostile::Limits;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -11,20 +12,27 @@ use std::path::{Path, PathBuf};
 /// Reads the whole portal under `root`. Content problems come back together as
 /// [`Error::Content`]; I/O problems that stop reading altogether as [`Error::Io`].
 pub fn load(root: &Path) -> Result<Portal> {
+    load_with(root, &Limits::default())
+}
+
+/// [`load`] with the limits of `[check]` in medal.toml.
+pub fn load_with(root: &Path, limits: &Limits) -> Result<Portal> {
     let mut diags = Vec::new();
     let mut portal = Portal::default();
     let content = root.join("content");
     let data = root.join("data");
+    let r = Reader { root, limits };
 
-    for dir in subdirs(&content.join("tasks"))? {
-        if let Some(bundle) = load_task_dir(root, &dir, &mut diags)? {
+    for dir in r.subdirs(&content.join("tasks"), &mut diags)? {
+        if let Some(bundle) = load_task_dir(&r, &dir, &mut diags)? {
             portal.tasks.push(bundle);
         }
     }
 
     let systems_path = data.join("systems.yaml");
-    if systems_path.exists() {
-        let text = read(&systems_path)?;
+    if (systems_path.exists() || systems_path.is_symlink())
+        && let Some(text) = r.read(&systems_path, &mut diags)
+    {
         match parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0) {
             Ok(f) => {
                 portal.systems = f.systems;
@@ -34,8 +42,10 @@ pub fn load(root: &Path) -> Result<Portal> {
         }
     }
 
-    for path in files_with_ext(&data.join("leaderboards"), "json")? {
-        let text = read(&path)?;
+    for path in r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)? {
+        let Some(text) = r.read(&path, &mut diags) else {
+            continue;
+        };
         let file = rel(root, &path);
         match parse_json::<Leaderboard>(&file, &text) {
             Ok(lb) if Some(lb.task.as_str()) != path.file_stem().and_then(|s| s.to_str()) => {
@@ -56,9 +66,9 @@ pub fn load(root: &Path) -> Result<Portal> {
         }
     }
 
-    portal.reports = load_docs(root, &content.join("reports"), &mut diags)?;
-    portal.news = load_docs(root, &content.join("news"), &mut diags)?;
-    portal.pages = load_docs(root, &content.join("pages"), &mut diags)?;
+    portal.reports = load_docs(&r, &content.join("reports"), &mut diags)?;
+    portal.news = load_docs(&r, &content.join("news"), &mut diags)?;
+    portal.pages = load_docs(&r, &content.join("pages"), &mut diags)?;
 
     if diags.is_empty() {
         Ok(portal)
@@ -69,47 +79,71 @@ pub fn load(root: &Path) -> Result<Portal> {
 }
 
 fn load_task_dir(
-    root: &Path,
+    r: &Reader,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Option<TaskBundle>> {
+    let root = r.root;
+    let folder = dir
+        .file_name()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    if !is_slug(&folder) {
+        diags.push(
+            Diagnostic::new(
+                rel(root, dir),
+                format!("the folder name `{folder}` is not a valid task id"),
+            )
+            .hint("the folder name is the task's id and URL: 2 to 64 characters of lower-case letters, digits and '-'"),
+        );
+        return Ok(None);
+    }
     let task_path = dir.join("task.yaml");
-    if !task_path.exists() {
+    if !task_path.exists() && !task_path.is_symlink() {
         diags.push(
             Diagnostic::new(rel(root, dir), "a task folder without task.yaml")
                 .hint("every folder under content/tasks/ holds one task: add task.yaml or remove the folder"),
         );
         return Ok(None);
     }
-    let task = parse_yaml::<Task>(&rel(root, &task_path), &read(&task_path)?, 0);
+    let Some(task_text) = r.read(&task_path, diags) else {
+        return Ok(None);
+    };
+    let task = parse_yaml::<Task>(&rel(root, &task_path), &task_text, 0);
 
     let card_path = dir.join("datacard.yaml");
-    let datacard = if card_path.exists() {
-        parse_yaml::<DataCard>(&rel(root, &card_path), &read(&card_path)?, 0).map(Some)
+    let datacard = if card_path.exists() || card_path.is_symlink() {
+        match r.read(&card_path, diags) {
+            Some(text) => parse_yaml::<DataCard>(&rel(root, &card_path), &text, 0).map(Some),
+            None => return Ok(None),
+        }
     } else {
         Ok(None)
     };
 
     let rationale_path = dir.join("rationale.md");
-    let rationale = if rationale_path.exists() {
+    let rationale = if rationale_path.exists() || rationale_path.is_symlink() {
         let id = dir_slug(dir);
-        parse_doc::<RationaleMeta>(&rel(root, &rationale_path), &read(&rationale_path)?, id)
-            .map(Some)
+        match r.read(&rationale_path, diags) {
+            Some(text) => {
+                parse_doc::<RationaleMeta>(&rel(root, &rationale_path), &text, id).map(Some)
+            }
+            None => return Ok(None),
+        }
     } else {
         Ok(None)
     };
 
-    let folder = dir.file_name().and_then(|s| s.to_str()).unwrap_or("");
     let task = task.and_then(|t| {
         if t.id.as_str() == folder {
             return Ok(t);
         }
-        let text = std::fs::read_to_string(&task_path).unwrap_or_default();
+        let text = &task_text;
         Err(Diagnostic::new(
             rel(root, &task_path),
             format!("the id `{}` differs from the folder name `{folder}`", t.id),
         )
-        .at(line_of(&text, "id:"), Some(1))
+        .at(line_of(text, "id:"), Some(1))
         .field("id")
         .hint("the id is the task's URL: rename the folder or change the id so they agree"))
     });
@@ -130,14 +164,18 @@ fn load_task_dir(
 }
 
 fn load_docs<M: DeserializeOwned>(
-    root: &Path,
+    r: &Reader,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Doc<M>>> {
     let mut docs = Vec::new();
-    for path in files_with_ext(dir, "md")? {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let file = rel(root, &path);
+    for path in r.files_with_ext(dir, "md", diags)? {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        let stem = stem.as_ref();
+        let file = rel(r.root, &path);
         let id = match Slug::parse(stem) {
             Ok(id) => id,
             Err(msg) => {
@@ -148,7 +186,10 @@ fn load_docs<M: DeserializeOwned>(
                 continue;
             }
         };
-        match parse_doc::<M>(&file, &read(&path)?, Some(id)) {
+        let Some(text) = r.read(&path, diags) else {
+            continue;
+        };
+        match parse_doc::<M>(&file, &text, Some(id)) {
             Ok(doc) => docs.push(doc),
             Err(d) => diags.push(d),
         }
@@ -209,6 +250,7 @@ pub fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     line_offset: usize,
 ) -> Result<T, Diagnostic> {
+    crate::hostile::scan_yaml(file, text, line_offset)?;
     let de = serde_yaml::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = field_path(e.path());
@@ -243,6 +285,7 @@ pub fn parse_yaml<T: DeserializeOwned>(
 }
 
 pub fn parse_json<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+    crate::hostile::scan_json(file, text)?;
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = field_path(e.path());
@@ -251,6 +294,14 @@ pub fn parse_json<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Dia
             .at(Some(inner.line()), Some(inner.column()));
         if let Some(f) = field {
             d = d.field(f);
+        }
+        let line = text.lines().nth(inner.line().saturating_sub(1)).unwrap_or("");
+        if d.message == "number out of range" {
+            d = d.hint("numbers must be finite: a value such as 1e999 overflows; write the real value, or null when it is missing");
+        } else if d.message.starts_with("expected value")
+            && (line.contains("NaN") || line.contains("Infinity"))
+        {
+            d = d.hint("JSON has no NaN or Infinity: write null for a missing value, or a finite number");
         }
         with_hint(d)
     })
@@ -319,50 +370,85 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
-}
-
 /// `path` relative to `root`, for messages a curator can click.
 pub fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Immediate subfolders, sorted; none when the folder does not exist.
-fn subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
-    entries(dir, |p| p.is_dir())
+/// Reads files and lists folders under the portal root, within the limits.
+struct Reader<'a> {
+    root: &'a Path,
+    limits: &'a Limits,
 }
 
-/// Files with the extension directly in `dir`, sorted; none when the folder does not exist.
-fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
-    entries(dir, |p| {
-        p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext)
-    })
-}
+impl Reader<'_> {
+    /// The text of a file, or `None` with a diagnostic (outside the root, too big, not UTF-8,
+    /// unreadable).
+    fn read(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        crate::hostile::read_file(self.root, path, &rel(self.root, path), self.limits)
+            .map_err(|d| diags.push(d))
+            .ok()
+    }
 
-fn entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
+    /// Immediate subfolders, sorted; none when the folder does not exist.
+    fn subdirs(&self, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>> {
+        self.entries(dir, diags, |p| p.is_dir())
     }
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        if keep(entry.path()) {
-            out.push(entry.into_path());
-        }
+
+    /// Files with the extension directly in `dir`, sorted; none when the folder does not exist.
+    fn files_with_ext(
+        &self,
+        dir: &Path,
+        ext: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<PathBuf>> {
+        self.entries(dir, diags, |p| {
+            p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext)
+        })
     }
-    Ok(out)
+
+    /// Entries of `dir` that `keep` accepts; links that leave the root are reported and left
+    /// out.
+    fn entries(
+        &self,
+        dir: &Path,
+        diags: &mut Vec<Diagnostic>,
+        keep: impl Fn(&Path) -> bool,
+    ) -> Result<Vec<PathBuf>> {
+        if !dir.exists() {
+            return Ok(Vec::new());
+        }
+        if let Err(d) = crate::hostile::confine(self.root, dir, &rel(self.root, dir)) {
+            diags.push(d);
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(path, e.into())
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            if entry.path_is_symlink() {
+                let shown = rel(self.root, entry.path());
+                if let Err(d) = crate::hostile::confine(self.root, entry.path(), &shown) {
+                    diags.push(d);
+                    continue;
+                }
+            }
+            if keep(entry.path()) {
+                out.push(entry.into_path());
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

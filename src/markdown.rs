@@ -125,8 +125,83 @@ pub fn render(markdown: &str, opts: Placement) -> String {
     }
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, limit_nesting(events).into_iter());
     accessible(&SANITIZER.clean(&html).to_string())
+}
+
+/// How deep Markdown containers (quotes, lists) and raw HTML elements may nest. Real texts
+/// nest a few levels; thousands of levels (`> > > …`, `<div><div>…`) would make the HTML
+/// sanitizer's tree builder quadratic, a hang on a large file.
+pub const MAX_NESTING: usize = 100;
+
+/// Keeps nesting within [`MAX_NESTING`]: Markdown containers deeper than that are left out
+/// (their text stays), and raw HTML that would open elements deeper is shown as text.
+fn limit_nesting(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    let mut raw_depth = 0usize;
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_NESTING;
+                kept.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(end) => {
+                if kept.pop().unwrap_or(false) {
+                    depth = depth.saturating_sub(1);
+                    out.push(Event::End(end));
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => match raw_nesting(&h, raw_depth) {
+                Some(d) => {
+                    raw_depth = d;
+                    out.push(Event::InlineHtml(h));
+                }
+                None => out.push(Event::Text(h)),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The element depth after the raw HTML `h` (starting at `depth`), or `None` when it would
+/// exceed [`MAX_NESTING`]. Counts start tags of non-void elements up and end tags down.
+fn raw_nesting(h: &str, mut depth: usize) -> Option<usize> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let bytes = h.as_bytes();
+    let mut i = 0;
+    while let Some(off) = h[i..].find('<') {
+        i += off + 1;
+        match bytes.get(i) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name: String = h[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let end = h[i..].find('>').map(|j| i + j);
+                let self_closing = end.is_some_and(|j| j > 0 && bytes[j - 1] == b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(depth)
 }
 
 /// Runs on sanitized HTML, so it only adds structure of ours: tables and code blocks that may
@@ -354,6 +429,18 @@ mod tests {
     fn empty_header_cells_become_data_cells() {
         let html = md("| | train | test |\n|---|---|---|\n| cases | 1 | 2 |\n");
         assert!(html.contains("<td></td><th>train</th>"), "{html}");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_keeps_the_text() {
+        let html = md(&("> ".repeat(500) + "deep"));
+        assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING);
+        assert!(html.contains("deep"));
+        let html = md(&format!("{}x", "<div>".repeat(500)));
+        assert!(!html.contains("<div>"), "shown as text");
+        assert!(html.contains("&lt;div&gt;"), "{html}");
+        let html = md("<div><p>fine</p><br><img src=\"a.png\"/></div>");
+        assert!(html.contains("<div><p>fine</p>"), "{html}");
     }
 
     #[test]

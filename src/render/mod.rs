@@ -44,10 +44,12 @@ impl Job {
             _ => serde_json::Map::new(),
         };
         ctx.insert("page".into(), page);
+        let mut ctx = Value::Object(ctx);
+        crate::hostile::scrub_links(&mut ctx);
         Job {
             url: url.into(),
             template,
-            ctx: Value::Object(ctx),
+            ctx,
         }
     }
 
