@@ -57,8 +57,8 @@ pub fn load_checked_with(
     limits: &hostile::Limits,
 ) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
     check_root(root)?;
-    let portal = load::load_with(root, limits)?;
-    let diags = validate::validate(root, &portal);
+    let (portal, mut diags) = load::load_partial(root, limits)?;
+    diags.extend(validate::validate(root, &portal));
     let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
     if diags.iter().any(|d| d.is_error()) {
         return Err(Error::Content(diags));

@@ -17,6 +17,18 @@ pub fn load(root: &Path) -> Result<Portal> {
 
 /// [`load`] with the limits of `[check]` in medal.toml.
 pub fn load_with(root: &Path, limits: &Limits) -> Result<Portal> {
+    let (portal, mut diags) = load_partial(root, limits)?;
+    if diags.is_empty() {
+        Ok(portal)
+    } else {
+        diags.sort();
+        Err(Error::Content(diags))
+    }
+}
+
+/// Everything that loaded, with the problems of what did not. `Portal::unreadable` names the
+/// files that failed, so that validation can check the rest without cascading errors.
+pub fn load_partial(root: &Path, limits: &Limits) -> Result<(Portal, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let mut portal = Portal::default();
     let content = root.join("content");
@@ -24,26 +36,36 @@ pub fn load_with(root: &Path, limits: &Limits) -> Result<Portal> {
     let r = Reader { root, limits };
 
     for dir in r.subdirs(&content.join("tasks"), &mut diags)? {
-        if let Some(bundle) = load_task_dir(&r, &dir, &mut diags)? {
+        if let Some(bundle) = load_task_dir(&r, &dir, &mut diags, &mut portal.unreadable)? {
             portal.tasks.push(bundle);
         }
     }
 
     let systems_path = data.join("systems.yaml");
-    if (systems_path.exists() || systems_path.is_symlink())
-        && let Some(text) = r.read(&systems_path, &mut diags)
-    {
-        match parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0) {
-            Ok(f) => {
+    if systems_path.exists() || systems_path.is_symlink() {
+        let parsed = r
+            .read(&systems_path, &mut diags)
+            .map(|text| parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0));
+        match parsed {
+            Some(Ok(f)) => {
                 portal.systems = f.systems;
                 portal.systems_schema_version = Some(f.schema_version);
             }
-            Err(d) => diags.push(d),
+            Some(Err(d)) => {
+                diags.push(d);
+                portal.unreadable.systems = true;
+            }
+            None => portal.unreadable.systems = true,
         }
     }
 
     for path in r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)? {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let Some(text) = r.read(&path, &mut diags) else {
+            portal.unreadable.leaderboards.insert(stem);
             continue;
         };
         let file = rel(root, &path);
@@ -60,28 +82,27 @@ pub fn load_with(root: &Path, limits: &Limits) -> Result<Portal> {
                         "a leaderboard is named after its task: data/leaderboards/<task-id>.json",
                     ),
                 );
+                portal.unreadable.leaderboards.insert(stem);
             }
             Ok(lb) => portal.leaderboards.push(lb),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                portal.unreadable.leaderboards.insert(stem);
+            }
         }
     }
 
     portal.reports = load_docs(&r, &content.join("reports"), &mut diags)?;
     portal.news = load_docs(&r, &content.join("news"), &mut diags)?;
     portal.pages = load_docs(&r, &content.join("pages"), &mut diags)?;
-
-    if diags.is_empty() {
-        Ok(portal)
-    } else {
-        diags.sort();
-        Err(Error::Content(diags))
-    }
+    Ok((portal, diags))
 }
 
 fn load_task_dir(
     r: &Reader,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
+    unreadable: &mut Unreadable,
 ) -> Result<Option<TaskBundle>> {
     let root = r.root;
     let folder = dir
@@ -107,6 +128,7 @@ fn load_task_dir(
         return Ok(None);
     }
     let Some(task_text) = r.read(&task_path, diags) else {
+        unreadable.tasks.insert(folder.to_string());
         return Ok(None);
     };
     let task = parse_yaml::<Task>(&rel(root, &task_path), &task_text, 0);
@@ -114,8 +136,10 @@ fn load_task_dir(
     let card_path = dir.join("datacard.yaml");
     let datacard = if card_path.exists() || card_path.is_symlink() {
         match r.read(&card_path, diags) {
-            Some(text) => parse_yaml::<DataCard>(&rel(root, &card_path), &text, 0).map(Some),
-            None => return Ok(None),
+            Some(text) => parse_yaml::<DataCard>(&rel(root, &card_path), &text, 0)
+                .map(Some)
+                .map_err(Some),
+            None => Err(None),
         }
     } else {
         Ok(None)
@@ -125,10 +149,10 @@ fn load_task_dir(
     let rationale = if rationale_path.exists() || rationale_path.is_symlink() {
         let id = dir_slug(dir);
         match r.read(&rationale_path, diags) {
-            Some(text) => {
-                parse_doc::<RationaleMeta>(&rel(root, &rationale_path), &text, id).map(Some)
-            }
-            None => return Ok(None),
+            Some(text) => parse_doc::<RationaleMeta>(&rel(root, &rationale_path), &text, id)
+                .map(Some)
+                .map_err(Some),
+            None => Err(None),
         }
     } else {
         Ok(None)
@@ -148,16 +172,27 @@ fn load_task_dir(
         .hint("the id is the task's URL: rename the folder or change the id so they agree"))
     });
 
-    match (task, datacard, rationale) {
-        (Ok(task), Ok(datacard), Ok(rationale)) => Ok(Some(TaskBundle {
+    // A task whose data card or rationale is broken still loads, so its other rules run; the
+    // broken file is named in `unreadable` so that "missing data card" stays quiet.
+    let datacard = datacard.unwrap_or_else(|d| {
+        diags.extend(d);
+        unreadable.datacards.insert(folder.to_string());
+        None
+    });
+    let rationale = rationale.unwrap_or_else(|d| {
+        diags.extend(d);
+        unreadable.rationales.insert(folder.to_string());
+        None
+    });
+    match task {
+        Ok(task) => Ok(Some(TaskBundle {
             task,
             datacard,
             rationale,
         })),
-        (t, d, r) => {
-            diags.extend(t.err());
-            diags.extend(d.err());
-            diags.extend(r.err());
+        Err(d) => {
+            diags.push(d);
+            unreadable.tasks.insert(folder.to_string());
             Ok(None)
         }
     }

@@ -1234,6 +1234,17 @@ pub struct Unreadable {
     pub leaderboards: std::collections::BTreeSet<String>,
 }
 
+impl Unreadable {
+    /// Everything loaded: whole-portal rules (such as "never evaluated") can be trusted.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+            && self.datacards.is_empty()
+            && self.rationales.is_empty()
+            && !self.systems
+            && self.leaderboards.is_empty()
+    }
+}
+
 impl Portal {
     pub fn published_tasks(&self) -> impl Iterator<Item = &TaskBundle> {
         self.tasks.iter().filter(|t| t.task.status.is_published())

@@ -52,7 +52,10 @@ pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
     for dir in dirs {
         for name in ["task.yaml", "datacard.yaml", "rationale.md"] {
             let path = dir.join(name);
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            // Only plain files: a pipe or a link out of the root is the loader's to refuse,
+            // and reading one here could block.
+            let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            let Some(text) = plain.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
                 continue;
             };
             let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();

@@ -1,5 +1,9 @@
 //! Breaking the demo portal in twenty different ways gives twenty precise messages in one
 //! run, and the previous site stays in place.
+//!
+//! A file that does not parse hides only its own rules (and those that need it: with
+//! systems.yaml unreadable, whether a leaderboard's system exists is unknown), so the breaks
+//! are spread so that each one is visible.
 
 mod common;
 
@@ -34,10 +38,10 @@ const BREAKS: &[Break] = &[
     },
     Break {
         file: "data/systems.yaml",
-        from: "    kind: task_specific",
-        to: "    kind: robot",
-        on_line: Some("kind: robot"),
-        message: "robot",
+        from: "    license: Apache-2.0",
+        to: "    license: Apache 2",
+        on_line: Some("license: Apache 2"),
+        message: "Apache 2",
     },
     Break {
         file: "content/news/2026-01-15-call-for-tasks-open.md",
@@ -82,17 +86,17 @@ const BREAKS: &[Break] = &[
         message: "0 metrics are marked primary",
     },
     Break {
-        file: "content/tasks/cvs-lapchole-video/rationale.md",
-        from: "{id: clinical_importance, score: 5,",
-        to: "{id: clinical_importance, score: 7,",
+        file: "content/tasks/dr-referral-handheld-fundus/rationale.md",
+        from: "{id: clinical_importance, score: 5, scores: {P1: 4,",
+        to: "{id: clinical_importance, score: 7, scores: {P1: 4,",
         on_line: Some("score: 7"),
         message: "scale",
     },
     Break {
-        file: "content/tasks/cvs-lapchole-video/rationale.md",
-        from: "scores: {P1: 5, P2: 5, P3: 4, P4: 5, P6: 5}",
-        to: "scores: {P1: 5, P2: 5, P3: 4, P4: 5, P5: 1, P6: 5}",
-        on_line: Some("P5: 1"),
+        file: "content/tasks/dr-referral-handheld-fundus/rationale.md",
+        from: "{id: unmet_need, score: 5, scores: {P1: 5,",
+        to: "{id: unmet_need, score: 5, scores: {P6: 2, P1: 5,",
+        on_line: Some("P6: 2"),
         message: "recused",
     },
     Break {

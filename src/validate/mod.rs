@@ -202,7 +202,7 @@ impl Validator<'_> {
                     identifiers::ror,
                 );
             }
-            if !evaluated.contains(s.id.as_str()) && portal.unreadable.leaderboards.is_empty() {
+            if !evaluated.contains(s.id.as_str()) && portal.unreadable.is_empty() {
                 self.warning(
                     file,
                     &at("id"),
