@@ -1,7 +1,6 @@
 //! One test per rule: the spec's worked examples (which pass every rule) are copied, edited to
 //! break one rule, and the diagnostic is checked for file, line, field, severity and message.
 
-use super::validate;
 use crate::error::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
 
