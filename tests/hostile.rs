@@ -694,7 +694,10 @@ fn yamlish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // 256 cases by default, a few seconds; MEDAL_PROPTEST_CASES=20000 for a longer hunt.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("MEDAL_PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
+    ))]
 
     #[test]
     fn parsers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
