@@ -33,6 +33,18 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+impl BuildOptions {
+    /// Build `root` into `<root>/public` with the settings of its medal.toml.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
 /// What a build produced.
 #[derive(Debug, Clone)]
 pub struct BuildReport {

@@ -196,10 +196,8 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let site = copy_site(&spec_examples());
     let out = site.path().join("public");
     let opts = medal::BuildOptions {
-        root: site.path().to_path_buf(),
         out: Some(out.clone()),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(site.path())
     };
     medal::build(&opts).unwrap();
     let before = read_tree(&out);
@@ -274,10 +272,8 @@ fn drafts_are_published_only_with_the_flag() {
     )
     .unwrap();
     let mut opts = medal::BuildOptions {
-        root: site.path().to_path_buf(),
         out: Some(site.path().join("public")),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(site.path())
     };
     medal::build(&opts).unwrap();
     let files = read_tree(&site.path().join("public"));

@@ -412,10 +412,8 @@ fn ids_and_names_that_try_path_traversal_are_refused() {
     // Nothing is written.
     let out = root.join("public");
     let opts = medal::BuildOptions {
-        root: root.to_path_buf(),
         out: Some(out.clone()),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(root)
     };
     assert!(medal::build(&opts).is_err());
     assert!(!out.exists());
@@ -613,10 +611,8 @@ fn a_hostile_build_failure_leaves_the_previous_output_untouched() {
     let root = site.path();
     let out = root.join("public");
     let opts = medal::BuildOptions {
-        root: root.to_path_buf(),
         out: Some(out.clone()),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(root)
     };
     medal::build(&opts).unwrap();
     let before = read_tree(&out);

@@ -164,10 +164,8 @@ fn twenty_breaks_give_twenty_precise_messages_in_one_run() {
     let root = site.path();
     let out = root.join("public");
     let opts = medal::BuildOptions {
-        root: root.to_path_buf(),
         out: Some(out.clone()),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(root)
     };
     medal::build(&opts).expect("the demo builds");
     let before = read_tree(&out);

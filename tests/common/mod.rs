@@ -79,10 +79,8 @@ pub fn build(root: &Path) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
     let opts = medal::BuildOptions {
-        root: root.to_path_buf(),
         out: Some(target.clone()),
-        base_url: None,
-        drafts: false,
+        ..medal::BuildOptions::new(root)
     };
     if let Err(e) = medal::build(&opts) {
         match e {
