@@ -28,14 +28,72 @@ fn pages_pass_browser_checks() {
 
     let (out, _files) = common::build(&common::demo_root());
     let site = out.path().join("public");
+    let hostile_root = hostile_site();
+    let (hostile_out, _files) = common::build(hostile_root.path());
     let status = Command::new("node")
         .arg("--test")
         .arg("--test-reporter=spec")
         .arg("site.test.mjs")
+        .arg("hostile.test.mjs")
         .current_dir(&dir)
         .env("SITE_DIR", &site)
+        .env("HOSTILE_SITE_DIR", hostile_out.path().join("public"))
         .env("CHROMIUM", &chromium)
         .status()
         .expect("node runs");
     assert!(status.success(), "browser tests failed (output above)");
+}
+
+/// The spec's example portal with script payloads in every kind of contributor text that
+/// reaches a page: Markdown bodies, plain fields, names.
+fn hostile_site() -> tempfile::TempDir {
+    const PAYLOAD: &str = "<script>window.pwned=true;alert(1)</script><img src=x onerror=\"window.pwned=true\"><svg onload=\"alert(2)\"></svg><a href=\"javascript:alert(3)\" onmouseover=\"alert(4)\">x</a><iframe src=\"javascript:alert(5)\"></iframe><details open ontoggle=\"alert(6)\"></details> {{ 7*7 }}";
+    let site = common::copy_site(&common::spec_examples());
+    let root = site.path();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let task = "content/tasks/hepatic-metastases-ct/task.yaml";
+    let yaml_payload = PAYLOAD.replace('"', "\\\"");
+    edit(
+        task,
+        "  ## What the AI system must do\n",
+        &format!("  {PAYLOAD}\n\n  ## What the AI system must do\n"),
+    );
+    edit(
+        task,
+        "acronym: HEPMET",
+        &format!("acronym: \"{yaml_payload}\""),
+    );
+    edit(
+        task,
+        "name: \"Jane Doe\"",
+        &format!("name: \"Jane {yaml_payload}\""),
+    );
+    edit(
+        "content/tasks/hepatic-metastases-ct/rationale.md",
+        "## Summary\n",
+        &format!(
+            "## Summary\n{PAYLOAD}\n\n[a](javascript:alert(7)) [b](data:text/html,<script>alert(8)</script>)\n"
+        ),
+    );
+    for dir in ["content/news", "content/pages"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(
+        root.join("content/news/payload-post.md"),
+        format!("---\ntitle: \"News {yaml_payload}\"\ndate: 2026-06-02\n---\n{PAYLOAD}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/pages/about.md"),
+        format!(
+            "---\ntitle: About\nmenu: 1\n---\n{PAYLOAD}\n\n<style>body{{display:none}}</style>\n"
+        ),
+    )
+    .unwrap();
+    site
 }

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { startServer, isFile, htmlFiles } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -67,44 +68,6 @@ const PAGES = [
 // ---------------------------------------------------------------------------
 // Static server
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.jsonld': 'application/ld+json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.pdf': 'application/pdf',
-  '.csv': 'text/csv; charset=utf-8',
-};
-
-function contentType(file) {
-  if (file.endsWith('atom.xml')) return 'application/atom+xml; charset=utf-8';
-  return TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-}
-
-function htmlFiles(dir) {
-  const out = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...htmlFiles(p));
-    else if (entry.name.endsWith('.html')) out.push(p);
-  }
-  return out.sort();
-}
-
 // The URL path under which the static server serves a built file.
 function urlPathOf(file) {
   const rel = path.relative(SITE_DIR, file).split(path.sep).join('/');
@@ -112,58 +75,6 @@ function urlPathOf(file) {
   return `/${rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel}`;
 }
 
-function isFile(p) {
-  try { return fs.statSync(p).isFile(); } catch { return false; }
-}
-function isDir(p) {
-  try { return fs.statSync(p).isDirectory(); } catch { return false; }
-}
-
-function startServer(root) {
-  const server = http.createServer((req, res) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    } catch {
-      res.writeHead(400).end('bad request');
-      return;
-    }
-    const file = path.join(root, pathname);
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end('forbidden');
-      return;
-    }
-    let target = null;
-    let status = 200;
-    if (pathname.endsWith('/')) {
-      if (isFile(path.join(file, 'index.html'))) target = path.join(file, 'index.html');
-    } else if (isFile(file)) {
-      target = file;
-    } else if (isDir(file) && isFile(path.join(file, 'index.html'))) {
-      res.writeHead(301, { Location: pathname + '/' }).end();
-      return;
-    }
-    if (!target) {
-      status = 404;
-      target = path.join(root, '404.html');
-      if (!isFile(target)) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-        return;
-      }
-    }
-    const body = fs.readFileSync(target);
-    res.writeHead(status, {
-      'Content-Type': contentType(target),
-      'Content-Length': body.length,
-      'Cache-Control': 'no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Browser helpers
