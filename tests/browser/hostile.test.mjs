@@ -11,8 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, isFile, htmlFiles } from './server.mjs';
+import { startServer, isFile, htmlFiles, launchBrowser } from './server.mjs';
 
 const SITE_DIR = process.env.HOSTILE_SITE_DIR ? path.resolve(process.env.HOSTILE_SITE_DIR) : null;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -26,11 +25,7 @@ before(async () => {
   assert.ok(isFile(path.join(SITE_DIR, 'index.html')), `no built site at ${SITE_DIR}`);
   server = await startServer(SITE_DIR);
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser(CHROMIUM);
 });
 
 after(async () => {

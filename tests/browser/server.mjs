@@ -4,6 +4,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -95,4 +96,14 @@ export function htmlFiles(dir) {
     else if (entry.name.endsWith('.html')) out.push(p);
   }
   return out.sort();
+}
+
+// Debian's Chromium, headless, with the background networking that this machine's closed
+// network would refuse turned off.
+export function launchBrowser(executablePath) {
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
 }

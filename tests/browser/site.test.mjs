@@ -24,8 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { startServer, isFile, htmlFiles } from './server.mjs';
+import { startServer, isFile, htmlFiles, launchBrowser } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -88,11 +87,7 @@ before(async () => {
     `no built site at ${SITE_DIR} (run \`medal build\` first, or set SITE_DIR)`);
   server = await startServer(SITE_DIR);
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser(CHROMIUM);
 });
 
 after(async () => {
