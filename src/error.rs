@@ -112,6 +112,9 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("template error: {0}")]
     Template(String),
+    /// A file the build would write outside the output folder (a theme file name, say).
+    #[error("{0}")]
+    Output(String),
 }
 
 impl Error {

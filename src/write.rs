@@ -59,7 +59,7 @@ fn safe_relative(p: &str) -> Result<&Path> {
     if ok {
         Ok(path)
     } else {
-        Err(Error::Template(format!(
+        Err(Error::Output(format!(
             "refusing to write outside the output folder: {p}"
         )))
     }

@@ -9,7 +9,6 @@ use crate::config::Config;
 use crate::markdown::{self, Placement};
 use crate::model::*;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 type Obj = Map<String, Value>;
 
@@ -788,5 +787,3 @@ pub fn task_order(tasks: &mut [&TaskBundle]) {
             .then(a.task.id.cmp(&b.task.id))
     });
 }
-
-pub type Rankings = BTreeMap<String, TaskRanking>;
