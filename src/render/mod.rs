@@ -3,6 +3,7 @@
 //! To add a page type: build its context in [`views`], push a [`Job`] in [`jobs`], and add the
 //! template to the default theme (and to `docs/templates.md`).
 
+pub mod charts;
 pub mod format;
 pub mod views;
 
