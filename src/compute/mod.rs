@@ -3,6 +3,7 @@
 
 pub mod ranking;
 pub mod stats;
+pub mod uncertainty;
 
 use crate::model::*;
 use rayon::prelude::*;
@@ -10,12 +11,15 @@ use std::collections::BTreeMap;
 
 pub use ranking::TaskRanking;
 pub use stats::{Figures, PeriodFigures};
+pub use uncertainty::{EntryUncertainty, Uncertainty};
 
 /// The results of stage 3, keyed for the renderer.
 #[derive(Debug, Clone)]
 pub struct Computed {
     /// Task id → ranking, for published tasks with a leaderboard.
     pub rankings: BTreeMap<String, TaskRanking>,
+    /// Task id → uncertainty analysis, for rankings with per-case values.
+    pub uncertainty: BTreeMap<String, Uncertainty>,
     pub consensus: Consensus,
     pub figures: Figures,
 }
@@ -38,6 +42,8 @@ pub struct ConsensusRow {
     pub n_tasks: usize,
     /// Per task (same order as [`Consensus::tasks`]): the system's best rank, if it took part.
     pub ranks: Vec<Option<f64>>,
+    /// Bootstrap interval of the consensus rank (see [`consensus_intervals`]).
+    pub rank_ci: Option<(f64, f64)>,
 }
 
 pub fn compute(portal: &Portal) -> Computed {
@@ -56,10 +62,25 @@ pub fn compute(portal: &Portal) -> Computed {
             Some((b.task.id.to_string(), r))
         })
         .collect();
-    let consensus = consensus(portal, &rankings, &leaderboards);
+    let tasks: BTreeMap<&str, &Task> = portal
+        .tasks
+        .iter()
+        .map(|b| (b.task.id.as_str(), &b.task))
+        .collect();
+    let uncertainty: BTreeMap<String, Uncertainty> = rankings
+        .par_iter()
+        .filter_map(|(id, r)| {
+            let task = tasks.get(id.as_str())?;
+            let lb = leaderboards.get(id.as_str())?;
+            Some((id.clone(), uncertainty::analyse(task, lb, r)?))
+        })
+        .collect();
+    let mut consensus = consensus(portal, &rankings, &leaderboards);
+    consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
     let figures = stats::figures(portal, &rankings);
     Computed {
         rankings,
+        uncertainty,
         consensus,
         figures,
     }
@@ -109,6 +130,7 @@ fn consensus(
                 mean_rank: total / best.len().max(1) as f64,
                 n_tasks: ranks.iter().filter(|r| r.is_some()).count(),
                 ranks,
+                rank_ci: None,
             }
         })
         .collect();
@@ -119,4 +141,71 @@ fn consensus(
     }
     rows.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.system.cmp(&b.system)));
     Consensus { tasks, rows }
+}
+
+/// Per task: system → best rank of its ranked entries, given each entry's rank.
+fn best_by_system(lb: &Leaderboard, rank: impl Fn(usize) -> Option<f64>) -> BTreeMap<&str, f64> {
+    let mut m: BTreeMap<&str, f64> = BTreeMap::new();
+    for (i, e) in lb.entries.iter().enumerate() {
+        if let Some(r) = rank(i) {
+            let slot = m.entry(e.system.as_str()).or_insert(r);
+            *slot = slot.min(r);
+        }
+    }
+    m
+}
+
+/// The bootstrap interval of each system's consensus rank. Sample `b` takes every task's
+/// bootstrap ranking `b` (a task without bootstrap keeps its full ranking), computes the mean
+/// ranks as [`consensus`] does and ranks them (ties `min`); the interval at the tasks' `ci`
+/// (the smallest of them) is over `B` samples, `B` the smallest sample count among tasks with a
+/// bootstrap. No interval when no task has one.
+pub fn consensus_intervals(
+    consensus: &mut Consensus,
+    rankings: &BTreeMap<String, TaskRanking>,
+    uncertainty: &BTreeMap<String, Uncertainty>,
+    leaderboards: &BTreeMap<&str, &Leaderboard>,
+) {
+    let boot: Vec<&Uncertainty> = consensus
+        .tasks
+        .iter()
+        .filter_map(|t| uncertainty.get(t))
+        .filter(|u| u.samples > 0)
+        .collect();
+    let Some(samples) = boot.iter().map(|u| u.samples).min() else {
+        return;
+    };
+    let ci = boot.iter().map(|u| u.ci).fold(f64::INFINITY, f64::min);
+    let systems: Vec<&str> = consensus.rows.iter().map(|r| r.system.as_str()).collect();
+    let per_sample: Vec<Vec<f64>> = (0..samples)
+        .into_par_iter()
+        .map(|b| {
+            let mut total = vec![0.0; systems.len()];
+            for t in &consensus.tasks {
+                let (Some(r), Some(lb)) = (rankings.get(t), leaderboards.get(t.as_str())) else {
+                    continue;
+                };
+                let u = uncertainty.get(t).filter(|u| u.samples > 0);
+                let best = best_by_system(lb, |i| match u {
+                    Some(u) => u
+                        .ranked
+                        .iter()
+                        .position(|&j| j == i)
+                        .and_then(|a| u.sample_ranks.get(b).map(|s| s[a])),
+                    None => r.entries.get(i).and_then(|e| e.rank),
+                });
+                let last = best.len() as f64 + 1.0;
+                for (s, slot) in systems.iter().zip(total.iter_mut()) {
+                    *slot += best.get(s).copied().unwrap_or(last);
+                }
+            }
+            ranking::rank_values(&total, Direction::LowerIsBetter, Ties::Min)
+        })
+        .collect();
+    let mut column = Vec::with_capacity(samples);
+    for (k, row) in consensus.rows.iter_mut().enumerate() {
+        column.clear();
+        column.extend(per_sample.iter().map(|s| s[k]));
+        row.rank_ci = uncertainty::summarise(&mut column, ci).map(|(_, lo, hi)| (lo, hi));
+    }
 }

@@ -232,23 +232,45 @@ pub fn aggregate(values: impl Iterator<Item = f64>, how: Aggregation) -> Option<
     }
 }
 
-/// Ranks as R's `rank(ties.method = "min" | "average")`, with 1 for the best value.
+/// Ranks as R's `rank(ties.method = "min" | "average")`, with 1 for the best value. A NaN
+/// (no value) ranks behind every value, all NaNs tied.
 pub fn rank_values(values: &[f64], direction: Direction, ties: Ties) -> Vec<f64> {
-    let better = |a: f64, b: f64| match direction {
-        Direction::HigherIsBetter => a > b,
-        Direction::LowerIsBetter => a < b,
+    let mut out = vec![0.0; values.len()];
+    rank_into(values, direction, ties, &mut out);
+    out
+}
+
+/// [`rank_values`] into a caller's buffer (`out.len() == values.len()`), without allocating:
+/// the bootstrap calls it once per sample.
+pub fn rank_into(values: &[f64], direction: Direction, ties: Ties, out: &mut [f64]) {
+    let better = |a: f64, b: f64| {
+        if a.is_nan() {
+            return false;
+        }
+        if b.is_nan() {
+            return true;
+        }
+        match direction {
+            Direction::HigherIsBetter => a > b,
+            Direction::LowerIsBetter => a < b,
+        }
     };
-    values
-        .iter()
-        .map(|&v| {
-            let n_better = values.iter().filter(|&&w| better(w, v)).count() as f64;
-            let n_equal = values.iter().filter(|&&w| w == v).count() as f64;
-            match ties {
-                Ties::Min => 1.0 + n_better,
-                Ties::Average => 1.0 + n_better + (n_equal - 1.0) / 2.0,
+    let equal = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+    for (slot, &v) in out.iter_mut().zip(values) {
+        let mut n_better = 0usize;
+        let mut n_equal = 0usize;
+        for &w in values {
+            if better(w, v) {
+                n_better += 1;
+            } else if equal(w, v) {
+                n_equal += 1;
             }
-        })
-        .collect()
+        }
+        *slot = match ties {
+            Ties::Min => 1.0 + n_better as f64,
+            Ties::Average => 1.0 + n_better as f64 + (n_equal as f64 - 1.0) / 2.0,
+        };
+    }
 }
 
 /// rank_then_aggregate: rank the candidates within each case, then aggregate their ranks.
@@ -282,32 +304,65 @@ fn mean_case_ranks(
 
 /// test_then_rank: the share of other candidates each one beats in a one-sided paired
 /// Wilcoxon signed-rank test at `alpha` (unadjusted, as in challengeR).
-fn share_beaten(
+pub(crate) fn share_beaten(
     m: &CaseMatrix,
     candidates: &[usize],
     direction: Direction,
     alpha: f64,
 ) -> Vec<f64> {
-    let k = candidates.len();
-    if k < 2 {
-        return vec![0.0; k];
+    let n = m.cases.len();
+    let mut rows: Vec<f64> = Vec::with_capacity(candidates.len() * n);
+    for &i in candidates {
+        match &m.values[i] {
+            Some(r) => rows.extend(r.iter().map(|v| v.unwrap_or(f64::NAN))),
+            None => rows.extend(std::iter::repeat_n(f64::NAN, n)),
+        }
     }
-    let row = |i: usize| -> Vec<f64> {
-        m.values[i]
-            .as_ref()
-            .map(|r| r.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-            .unwrap_or_default()
-    };
-    let rows: Vec<Vec<f64>> = candidates.iter().map(|&i| row(i)).collect();
-    (0..k)
-        .map(|a| {
-            let wins = (0..k)
-                .filter(|&b| b != a)
-                .filter(|&b| wilcoxon_greater(&rows[a], &rows[b], direction) <= alpha)
-                .count();
-            wins as f64 / (k - 1) as f64
-        })
-        .collect()
+    let mut out = vec![0.0; candidates.len()];
+    share_beaten_rows(
+        &rows,
+        n,
+        direction,
+        alpha,
+        &mut WilcoxonBuf::default(),
+        &mut out,
+    );
+    out
+}
+
+/// test_then_rank on a dense row-major matrix (one row of `n` cases per candidate): writes each
+/// candidate's share of the others it beats at `alpha` into `out`.
+pub fn share_beaten_rows(
+    rows: &[f64],
+    n: usize,
+    direction: Direction,
+    alpha: f64,
+    buf: &mut WilcoxonBuf,
+    out: &mut [f64],
+) {
+    let k = out.len();
+    if k < 2 || n == 0 {
+        out.fill(0.0);
+        return;
+    }
+    for a in 0..k {
+        let x = &rows[a * n..(a + 1) * n];
+        let mut wins = 0usize;
+        for b in (0..k).filter(|&b| b != a) {
+            let y = &rows[b * n..(b + 1) * n];
+            if wilcoxon_greater_buf(x, y, direction, buf) <= alpha {
+                wins += 1;
+            }
+        }
+        out[a] = wins as f64 / (k - 1) as f64;
+    }
+}
+
+/// Scratch space of [`wilcoxon_greater_buf`], reused across tests.
+#[derive(Debug, Default)]
+pub struct WilcoxonBuf {
+    d: Vec<f64>,
+    ranks: Vec<f64>,
 }
 
 /// One-sided paired Wilcoxon signed-rank test that `x` is better than `y`: the p-value of R's
@@ -316,23 +371,36 @@ fn share_beaten(
 /// ties in |d| get average ranks and the variance its tie correction. Pairs with a missing
 /// value are skipped.
 pub fn wilcoxon_greater(x: &[f64], y: &[f64], direction: Direction) -> f64 {
-    let mut d: Vec<f64> = x
-        .iter()
-        .zip(y)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .map(|(a, b)| match direction {
-            Direction::HigherIsBetter => a - b,
-            Direction::LowerIsBetter => b - a,
-        })
-        .filter(|d| *d != 0.0)
-        .collect();
+    wilcoxon_greater_buf(x, y, direction, &mut WilcoxonBuf::default())
+}
+
+/// [`wilcoxon_greater`] with caller-owned scratch space (no allocation once it has grown).
+pub fn wilcoxon_greater_buf(
+    x: &[f64],
+    y: &[f64],
+    direction: Direction,
+    buf: &mut WilcoxonBuf,
+) -> f64 {
+    let WilcoxonBuf { d, ranks } = buf;
+    d.clear();
+    d.extend(
+        x.iter()
+            .zip(y)
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+            .map(|(a, b)| match direction {
+                Direction::HigherIsBetter => a - b,
+                Direction::LowerIsBetter => b - a,
+            })
+            .filter(|d| *d != 0.0),
+    );
     let n = d.len();
     if n == 0 {
         return 1.0;
     }
     d.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
     // Average ranks of |d|, and the tie groups for the variance correction.
-    let mut ranks = vec![0.0; n];
+    ranks.clear();
+    ranks.resize(n, 0.0);
     let mut tie_term = 0.0;
     let mut i = 0;
     while i < n {
@@ -350,7 +418,7 @@ pub fn wilcoxon_greater(x: &[f64], y: &[f64], direction: Direction) -> f64 {
     }
     let v: f64 = d
         .iter()
-        .zip(&ranks)
+        .zip(ranks.iter())
         .filter(|(d, _)| **d > 0.0)
         .map(|(_, r)| r)
         .sum();
