@@ -343,3 +343,37 @@ fn two_builds_are_byte_identical() {
     let (_a, first) = build(&demo_root());
     assert_eq!(&first, site());
 }
+
+#[test]
+fn ranking_analysis_pages_show_uncertainty() {
+    let p = portal();
+    let mut pages = 0;
+    for lb in &p.leaderboards {
+        let path = format!("tasks/{}/ranking/index.html", lb.task);
+        let task = page(&format!("tasks/{}/index.html", lb.task));
+        if !site().contains_key(&path) {
+            // Ranked on a dataset-level metric, or bootstrap off: the page says so.
+            assert!(task.contains("No uncertainty can be shown"), "{}", lb.task);
+            assert!(!task.contains(&format!("tasks/{}/ranking/", lb.task)));
+            continue;
+        }
+        pages += 1;
+        let html = page(&path);
+        for chart in ["chart-blob", "chart-significance", "chart-intervals"] {
+            assert!(html.contains(chart), "{path}: {chart}");
+        }
+        assert!(html.contains("Kendall"), "{path}: stability");
+        assert!(
+            task.contains(&format!("tasks/{}/ranking/", lb.task)),
+            "{}: link to the analysis",
+            lb.task
+        );
+        assert!(
+            task.contains("interval"),
+            "{}: intervals on the task page",
+            lb.task
+        );
+    }
+    assert!(pages >= 6, "{pages} analysis pages");
+    assert!(page("rankings/index.html").contains("bootstrap interval"));
+}

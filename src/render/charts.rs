@@ -11,10 +11,19 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// Approximate width of `s` in the charts' 13 px label font, for margins that fit the names.
+fn text_width(s: &str) -> f64 {
+    s.chars().count() as f64 * 7.2
+}
+
+fn longest<'a>(names: impl Iterator<Item = &'a str>) -> f64 {
+    names.map(text_width).fold(0.0, f64::max)
+}
+
 /// Opens an accessible SVG; `id` makes the title and description ids unique on the page.
 fn open(class: &str, id: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
     format!(
-        "<svg class=\"chart {class}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
+        "<svg class=\"chart {class}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" \
          aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(title),
@@ -42,8 +51,9 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
     let top = 12.0;
     let col = 46.0;
     let row = 34.0;
-    let label_h = 130.0;
-    let width = left + col * k as f64 + 10.0;
+    let name_w = longest(systems.iter().map(|s| s.name));
+    let label_h = name_w * 0.72 + 16.0;
+    let width = left + col * k as f64 + name_w * 0.72 + 10.0;
     let height = top + row * k as f64 + label_h;
     let total: u32 = systems
         .first()
@@ -78,7 +88,7 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
         svg.push_str(&format!(
             "<line class=\"chart-grid\" x1=\"{left}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>\
              <text class=\"chart-axis\" x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{r}</text>",
-            x2 = width - 10.0,
+            x2 = left + col * k as f64,
             tx = left - 8.0,
             ty = y + 4.0,
         ));
@@ -110,7 +120,7 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
         ));
         let ly = top + row * k as f64 + 8.0;
         svg.push_str(&format!(
-            "<text class=\"chart-label\" transform=\"translate({} {ly}) rotate(45)\">{}</text>",
+            "<text class=\"chart-name\" transform=\"translate({} {ly}) rotate(45)\">{}</text>",
             x - 4.0,
             esc(s.name)
         ));
@@ -123,10 +133,11 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
 /// in the one-sided paired test after Holm adjustment. Systems in ranking order.
 pub fn significance_map(id: &str, names: &[&str], significant: &[Vec<bool>]) -> String {
     let k = names.len().max(1);
-    let left = 150.0;
-    let top = 130.0;
+    let name_w = longest(names.iter().copied());
+    let left = name_w + 16.0;
+    let top = name_w * 0.72 + 16.0;
     let cell = 26.0;
-    let width = left + cell * k as f64 + 10.0;
+    let width = left + cell * k as f64 + name_w * 0.72 + 10.0;
     let height = top + cell * k as f64 + 10.0;
     let n_sig: usize = significant
         .iter()
@@ -166,8 +177,8 @@ pub fn significance_map(id: &str, names: &[&str], significant: &[Vec<bool>]) -> 
         let y = top + cell * i as f64;
         let x = left + cell * i as f64;
         svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
-             <text class=\"chart-label\" transform=\"translate({} {}) rotate(-45)\">{}</text>",
+            "<text class=\"chart-name\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <text class=\"chart-name\" transform=\"translate({} {}) rotate(-45)\">{}</text>",
             left - 8.0,
             y + cell * 0.65,
             esc(name),
@@ -207,7 +218,7 @@ pub struct Interval<'a> {
 
 /// Each system's score as a dot with its bootstrap interval, on a shared axis.
 pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64)) -> String {
-    let left = 170.0;
+    let left = longest(rows.iter().map(|r| r.name)) + 16.0;
     let plot = 300.0;
     let row = 28.0;
     let top = 8.0;
@@ -237,7 +248,7 @@ pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64))
     for (i, r) in rows.iter().enumerate() {
         let y = top + row * (i as f64 + 0.5);
         svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+            "<text class=\"chart-name\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
              <line class=\"chart-grid\" x1=\"{left}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>",
             left - 8.0,
             y + 4.0,
@@ -346,7 +357,7 @@ mod tests {
         assert!(svg.contains("A: 0.800 (interval 0.700 to 0.900)"));
         assert!(svg.contains("chart-dot-reference"));
         assert_eq!(svg.matches("class=\"chart-interval\"").count(), 1);
-        // 0.8 on a 0..1 axis of 300 units starting at 170.
-        assert!(svg.contains("cx=\"410.0\""), "{svg}");
+        // "Readers" (7 characters) sets the left margin: 7 * 7.2 + 16 = 66.4; 0.8 of 300 more.
+        assert!(svg.contains("cx=\"306.4\""), "{svg}");
     }
 }

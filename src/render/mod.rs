@@ -278,9 +278,40 @@ fn jobs(
         let id = t.id.as_str();
         let leaderboard = computed.rankings.get(id).and_then(|r| {
             let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
-            Some(views::leaderboard(t, lb, r, portal))
+            Some(views::leaderboard(
+                t,
+                lb,
+                r,
+                computed.uncertainty.get(id),
+                portal,
+            ))
         });
         let task = views::task_full(b);
+        if let (Some(r), Some(u), Some(lb)) = (
+            computed.rankings.get(id),
+            computed.uncertainty.get(id).filter(|u| u.samples > 0),
+            portal.leaderboards.iter().find(|lb| lb.task == t.id),
+        ) {
+            let url = views::analysis_url(id);
+            let title = format!(
+                "How sure is the ranking? {}",
+                t.acronym.as_deref().unwrap_or(&t.title)
+            );
+            let description = format!(
+                "Bootstrap and significance analysis of the leaderboard of {}",
+                t.title
+            );
+            jobs.push(Job::new(
+                url.clone(),
+                "analysis.html",
+                views::page(&url, &title, &description, "analysis"),
+                json!({
+                    "task": task,
+                    "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                    "analysis": views::analysis(t, lb, r, u, portal),
+                }),
+            ));
+        }
         let url = views::task_url(id);
         jobs.push(Job::new(
             url.clone(),

@@ -4,7 +4,7 @@
 //! Only published tasks ever enter a context; confidential proposals reach pages as counts.
 
 use super::format;
-use crate::compute::{Computed, TaskRanking, stats};
+use crate::compute::{Computed, TaskRanking, Uncertainty, stats};
 use crate::config::Config;
 use crate::markdown::{self, Placement};
 use crate::model::*;
@@ -493,7 +493,36 @@ pub fn datacard(d: &DataCard) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Leaderboards
 
-pub fn leaderboard(t: &Task, lb: &Leaderboard, r: &TaskRanking, portal: &Portal) -> Value {
+/// "1–3": a rank interval, or one rank when both ends agree.
+fn rank_span((lo, hi): (f64, f64)) -> String {
+    if lo == hi {
+        format::rank(lo)
+    } else {
+        format!("{}–{}", format::rank(lo), format::rank(hi))
+    }
+}
+
+fn score_span((lo, hi): (f64, f64)) -> String {
+    format!("{}–{}", format::score(lo), format::score(hi))
+}
+
+/// The bootstrap ran: rank intervals, tie groups and score intervals exist.
+pub fn has_bootstrap(u: Option<&Uncertainty>) -> bool {
+    u.is_some_and(|u| u.samples > 0)
+}
+
+pub fn analysis_url(id: &str) -> String {
+    format!("tasks/{id}/ranking/")
+}
+
+pub fn leaderboard(
+    t: &Task,
+    lb: &Leaderboard,
+    r: &TaskRanking,
+    u: Option<&Uncertainty>,
+    portal: &Portal,
+) -> Value {
+    let boot = u.filter(|u| u.samples > 0);
     let eval = t.evaluation.as_ref();
     let metrics: Vec<&Metric> = eval.map(|e| e.metrics.iter().collect()).unwrap_or_default();
     let ranked_metric = eval.and_then(|e| e.metric(r.metric.as_str()));
@@ -503,15 +532,23 @@ pub fn leaderboard(t: &Task, lb: &Leaderboard, r: &TaskRanking, portal: &Portal)
         .map(|&i| {
             let e = &lb.entries[i];
             let res = &r.entries[i];
+            let unc = boot.and_then(|u| u.entries.get(i));
             let sys = portal.system(e.system.as_str());
             let scores: Vec<Value> = metrics
                 .iter()
                 .map(|m| {
                     let v = res.aggregates.get(m.id.as_str()).copied().flatten();
-                    json!({"metric_id": m.id, "value": v, "display": v.map(format::score).unwrap_or_else(|| "–".into())})
+                    let ci = unc.and_then(|x| x.score_ci.get(m.id.as_str()).copied());
+                    json!({
+                        "metric_id": m.id,
+                        "value": v,
+                        "display": v.map(format::score).unwrap_or_else(|| "–".into()),
+                        "ci_display": ci.map(score_span),
+                    })
                 })
                 .collect();
             let primary = res.aggregates.get(r.metric.as_str()).copied().flatten();
+            let rank_ci = unc.and_then(|x| x.rank_ci);
             json!({
                 "rank": res.rank,
                 "rank_display": res.rank.map(format::rank),
@@ -526,6 +563,13 @@ pub fn leaderboard(t: &Task, lb: &Leaderboard, r: &TaskRanking, portal: &Portal)
                 "system_version": e.system_version,
                 "scores": scores,
                 "primary_display": primary.map(format::score).unwrap_or_else(|| "–".into()),
+                "primary_ci_display": unc
+                    .and_then(|x| x.score_ci.get(r.metric.as_str()).copied())
+                    .map(score_span),
+                "rank_ci": rank_ci.map(|(a, b)| [a, b]),
+                "rank_ci_display": rank_ci.map(rank_span),
+                "median_rank_display": unc.and_then(|x| x.median_rank).map(format::rank),
+                "tie_group": unc.and_then(|x| x.tie_group),
                 "ranking_score_display": res.ranking_score.map(format::score),
                 "evaluation": e.evaluation,
                 "training_regime": e.training_regime,
@@ -557,6 +601,13 @@ pub fn leaderboard(t: &Task, lb: &Leaderboard, r: &TaskRanking, portal: &Portal)
         "ties": r.ties,
         "missing_case_policy": r.missing_case_policy,
         "has_per_case": r.has_per_case,
+        "has_uncertainty": boot.is_some(),
+        "samples": boot.map(|u| u.samples),
+        "ci_percent": boot.map(|u| format!("{:.0}%", u.ci * 100.0)),
+        "kendall_tau_display": boot.and_then(|u| u.kendall_tau).map(|(m, lo, hi)| {
+            format!("{m:.2} (interval {lo:.2} to {hi:.2})")
+        }),
+        "analysis_url": boot.map(|_| analysis_url(t.id.as_str())),
         "note": note,
         "metrics": metrics.iter().map(|m| json!({"id": m.id, "name": m.name, "direction": m.direction, "level": m.level})).collect::<Vec<_>>(),
         "rows": rows,
@@ -649,6 +700,8 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
                 },
                 "mean_rank": row.mean_rank,
                 "mean_rank_display": format!("{:.2}", row.mean_rank),
+                "rank_ci": row.rank_ci.map(|(a, b)| [a, b]),
+                "rank_ci_display": row.rank_ci.map(rank_span),
                 "n_tasks": row.n_tasks,
                 "ranks": c.tasks.iter().zip(&row.ranks).map(|(id, r)| json!({
                     "task_id": id,
@@ -786,4 +839,152 @@ pub fn task_order(tasks: &mut [&TaskBundle]) {
             .then(a.task.title.cmp(&b.task.title))
             .then(a.task.id.cmp(&b.task.id))
     });
+}
+
+/// The full analysis page of one task's ranking: how sure we can be, in charts and tables.
+pub fn analysis(
+    t: &Task,
+    lb: &Leaderboard,
+    r: &TaskRanking,
+    u: &Uncertainty,
+    portal: &Portal,
+) -> Value {
+    use super::charts;
+    let name = |i: usize| -> String {
+        let e = &lb.entries[i];
+        let base = portal
+            .system(e.system.as_str())
+            .map(|s| s.name.as_str())
+            .unwrap_or(e.system.as_str());
+        // Two versions of one system are two rows: keep them apart.
+        let versions = lb.entries.iter().filter(|x| x.system == e.system).count();
+        match (&e.system_version, versions > 1) {
+            (Some(v), true) => format!("{base} {}", v.0),
+            _ => base.to_string(),
+        }
+    };
+    let ranked: Vec<usize> = r
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| r.entries[i].rank.is_some())
+        .collect();
+    let names: Vec<String> = ranked.iter().map(|&i| name(i)).collect();
+
+    let blobs: Vec<charts::BlobSystem> = ranked
+        .iter()
+        .zip(&names)
+        .filter_map(|(&i, n)| {
+            let x = u.entries.get(i)?;
+            Some(charts::BlobSystem {
+                name: n,
+                rank_counts: &x.rank_counts,
+                rank: r.entries[i].rank?,
+                median_rank: x.median_rank?,
+                rank_ci: x.rank_ci?,
+            })
+        })
+        .collect();
+    let significant: Vec<Vec<bool>> = ranked
+        .iter()
+        .map(|&a| {
+            ranked
+                .iter()
+                .map(|&b| u.significant_pairs.contains(&(a, b)))
+                .collect()
+        })
+        .collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+
+    let metric = t
+        .evaluation
+        .as_ref()
+        .and_then(|e| e.metric(r.metric.as_str()));
+    let all_names: Vec<(usize, String)> = r.order.iter().map(|&i| (i, name(i))).collect();
+    let intervals: Vec<charts::Interval> = all_names
+        .iter()
+        .filter_map(|(i, n)| {
+            let value = r.entries[*i]
+                .aggregates
+                .get(r.metric.as_str())
+                .copied()
+                .flatten()?;
+            Some(charts::Interval {
+                name: n,
+                value,
+                ci: u
+                    .entries
+                    .get(*i)
+                    .and_then(|x| x.score_ci.get(r.metric.as_str()).copied()),
+                reference: lb.entries[*i].reference_only,
+            })
+        })
+        .collect();
+    let range = metric
+        .and_then(|m| m.range)
+        .map(|[a, b]| (a.min(b), a.max(b)))
+        .unwrap_or_else(|| {
+            let vals = intervals.iter().flat_map(|iv| {
+                [
+                    iv.value,
+                    iv.ci.map_or(iv.value, |c| c.0),
+                    iv.ci.map_or(iv.value, |c| c.1),
+                ]
+            });
+            vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
+        });
+    let metric_name = metric.map(|m| m.name.as_str()).unwrap_or(r.metric.as_str());
+    let ci_pct = format!("{:.0}%", u.ci * 100.0);
+
+    let rows: Vec<Value> = ranked
+        .iter()
+        .zip(&names)
+        .map(|(&i, n)| {
+            let x = u.entries.get(i);
+            let top = x
+                .and_then(|x| x.rank_counts.first())
+                .map(|&c| f64::from(c) / u.samples.max(1) as f64);
+            json!({
+                "system": n,
+                "url": system_url(lb.entries[i].system.as_str()),
+                "rank_display": r.entries[i].rank.map(format::rank),
+                "median_rank_display": x.and_then(|x| x.median_rank).map(format::rank),
+                "rank_ci_display": x.and_then(|x| x.rank_ci).map(rank_span),
+                "tie_group": x.and_then(|x| x.tie_group),
+                "top_share_display": top.map(format::percent),
+                "score_display": r.entries[i].aggregates.get(r.metric.as_str()).copied().flatten().map(format::score),
+                "score_ci_display": x.and_then(|x| x.score_ci.get(r.metric.as_str()).copied()).map(score_span),
+                "beats": ranked.iter().zip(&names).filter(|(b, _)| u.significant_pairs.contains(&(i, **b))).map(|(_, m)| m.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let leader_group: Vec<&str> = ranked
+        .iter()
+        .zip(&names)
+        .filter(|(i, _)| u.entries.get(**i).and_then(|x| x.tie_group) == Some(1))
+        .map(|(_, n)| n.as_str())
+        .collect();
+    json!({
+        "samples": u.samples,
+        "ci_percent": ci_pct,
+        "alpha": u.alpha,
+        "metric_name": metric_name,
+        "kendall_tau": u.kendall_tau.map(|(m, lo, hi)| json!({
+            "median": format!("{m:.2}"), "low": format!("{lo:.2}"), "high": format!("{hi:.2}"),
+        })),
+        "leader_group": leader_group,
+        "n_significant": u.significant_pairs.len(),
+        "n_pairs": ranked.len() * ranked.len().saturating_sub(1),
+        "blob_svg": charts::blob_plot("blob", &blobs),
+        "significance_svg": charts::significance_map("sig", &name_refs, &significant),
+        "intervals_svg": charts::dot_interval(
+            "iv",
+            &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
+            &intervals,
+            range,
+        ),
+        "rows": rows,
+    })
 }

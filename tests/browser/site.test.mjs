@@ -53,6 +53,7 @@ const PAGES = [
   { kind: 'task (released, leaderboard)', path: '/tasks/rectal-cancer-response-mri/', leaderboard: true },
   { kind: 'task (selected, no leaderboard)', path: '/tasks/fetal-heart-anomaly-us/' },
   { kind: 'datacard', path: '/tasks/cvs-lapchole-video/datacard/' },
+  { kind: 'ranking analysis', path: '/tasks/rectal-cancer-response-mri/ranking/' },
   { kind: 'systems', path: '/systems/' },
   { kind: 'system', path: '/systems/meridian-fm/' },
   { kind: 'rankings', path: '/rankings/' },
