@@ -377,3 +377,101 @@ fn ranking_analysis_pages_show_uncertainty() {
     assert!(pages >= 6, "{pages} analysis pages");
     assert!(page("rankings/index.html").contains("bootstrap interval"));
 }
+
+fn json_file(path: &str) -> serde_json::Value {
+    serde_json::from_str(&page(path)).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+#[test]
+fn every_leaderboard_task_has_json_and_csv_downloads() {
+    let p = portal();
+    let systems: Vec<&str> = p.systems.iter().map(|s| s.id.as_str()).collect();
+    let mut checked = 0;
+    for b in p.tasks.iter().filter(|b| b.task.status.has_leaderboard()) {
+        let Some(lb) = p.leaderboards.iter().find(|lb| lb.task == b.task.id) else {
+            continue;
+        };
+        let id = b.task.id.as_str();
+        let doc = json_file(&format!("tasks/{id}/leaderboard.json"));
+        assert_eq!(doc["task"], id);
+        for field in [
+            "method",
+            "metric",
+            "bootstrap_samples",
+            "alpha",
+            "kendall_tau",
+            "significant_pairs",
+            "entries",
+        ] {
+            assert!(doc.get(field).is_some(), "{id}: field {field}");
+        }
+        let entries = doc["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), lb.entries.len(), "{id}: one row per entry");
+        for e in entries {
+            for field in [
+                "entry",
+                "system",
+                "reference_only",
+                "rank",
+                "median_rank",
+                "rank_ci",
+                "tie_group",
+                "missing_cases",
+                "scores",
+            ] {
+                assert!(e.get(field).is_some(), "{id}: entry field {field}");
+            }
+            if e["reference_only"] == true {
+                assert!(e["rank"].is_null(), "{id}: reference rows are never ranked");
+                assert!(e["tie_group"].is_null());
+            }
+            if doc["bootstrap_samples"].as_u64().unwrap_or(0) > 0 && !e["rank"].is_null() {
+                let ci = e["rank_ci"].as_array().expect("rank_ci");
+                let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+                assert!(lo <= hi, "{id}: rank interval");
+                assert!(e["tie_group"].as_u64().is_some(), "{id}: tie group");
+            }
+        }
+        for pair in doc["significant_pairs"].as_array().expect("pairs") {
+            for s in pair.as_array().expect("pair") {
+                let s = s.as_str().expect("system id");
+                assert!(systems.contains(&s), "{id}: pair names unknown system {s}");
+                assert!(
+                    entries
+                        .iter()
+                        .any(|e| e["system"] == s && e["rank"].is_number()),
+                    "{id}: pair names a system that is not ranked: {s}"
+                );
+            }
+        }
+        let csv = page(&format!("tasks/{id}/leaderboard.csv"));
+        let mut lines = csv.lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("entry,system,reference_only,rank,")
+        );
+        assert_eq!(lines.count(), lb.entries.len(), "{id}: csv rows");
+        checked += 1;
+    }
+    assert!(checked >= 5, "the demo has leaderboards");
+}
+
+#[test]
+fn consensus_download_lists_every_ranked_system() {
+    let doc = json_file("api/rankings.json");
+    let entries = doc["entries"].as_array().expect("entries");
+    assert!(doc["tasks"].as_u64().unwrap() > 0);
+    assert!(!entries.is_empty());
+    for e in entries {
+        for field in ["system", "rank", "mean_rank", "rank_ci", "tasks"] {
+            assert!(e.get(field).is_some(), "consensus field {field}");
+        }
+        let rank = e["rank"].as_f64().unwrap();
+        let ci = e["rank_ci"].as_array().expect("consensus rank interval");
+        assert!(ci[0].as_f64().unwrap() <= ci[1].as_f64().unwrap());
+        assert!(rank >= 1.0 && e["tasks"].as_u64().unwrap() >= 1);
+    }
+    assert_eq!(entries[0]["rank"], 1);
+}

@@ -3,6 +3,7 @@
 //! To add a page type: build its context in [`views`], push a [`Job`] in [`jobs`], and add the
 //! template to the default theme (and to `docs/templates.md`).
 
+pub mod api;
 pub mod charts;
 pub mod format;
 pub mod views;
@@ -125,6 +126,7 @@ pub fn render(
         path: "static/syntax.css".into(),
         bytes: markdown::syntax_css().into_bytes(),
     });
+    files.extend(api::files(portal, computed));
     for (name, text) in crate::schema::all(&config.base_url) {
         files.push(OutFile {
             path: format!("schemas/{name}"),

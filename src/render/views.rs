@@ -608,6 +608,8 @@ pub fn leaderboard(
             format!("{m:.2} (interval {lo:.2} to {hi:.2})")
         }),
         "analysis_url": boot.map(|_| analysis_url(t.id.as_str())),
+        "download_json_url": format!("tasks/{}/leaderboard.json", t.id),
+        "download_csv_url": format!("tasks/{}/leaderboard.csv", t.id),
         "note": note,
         "metrics": metrics.iter().map(|m| json!({"id": m.id, "name": m.name, "direction": m.direction, "level": m.level})).collect::<Vec<_>>(),
         "rows": rows,
