@@ -17,6 +17,8 @@ pub fn score(v: f64) -> String {
 
 /// A rank: "3", or "2.5" for an average tie.
 pub fn rank(r: f64) -> String {
+    // Quantiles of ranks interpolate: 2.9999999 reads as 3.
+    let r = (r * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{r:.0}")
     } else {
@@ -58,6 +60,8 @@ mod tests {
         assert_eq!(score(f64::NAN), "–");
         assert_eq!(rank(2.0), "2");
         assert_eq!(rank(2.5), "2.5");
+        assert_eq!(rank(2.9999999), "3");
+        assert_eq!(rank(3.25), "3.3");
         assert_eq!(thousands(1_250_000), "1,250,000");
         assert_eq!(thousands(999), "999");
         assert_eq!(eur(245000.0), "€\u{a0}245,000");
