@@ -397,7 +397,8 @@ pub fn wilcoxon_greater_buf(
     if n == 0 {
         return 1.0;
     }
-    d.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+    // Equal |d| share one average rank, so their order does not matter: unstable is enough.
+    d.sort_unstable_by(|a, b| a.abs().total_cmp(&b.abs()));
     // Average ranks of |d|, and the tie groups for the variance correction.
     ranks.clear();
     ranks.resize(n, 0.0);

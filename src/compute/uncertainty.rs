@@ -176,6 +176,29 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     out
 }
 
+/// The drawn cases of one sample: their indices, and how often each case was drawn.
+struct Draw<'a> {
+    idx: &'a [usize],
+    counts: &'a [f64],
+}
+
+/// Mean or median of the finite `row[c]` over the drawn cases; NaN if none. The mean weights
+/// each case by its multiplicity (one sequential pass over the row).
+fn aggregate_sample(row: &[f64], draw: &Draw, how: Aggregation, buf: &mut Vec<f64>) -> f64 {
+    match how {
+        Aggregation::Mean => {
+            let (mut sum, mut count) = (0.0, 0.0);
+            for (&v, &w) in row.iter().zip(draw.counts) {
+                let finite = v.is_finite();
+                sum += if finite { v * w } else { 0.0 };
+                count += if finite { w } else { 0.0 };
+            }
+            if count == 0.0 { f64::NAN } else { sum / count }
+        }
+        Aggregation::Median => aggregate_drawn(row, draw.idx, how, buf),
+    }
+}
+
 /// Mean or median of the finite `row[c]` over the drawn columns `idx`; NaN if none.
 fn aggregate_drawn(row: &[f64], idx: &[usize], how: Aggregation, buf: &mut Vec<f64>) -> f64 {
     match how {
@@ -249,6 +272,7 @@ struct Sample {
 #[derive(Default)]
 struct Scratch {
     idx: Vec<usize>,
+    counts: Vec<f64>,
     agg: Vec<f64>,
     scores: Vec<f64>,
     gathered: Vec<f64>,
@@ -379,14 +403,23 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
             let mut rng = SplitMix64::for_sample(bootstrap.seed, b as u64);
             s.idx.clear();
             s.idx.extend((0..n).map(|_| rng.below(n as u64) as usize));
+            s.counts.clear();
+            s.counts.resize(n, 0.0);
+            for &c in &s.idx {
+                s.counts[c] += 1.0;
+            }
+            let draw = Draw {
+                idx: &s.idx,
+                counts: &s.counts,
+            };
             let scores: Vec<Vec<f64>> = metrics
                 .iter()
                 .map(|m| {
                     (0..m.entries.len())
                         .map(|e| {
-                            aggregate_drawn(
+                            aggregate_sample(
                                 &m.rows[e * n..(e + 1) * n],
-                                &s.idx,
+                                &draw,
                                 tr.aggregation,
                                 &mut s.agg,
                             )
@@ -401,9 +434,9 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                     .extend(pos.iter().map(|p| p.map_or(f64::NAN, |p| scores[*mi][p]))),
                 (None, RankingMethod::AggregateThenRank) => {
                     for a in 0..k {
-                        let v = aggregate_drawn(
+                        let v = aggregate_sample(
                             &rows[a * n..(a + 1) * n],
-                            &s.idx,
+                            &draw,
                             tr.aggregation,
                             &mut s.agg,
                         );
@@ -412,9 +445,9 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                 }
                 (None, RankingMethod::RankThenAggregate) => {
                     for a in 0..k {
-                        let v = aggregate_drawn(
+                        let v = aggregate_sample(
                             &case_ranks[a * n..(a + 1) * n],
-                            &s.idx,
+                            &draw,
                             tr.aggregation,
                             &mut s.agg,
                         );
@@ -425,7 +458,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                     s.gathered.clear();
                     for a in 0..k {
                         let row = &rows[a * n..(a + 1) * n];
-                        s.gathered.extend(s.idx.iter().map(|&c| row[c]));
+                        s.gathered.extend(draw.idx.iter().map(|&c| row[c]));
                     }
                     s.scores.resize(k, 0.0);
                     share_beaten_rows(
@@ -489,21 +522,29 @@ fn significance(
     ranked: &[usize],
     alpha: f64,
 ) -> Significance {
-    let mut buf = WilcoxonBuf::default();
-    let mut p = vec![vec![f64::NAN; k]; k];
-    let mut flat = Vec::with_capacity(k * k.saturating_sub(1));
-    for a in 0..k {
-        for b in (0..k).filter(|&b| b != a) {
-            let v = wilcoxon_greater_buf(
-                &rows[a * n..(a + 1) * n],
-                &rows[b * n..(b + 1) * n],
-                tr.direction,
-                &mut buf,
-            );
-            p[a][b] = v;
-            flat.push(v);
-        }
-    }
+    // One row of tests per entry, rows in parallel (each test is independent).
+    let p: Vec<Vec<f64>> = (0..k)
+        .into_par_iter()
+        .map_init(WilcoxonBuf::default, |buf, a| {
+            (0..k)
+                .map(|b| {
+                    if a == b {
+                        return f64::NAN;
+                    }
+                    wilcoxon_greater_buf(
+                        &rows[a * n..(a + 1) * n],
+                        &rows[b * n..(b + 1) * n],
+                        tr.direction,
+                        buf,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let flat: Vec<f64> = (0..k)
+        .flat_map(|a| (0..k).filter(move |&b| b != a).map(move |b| (a, b)))
+        .map(|(a, b)| p[a][b])
+        .collect();
     let adj_flat = holm(&flat);
     let mut adj = vec![vec![f64::NAN; k]; k];
     let mut it = adj_flat.into_iter();
