@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub use ranking::TaskRanking;
-pub use stats::{Figures, PeriodFigures};
+pub use stats::{BestSeries, Figures, PeriodFigures, Snapshot, Stage};
 pub use uncertainty::{EntryUncertainty, Uncertainty};
 
 /// The results of stage 3, keyed for the renderer.
@@ -22,6 +22,12 @@ pub struct Computed {
     pub uncertainty: BTreeMap<String, Uncertainty>,
     pub consensus: Consensus,
     pub figures: Figures,
+    /// The date of the newest dated content (see [`stats::as_of`]).
+    pub as_of: Option<Date>,
+    /// Every figure up to `as_of`: what `/api/progress.json` and `/progress/` show.
+    pub progress: Snapshot,
+    /// Best score over time per released or retired task.
+    pub best: Vec<BestSeries>,
 }
 
 /// Mean rank across released tasks; a system that did not take part in a task counts as
@@ -78,11 +84,17 @@ pub fn compute(portal: &Portal) -> Computed {
     let mut consensus = consensus(portal, &rankings, &leaderboards);
     consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
     let figures = stats::figures(portal, &rankings);
+    let as_of = stats::as_of(portal);
+    let progress = stats::snapshot(portal, |_| true);
+    let best = stats::best_over_time(portal, &rankings);
     Computed {
         rankings,
         uncertainty,
         consensus,
         figures,
+        as_of,
+        progress,
+        best,
     }
 }
 

@@ -285,6 +285,229 @@ pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64))
     svg
 }
 
+// ---------------------------------------------------------------------------------------------
+// Progress charts: values over time and horizontal bars.
+
+/// Days since 1970-01-01 of an ISO date (proleptic Gregorian), for time axes.
+pub fn day_number(iso: &str) -> i64 {
+    let part = |r: std::ops::Range<usize>| iso.get(r).and_then(|x| x.parse::<i64>().ok());
+    let (Some(y), Some(m), Some(d)) = (part(0..4), part(5..7), part(8..10)) else {
+        return 0;
+    };
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "May 2026" for a day number's month.
+fn month_label(day: i64) -> String {
+    const M: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    // Inverse of day_number (civil_from_days).
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{} {y}", M[(m - 1).clamp(0, 11) as usize])
+}
+
+/// One line of a step chart: `points` are (ISO date, value from that date on).
+#[derive(Debug, Clone)]
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub points: Vec<(&'a str, f64)>,
+}
+
+/// Values over time as step lines. Series differ by dash pattern and marker shape (not colour
+/// alone), and each is labelled at its end, so the chart reads in black and white. `span` is
+/// the (first, last) ISO date of the axis; `y_range` None starts at zero.
+pub fn step_chart(
+    id: &str,
+    title: &str,
+    series: &[Series],
+    span: (&str, &str),
+    y_range: Option<(f64, f64)>,
+    fmt: fn(f64) -> String,
+) -> String {
+    let left = 64.0;
+    let top = 14.0;
+    let plot_w = 440.0;
+    let plot_h = 190.0;
+    let label_w = series
+        .iter()
+        .map(|s| text_width(s.name) + 70.0)
+        .fold(0.0, f64::max);
+    let width = left + plot_w + label_w + 12.0;
+    let height = top + plot_h + 40.0;
+    let (d0, d1) = (day_number(span.0), day_number(span.1).max(day_number(span.0) + 1));
+    let all = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+    let (lo, hi) = match y_range {
+        Some(r) => r,
+        None => (0.0, all.fold(0.0, f64::max)),
+    };
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
+    let x_of = |d: i64| left + (d - d0) as f64 / (d1 - d0) as f64 * plot_w;
+    let y_of = |v: f64| top + plot_h - ((v - lo) / (hi - lo)).clamp(0.0, 1.0) * plot_h;
+    let desc = series
+        .iter()
+        .map(|s| {
+            let steps = s
+                .points
+                .iter()
+                .map(|(d, v)| format!("{d}: {}", fmt(*v)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{}: {}", s.name, if steps.is_empty() { "none".into() } else { steps })
+        })
+        .collect::<Vec<_>>()
+        .join(". ");
+    let mut svg = open("chart-steps", id, width, height, title, &desc);
+    for t in 0..=4 {
+        let v = lo + (hi - lo) * f64::from(t) / 4.0;
+        let y = y_of(v);
+        svg.push_str(&format!(
+            "<line class=\"chart-grid\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"chart-axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left + plot_w,
+            left - 6.0,
+            y + 4.0,
+            esc(&fmt(v))
+        ));
+    }
+    for t in 0..=3 {
+        let d = d0 + (d1 - d0) * t / 3;
+        svg.push_str(&format!(
+            "<text class=\"chart-axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x_of(d),
+            top + plot_h + 20.0,
+            month_label(d)
+        ));
+    }
+    // End labels, pushed apart so they never overlap.
+    let mut ends: Vec<(f64, usize)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (y_of(s.points.last().map_or(lo, |p| p.1)), i))
+        .collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for k in 1..ends.len() {
+        if ends[k].0 - ends[k - 1].0 < 16.0 {
+            ends[k].0 = ends[k - 1].0 + 16.0;
+        }
+    }
+    for (i, s) in series.iter().enumerate() {
+        let class = format!("chart-series chart-series-{}", i % 4);
+        let mut d = String::new();
+        let mut prev: Option<f64> = None;
+        for (date, v) in &s.points {
+            let x = x_of(day_number(date).clamp(d0, d1));
+            let y = y_of(*v);
+            match prev {
+                None => d.push_str(&format!("M{x:.1} {y:.1}")),
+                Some(py) => d.push_str(&format!(" L{x:.1} {py:.1} L{x:.1} {y:.1}")),
+            }
+            prev = Some(y);
+        }
+        if let Some(py) = prev {
+            d.push_str(&format!(" L{:.1} {py:.1}", left + plot_w));
+            svg.push_str(&format!("<path class=\"{class}\" d=\"{d}\"/>"));
+        }
+        for (date, v) in &s.points {
+            svg.push_str(&marker(
+                i % 4,
+                x_of(day_number(date).clamp(d0, d1)),
+                y_of(*v),
+            ));
+        }
+        let ly = ends.iter().find(|e| e.1 == i).map_or(top, |e| e.0);
+        let last = s.points.last().map(|p| fmt(p.1)).unwrap_or_default();
+        svg.push_str(&marker(i % 4, left + plot_w + 10.0, ly));
+        svg.push_str(&format!(
+            "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\">{} ({})</text>",
+            left + plot_w + 20.0,
+            ly + 4.0,
+            esc(s.name),
+            esc(&last)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Marker shapes by series: circle, square, triangle, diamond.
+fn marker(kind: usize, x: f64, y: f64) -> String {
+    let class = format!("chart-marker chart-marker-{kind}");
+    match kind {
+        0 => format!("<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"/>"),
+        1 => format!(
+            "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\"/>",
+            x - 4.0,
+            y - 4.0
+        ),
+        2 => format!(
+            "<path class=\"{class}\" d=\"M{x:.1} {:.1} l5 9 h-10 z\"/>",
+            y - 5.0
+        ),
+        _ => format!(
+            "<path class=\"{class}\" d=\"M{x:.1} {:.1} l5 5 l-5 5 l-5 -5 z\"/>",
+            y - 5.0
+        ),
+    }
+}
+
+/// One bar of a bar chart.
+#[derive(Debug, Clone)]
+pub struct Bar<'a> {
+    pub label: &'a str,
+    pub value: f64,
+    pub display: String,
+}
+
+/// Horizontal bars, each labelled above and valued at its end (legible on a phone and in
+/// black and white). Bars share a scale from zero to `max` (or the largest value).
+pub fn bar_chart(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
+    let row_h = 44.0;
+    let bar_w = 340.0;
+    let width = bar_w + 90.0;
+    let height = row_h * bars.len().max(1) as f64;
+    let top = max
+        .unwrap_or_else(|| bars.iter().map(|b| b.value).fold(0.0, f64::max))
+        .max(f64::EPSILON);
+    let desc = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.display))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut svg = open("chart-bars", id, width, height, title, &desc);
+    for (i, b) in bars.iter().enumerate() {
+        let y = i as f64 * row_h;
+        let w = ((b.value / top).clamp(0.0, 1.0) * bar_w).max(2.0);
+        svg.push_str(&format!(
+            "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\">{}</text>\
+             <rect class=\"chart-track\" x=\"0\" y=\"{by:.1}\" width=\"{bar_w}\" height=\"16\"/>\
+             <rect class=\"chart-bar\" x=\"0\" y=\"{by:.1}\" width=\"{w:.1}\" height=\"16\"/>\
+             <text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            y + 14.0,
+            esc(b.label),
+            bar_w + 8.0,
+            y + 33.0,
+            esc(&b.display),
+            by = y + 20.0,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +582,61 @@ mod tests {
         assert_eq!(svg.matches("class=\"chart-interval\"").count(), 1);
         // "Readers" (7 characters) sets the left margin: 7 * 7.2 + 16 = 66.4; 0.8 of 300 more.
         assert!(svg.contains("cx=\"306.4\""), "{svg}");
+    }
+
+    #[test]
+    fn day_numbers_match_the_calendar() {
+        assert_eq!(day_number("1970-01-01"), 0);
+        assert_eq!(day_number("2000-03-01"), 11_017);
+        assert_eq!(day_number("2026-05-14") - day_number("2026-04-14"), 30);
+        assert_eq!(month_label(day_number("2026-05-14")), "May 2026");
+        assert_eq!(month_label(day_number("2024-02-29")), "Feb 2024");
+    }
+
+    #[test]
+    fn step_chart_marks_every_point_and_labels_each_line() {
+        let s = [
+            Series {
+                name: "Proposals",
+                points: vec![("2026-01-10", 1.0), ("2026-02-10", 3.0)],
+            },
+            Series {
+                name: "Selected <x>",
+                points: vec![("2026-02-20", 1.0)],
+            },
+        ];
+        let svg = step_chart(
+            "p",
+            "Cumulative",
+            &s,
+            ("2026-01-01", "2026-03-01"),
+            None,
+            |v| format!("{v:.0}"),
+        );
+        // Two markers + one end marker for the first series, one + one for the second.
+        assert_eq!(svg.matches("chart-marker-0").count(), 3);
+        assert_eq!(svg.matches("chart-marker-1").count(), 2);
+        assert!(svg.contains("Selected &lt;x&gt; (1)"));
+        assert!(svg.contains("Proposals: 2026-01-10: 1, 2026-02-10: 3"));
+        assert!(!svg.contains("style="));
+    }
+
+    #[test]
+    fn bars_share_one_scale() {
+        let bars = [
+            Bar {
+                label: "Proposed",
+                value: 20.0,
+                display: "20".into(),
+            },
+            Bar {
+                label: "Selected",
+                value: 5.0,
+                display: "5".into(),
+            },
+        ];
+        let svg = bar_chart("f", "Funnel", &bars, None);
+        assert!(svg.contains("width=\"340.0\""), "{svg}");
+        assert!(svg.contains("width=\"85.0\""), "{svg}");
     }
 }

@@ -4,8 +4,11 @@
 //! template to the default theme (and to `docs/templates.md`).
 
 pub mod api;
+pub mod citation;
 pub mod charts;
 pub mod format;
+pub mod opendata;
+pub mod progress;
 pub mod views;
 
 use crate::compute::Computed;
@@ -127,6 +130,7 @@ pub fn render(
         bytes: markdown::syntax_css().into_bytes(),
     });
     files.extend(api::files(portal, computed));
+    files.extend(opendata::files(portal, computed, &config.base_url));
     for (name, text) in crate::schema::all(&config.base_url) {
         files.push(OutFile {
             path: format!("schemas/{name}"),
@@ -315,6 +319,7 @@ fn jobs(
             ));
         }
         let url = views::task_url(id);
+        let cite = citation::task(t, &config.title, &config.base_url);
         jobs.push(Job::new(
             url.clone(),
             "task.html",
@@ -324,16 +329,23 @@ fn jobs(
                 "rationale": b.rationale.as_ref().map(views::rationale),
                 "leaderboard": leaderboard,
                 "facet_links": views::facet_links(t),
+                "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
             }),
         ));
         if let Some(d) = &b.datacard {
             let url = views::datacard_url(id);
             let title = format!("Data card: {}", d.dataset.name);
+            let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
             jobs.push(Job::new(
                 url.clone(),
                 "datacard.html",
                 views::page(&url, &title, &t.summary, "datacard"),
-                json!({"task": task, "datacard": views::datacard(d)}),
+                json!({
+                    "task": task,
+                    "datacard": views::datacard(d),
+                    "dataset_jsonld": opendata::script_json(&dataset),
+                    "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
+                }),
             ));
         }
     }
@@ -421,9 +433,78 @@ fn jobs(
             json!({
                 "report": views::report(r, body),
                 "figures": views::report_figures(portal, r, previous),
+                "progress": progress::context(portal, computed, &progress::Window {
+                    start: Some(&r.meta.period.start),
+                    end: &r.meta.period.end,
+                    previous_end: previous.map(|p| &p.meta.period.end),
+                    id: "report",
+                }),
             }),
         ));
     }
+
+    // The live progress page, up to the newest dated content
+    if let Some(as_of) = &computed.as_of {
+        let latest = reports.first().map(|r| views::report_summary(r));
+        jobs.push(Job::new(
+            "progress/",
+            "progress.html",
+            views::page(
+                "progress/",
+                "Progress",
+                "MEDAL's progress in figures: proposals, the selection funnel, prize money and the best scores over time, computed from the portal's content.",
+                "progress",
+            ),
+            json!({
+                "progress": progress::context(portal, computed, &progress::Window {
+                    start: None,
+                    end: as_of,
+                    previous_end: None,
+                    id: "live",
+                }),
+                "latest_report": latest,
+            }),
+        ));
+    }
+
+    // Open data: the documentation of every download
+    let portal_cite = citation::portal(
+        &config.title,
+        config.contact.organization.as_deref(),
+        computed.as_of.as_ref(),
+        &config.base_url,
+    );
+    let mut data_tasks: Vec<&TaskBundle> = published.clone();
+    data_tasks.sort_by(|a, b| a.task.id.cmp(&b.task.id));
+    jobs.push(Job::new(
+        "data/",
+        "data.html",
+        views::page(
+            "data/",
+            "Open data",
+            "Every task, data card, leaderboard and figure of MEDAL as JSON, CSV and Croissant, with the meaning of every field.",
+            "data",
+        ),
+        json!({
+            "as_of": computed.as_of,
+            "schemas": opendata::schemas("").iter().map(|(n, _)| format!("schemas/{n}")).collect::<Vec<_>>(),
+            "content_schemas": crate::schema::all("").iter().map(|(n, _)| format!("schemas/{n}")).collect::<Vec<_>>(),
+            "tasks": data_tasks.iter().map(|b| {
+                let id = b.task.id.as_str();
+                let ranked = computed.rankings.contains_key(id);
+                json!({
+                    "id": id,
+                    "title": b.task.title,
+                    "url": views::task_url(id),
+                    "croissant_url": b.datacard.as_ref().map(|_| opendata::croissant_url(id)),
+                    "leaderboard_json_url": ranked.then(|| format!("tasks/{id}/leaderboard.json")),
+                    "leaderboard_csv_url": ranked.then(|| format!("tasks/{id}/leaderboard.csv")),
+                })
+            }).collect::<Vec<_>>(),
+            "example_task": data_tasks.iter().find(|b| computed.rankings.contains_key(b.task.id.as_str()) && b.datacard.is_some()).map(|b| b.task.id.as_str()),
+            "citation": portal_cite.map(|c| json!({"bibtex": c.bibtex, "cff": c.cff, "text": c.text})),
+        }),
+    ));
 
     // News and the Atom feed
     let posts_full: Vec<Value> = news
@@ -469,6 +550,25 @@ fn jobs(
             "feed",
         ),
         json!({"posts": posts_full, "updated": updated}),
+    ));
+
+    // Leaderboard updates: one feed entry per result on a published leaderboard
+    let updates = views::leaderboard_updates(portal, computed);
+    let updates_updated = updates
+        .first()
+        .and_then(|u| u["date"].as_str())
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| updated.clone());
+    jobs.push(Job::new(
+        "rankings/atom.xml",
+        "updates.xml",
+        views::page(
+            "rankings/atom.xml",
+            &format!("{} leaderboard updates", config.title),
+            &config.description,
+            "feed",
+        ),
+        json!({"updates": updates, "updated": updates_updated}),
     ));
 
     // Markdown pages

@@ -314,7 +314,14 @@ pub fn task_full(b: &TaskBundle) -> Value {
         "datacard_url".into(),
         json!(b.datacard.as_ref().map(|_| datacard_url(t.id.as_str()))),
     );
-    o.insert("croissant_url".into(), Value::Null);
+    o.insert(
+        "croissant_url".into(),
+        json!(
+            b.datacard
+                .as_ref()
+                .map(|_| super::opendata::croissant_url(t.id.as_str()))
+        ),
+    );
     o.insert("submitted_display".into(), json!(t.submitted.display()));
     let history: Vec<Value> = t
         .history
@@ -989,4 +996,65 @@ pub fn analysis(
         ),
         "rows": rows,
     })
+}
+
+/// Every result on a published leaderboard as a feed entry, newest first.
+pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
+    let mut out: Vec<(String, String, Value)> = Vec::new();
+    for b in portal.published_tasks() {
+        let t = &b.task;
+        let (Some(r), Some(lb)) = (
+            computed.rankings.get(t.id.as_str()),
+            portal.leaderboards.iter().find(|lb| lb.task == t.id),
+        ) else {
+            continue;
+        };
+        let metric = t
+            .evaluation
+            .as_ref()
+            .and_then(|e| e.metric(r.metric.as_str()));
+        let metric_name = metric.map_or(r.metric.as_str(), |m| m.name.as_str());
+        let short = t.acronym.as_deref().unwrap_or(&t.title);
+        for (e, res) in lb.entries.iter().zip(&r.entries) {
+            let date = stats::entry_date(lb, e);
+            let name = portal
+                .system(e.system.as_str())
+                .map_or(e.system.as_str(), |s| s.name.as_str());
+            let score = res
+                .aggregates
+                .get(r.metric.as_str())
+                .copied()
+                .flatten()
+                .map(format::score)
+                .unwrap_or_else(|| "–".into());
+            let standing = match res.rank {
+                Some(rank) => format!("rank {} of {}", format::rank(rank), r.n_ranked()),
+                None => "reference, not ranked".into(),
+            };
+            let title = format!("{name} on {short}: {metric_name} {score} ({standing})");
+            let summary = format!(
+                "{name}{} was evaluated on the task “{}” on {}: {metric_name} {score}, {standing}.",
+                e.system_version
+                    .as_ref()
+                    .map(|v| format!(" {}", v.0))
+                    .unwrap_or_default(),
+                t.title,
+                date.display(),
+            );
+            out.push((
+                date.to_string(),
+                format!("{}/{}", t.id, e.id),
+                json!({
+                    "title": title,
+                    "summary": summary,
+                    "date": date,
+                    "url": task_url(t.id.as_str()),
+                    "id": format!("{}#entry-{}", task_url(t.id.as_str()), e.id),
+                    "task_title": t.title,
+                }),
+            ));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    out.into_iter().map(|(_, _, v)| v).collect()
 }

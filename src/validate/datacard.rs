@@ -58,6 +58,15 @@ pub(super) fn check(v: &mut Validator, b: &TaskBundle) {
             f.url.as_deref(),
             identifiers::url,
         );
+        // Croissant requires a checksum of every file downloaded on its own.
+        if f.contained_in.is_none() && f.sha256.is_none() {
+            v.warning(
+                file,
+                &format!("files[{i}]"),
+                format!("the file `{}` has no sha256", f.id),
+                "add `sha256:` (sha256sum FILE): without a checksum the task's croissant.json does not pass `mlcroissant validate`",
+            );
+        }
     }
     let known = |id: &str| d.files.iter().any(|f| f.id == id);
     let hint = || {

@@ -1,0 +1,943 @@
+//! Open data for researchers and funders: `/api/tasks.json`, `/api/systems.json`,
+//! `/api/progress.json`, a Croissant 1.1 file per data card (`/tasks/<id>/croissant.json`),
+//! the schema.org `Dataset` block of the data-card page, and JSON Schemas of every download
+//! under `/schemas/`.
+//!
+//! Only published tasks reach these files; confidential proposals enter `progress.json` as
+//! counts. Field names of `progress.json` are the contract of issue 7 (more may be added,
+//! none renamed). Output is deterministic: ids order everything, dates come from content.
+
+use super::OutFile;
+use super::api::num;
+use super::views;
+use crate::compute::{Computed, Stage};
+use crate::model::*;
+use serde_json::{Map, Value, json};
+
+type Obj = Map<String, Value>;
+
+fn pretty(v: &Value) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
+fn to_obj<T: serde::Serialize>(v: &T) -> Obj {
+    match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => m,
+        _ => Obj::new(),
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` escaped as JSON
+/// unicode escapes, so contributor text such as `</script>` cannot end the block.
+pub fn script_json(v: &Value) -> String {
+    let s = serde_json::to_string(v).unwrap_or_default();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn croissant_url(id: &str) -> String {
+    format!("tasks/{id}/croissant.json")
+}
+
+/// Every open-data file: the three API documents, the Croissant files and the schemas of the
+/// downloads.
+pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFile> {
+    let mut out = vec![
+        OutFile {
+            path: "api/tasks.json".into(),
+            bytes: pretty(&tasks(portal, computed, base_url)),
+        },
+        OutFile {
+            path: "api/systems.json".into(),
+            bytes: pretty(&systems(portal, computed, base_url)),
+        },
+        OutFile {
+            path: "api/progress.json".into(),
+            bytes: pretty(&progress(portal, computed)),
+        },
+    ];
+    for b in portal.published_tasks() {
+        if let Some(d) = &b.datacard {
+            out.push(OutFile {
+                path: croissant_url(b.task.id.as_str()),
+                bytes: pretty(&croissant(&b.task, d, base_url)),
+            });
+        }
+    }
+    for (name, schema) in schemas(base_url) {
+        out.push(OutFile {
+            path: format!("schemas/{name}"),
+            bytes: pretty(&schema),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// tasks.json and systems.json
+
+fn published_sorted(portal: &Portal) -> Vec<&TaskBundle> {
+    let mut v: Vec<&TaskBundle> = portal.published_tasks().collect();
+    v.sort_by(|a, b| a.task.id.cmp(&b.task.id));
+    v
+}
+
+/// `/api/tasks.json`: every published task with the fields of its task.yaml (as in the content
+/// format) and `links` to its pages and downloads (absolute URLs).
+pub fn tasks(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
+    let list: Vec<Value> = published_sorted(portal)
+        .into_iter()
+        .map(|b| {
+            let id = b.task.id.as_str();
+            let ranked = computed.rankings.contains_key(id);
+            let abs = |rel: String| json!(format!("{base_url}{rel}"));
+            let mut o = to_obj(&b.task);
+            o.insert(
+                "links".into(),
+                json!({
+                    "page": abs(views::task_url(id)),
+                    "datacard": b.datacard.as_ref().map(|_| abs(views::datacard_url(id))),
+                    "croissant": b.datacard.as_ref().map(|_| abs(croissant_url(id))),
+                    "leaderboard_json": ranked.then(|| abs(format!("tasks/{id}/leaderboard.json"))),
+                    "leaderboard_csv": ranked.then(|| abs(format!("tasks/{id}/leaderboard.csv"))),
+                }),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "as_of": computed.as_of,
+        "count": list.len(),
+        "tasks": list,
+    })
+}
+
+/// `/api/systems.json`: every registered system with the fields of systems.yaml, the published
+/// tasks it has entries on, and a link to its page.
+pub fn systems(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
+    let mut systems: Vec<&System> = portal.systems.iter().collect();
+    systems.sort_by(|a, b| a.id.cmp(&b.id));
+    let published: Vec<&TaskBundle> = published_sorted(portal);
+    let list: Vec<Value> = systems
+        .into_iter()
+        .map(|s| {
+            let tasks: Vec<&str> = published
+                .iter()
+                .filter(|b| computed.rankings.contains_key(b.task.id.as_str()))
+                .filter(|b| {
+                    portal
+                        .leaderboards
+                        .iter()
+                        .any(|lb| lb.task == b.task.id && lb.entries.iter().any(|e| e.system == s.id))
+                })
+                .map(|b| b.task.id.as_str())
+                .collect();
+            let mut o = to_obj(s);
+            o.insert("tasks".into(), json!(tasks));
+            o.insert(
+                "links".into(),
+                json!({"page": format!("{base_url}{}", views::system_url(s.id.as_str()))}),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "as_of": computed.as_of,
+        "count": list.len(),
+        "systems": list,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// progress.json
+
+fn counts<K: AsRef<str>>(m: &std::collections::BTreeMap<K, usize>) -> Value {
+    Value::Object(
+        m.iter()
+            .map(|(k, v)| (k.as_ref().to_string(), json!(v)))
+            .collect(),
+    )
+}
+
+/// `/api/progress.json`: the portal's figures as of the newest dated content.
+pub fn progress(portal: &Portal, computed: &Computed) -> Value {
+    let f = &computed.progress;
+    // Every status, zero included, so the document has the same shape on every portal.
+    let by_status: Obj = Status::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                json!(f.by_status.get(s.as_str()).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    let funnel: Obj = Stage::ALL
+        .iter()
+        .map(|s| (s.key().to_string(), json!(f.funnel_count(*s))))
+        .collect();
+    let best: Vec<Value> = computed
+        .best
+        .iter()
+        .map(|s| {
+            json!({
+                "task": s.task,
+                "metric": s.metric,
+                "direction": s.direction.as_str(),
+                "points": s.points.iter().map(|p| json!({
+                    "date": p.date,
+                    "value": num(p.value),
+                    "system": p.system,
+                    "entry": p.entry,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let _ = portal;
+    json!({
+        "as_of": computed.as_of,
+        "proposals": f.proposals,
+        "by_status": by_status,
+        "selected_total": f.selected_total,
+        "released_total": f.released_total,
+        "prize_committed_eur": num(f.prize_committed_eur),
+        "prize_paid_eur": num(f.prize_paid_eur),
+        "by_modality": counts(&f.by_modality),
+        "by_specialty": counts(&f.by_specialty),
+        "by_country": counts(&f.by_country),
+        "systems_evaluated": f.systems_evaluated,
+        "leaderboard_entries": f.leaderboard_entries,
+        "funnel": funnel,
+        "selected_by_modality": counts(&f.selected_by_modality),
+        "selected_by_specialty": counts(&f.selected_by_specialty),
+        "selected_by_country": counts(&f.selected_by_country),
+        "best_score_over_time": best,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Croissant and schema.org
+
+/// A licence as a URL where it is one SPDX id, else the expression as text.
+fn license_url(spdx: &str) -> String {
+    if spdx.chars().all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c)) {
+        format!("https://spdx.org/licenses/{spdx}.html")
+    } else {
+        spdx.to_string()
+    }
+}
+
+fn person(c: &Contributor) -> Value {
+    let mut o = Obj::new();
+    o.insert("@type".into(), json!("sc:Person"));
+    o.insert("name".into(), json!(c.name));
+    if let Some(orcid) = &c.orcid {
+        o.insert("sameAs".into(), json!(orcid));
+    }
+    if let Some(aff) = &c.affiliation {
+        let mut org = Obj::new();
+        org.insert("@type".into(), json!("sc:Organization"));
+        org.insert("name".into(), json!(aff));
+        if let Some(ror) = &c.ror {
+            org.insert("sameAs".into(), json!(ror));
+        }
+        o.insert("affiliation".into(), Value::Object(org));
+    }
+    Value::Object(o)
+}
+
+fn organization(o: &Organization) -> Value {
+    let mut m = Obj::new();
+    m.insert("@type".into(), json!("sc:Organization"));
+    m.insert("name".into(), json!(o.name));
+    if let Some(ror) = &o.ror {
+        m.insert("sameAs".into(), json!(ror));
+    }
+    Value::Object(m)
+}
+
+/// The BibTeX of a task's dataset: the data card's own, else one made from the task.
+pub fn dataset_bibtex(t: &Task, d: &DataCard, base_url: &str) -> String {
+    if let Some(b) = &d.dataset.citation_bibtex {
+        return b.clone();
+    }
+    super::citation::bibtex_misc(
+        &format!("medal-{}-data", t.id),
+        &d.dataset.name,
+        &t.contributors
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        &d.dataset.date_published,
+        &d.dataset.version.0,
+        d.dataset.doi.as_deref(),
+        &format!("{base_url}{}", views::datacard_url(t.id.as_str())),
+        d.dataset.publisher.as_ref().map(|p| p.name.as_str()),
+    )
+}
+
+fn data_type(kind: &str) -> &'static str {
+    match kind.to_ascii_lowercase().as_str() {
+        "integer" | "int" => "sc:Integer",
+        "number" | "float" | "double" | "real" => "sc:Float",
+        "boolean" | "bool" => "sc:Boolean",
+        "date" => "sc:Date",
+        "datetime" => "sc:DateTime",
+        "url" => "sc:URL",
+        _ => "sc:Text",
+    }
+}
+
+fn nonempty(parts: &[Option<String>]) -> Option<String> {
+    let v: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    (!v.is_empty()).then(|| v.join(" "))
+}
+
+/// The Croissant 1.1 document of a data card, with the RAI properties the card fills.
+pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
+    let id = t.id.as_str();
+    let page = format!("{base_url}{}", views::datacard_url(id));
+    let mut o = Obj::new();
+    o.insert("@context".into(), croissant_context());
+    o.insert("@type".into(), json!("sc:Dataset"));
+    o.insert(
+        "conformsTo".into(),
+        json!("http://mlcommons.org/croissant/1.1"),
+    );
+    o.insert("name".into(), json!(d.dataset.name));
+    o.insert(
+        "description".into(),
+        json!(format!(
+            "{} Data of the MEDAL task \"{}\": {}",
+            t.summary.trim(),
+            t.title,
+            d.composition.instance
+        )),
+    );
+    o.insert("url".into(), json!(d.dataset.url.clone().unwrap_or(page.clone())));
+    if let Some(doi) = &d.dataset.doi {
+        o.insert("sameAs".into(), json!(doi));
+    }
+    o.insert("version".into(), json!(d.dataset.version.0));
+    o.insert("datePublished".into(), json!(d.dataset.date_published));
+    o.insert(
+        "license".into(),
+        json!(license_url(&t.governance.license)),
+    );
+    o.insert("citeAs".into(), json!(dataset_bibtex(t, d, base_url)));
+    o.insert(
+        "creator".into(),
+        Value::Array(t.contributors.iter().map(person).collect()),
+    );
+    if let Some(p) = &d.dataset.publisher {
+        o.insert("publisher".into(), organization(p));
+    }
+    o.insert("keywords".into(), json!(t.keywords));
+    o.insert("isLiveDataset".into(), json!(false));
+    o.insert(
+        "isAccessibleForFree".into(),
+        json!(t.governance.access == Access::Open),
+    );
+
+    // Resources
+    let mut distribution: Vec<Value> = Vec::new();
+    for f in &d.files {
+        let mut m = Obj::new();
+        m.insert("@type".into(), json!("cr:FileObject"));
+        m.insert("@id".into(), json!(f.id));
+        m.insert("name".into(), json!(f.name));
+        if let Some(u) = f.url.as_ref().or(f.path.as_ref()) {
+            m.insert("contentUrl".into(), json!(u));
+        }
+        m.insert("encodingFormat".into(), json!(f.format));
+        if let Some(c) = &f.contained_in {
+            m.insert("containedIn".into(), json!({"@id": c}));
+        }
+        if let Some(h) = &f.sha256 {
+            m.insert("sha256".into(), json!(h));
+        }
+        if let Some(s) = &f.size {
+            m.insert("contentSize".into(), json!(s.0));
+        }
+        distribution.push(Value::Object(m));
+    }
+    for fs in &d.filesets {
+        distribution.push(json!({
+            "@type": "cr:FileSet",
+            "@id": fs.id,
+            "name": fs.id,
+            "containedIn": {"@id": fs.contained_in},
+            "includes": fs.includes,
+            "encodingFormat": fs.format,
+        }));
+    }
+    o.insert("distribution".into(), Value::Array(distribution));
+
+    // The card's fields describe the columns of its table file (the first CSV).
+    let table = d
+        .files
+        .iter()
+        .find(|f| f.format == "text/csv" || f.name.ends_with(".csv"));
+    if let (Some(table), false) = (table, d.composition.fields.is_empty()) {
+        let rs = "records";
+        let fields: Vec<Value> = d
+            .composition
+            .fields
+            .iter()
+            .map(|f| {
+                json!({
+                    "@type": "cr:Field",
+                    "@id": format!("{rs}/{}", f.name),
+                    "name": f.name,
+                    "description": f.description,
+                    "dataType": data_type(&f.kind),
+                    "source": {"fileObject": {"@id": table.id}, "extract": {"column": f.name}},
+                })
+            })
+            .collect();
+        o.insert(
+            "recordSet".into(),
+            json!([{
+                "@type": "cr:RecordSet",
+                "@id": rs,
+                "name": rs,
+                "description": format!("One record per {}", d.composition.instance),
+                "field": fields,
+            }]),
+        );
+    }
+
+    // Responsible AI
+    let c = &d.collection;
+    let a = &d.annotation;
+    let mut rai = |k: &str, v: Value| {
+        let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+        if !empty {
+            o.insert(format!("rai:{k}"), v);
+        }
+    };
+    rai(
+        "dataCollection",
+        json!(nonempty(&[
+            Some(format!("Design: {}.", c.design.replace('_', " "))),
+            c.inclusion_criteria.as_ref().map(|x| format!("Inclusion: {x}.")),
+            c.exclusion_criteria.as_ref().map(|x| format!("Exclusion: {x}.")),
+            Some(format!("Cohort: {}.", t.clinical.challenge_cohort)),
+        ])),
+    );
+    rai("dataCollectionType", json!(c.collection_types));
+    rai(
+        "dataCollectionMissingData",
+        json!(d.composition.missing_data),
+    );
+    if let Some(tf) = c.timeframe.as_ref().or(t.imaging.timeframe.as_ref()) {
+        rai(
+            "dataCollectionTimeframe",
+            json!([format!("{}T00:00:00", tf.start), format!("{}T00:00:00", tf.end)]),
+        );
+    }
+    if let Some(p) = &d.preprocessing {
+        let mut steps = p.steps.clone();
+        if let Some(x) = &p.deidentification {
+            steps.push(format!("De-identification: {x}"));
+        }
+        rai("dataPreprocessingProtocol", json!(steps));
+    }
+    rai(
+        "dataAnnotationProtocol",
+        json!(nonempty(&[
+            Some(format!("Reference standard: {}.", a.reference_standard)),
+            a.merging.as_ref().map(|m| format!("Merging: {m}.")),
+            a.protocol_url.as_ref().map(|u| format!("Protocol: {u}")),
+        ])),
+    );
+    rai("dataAnnotationPlatform", json!(a.platform));
+    rai(
+        "dataAnnotationAnalysis",
+        json!(a.inter_rater.as_ref().map(|r| format!("Inter-rater agreement ({}): {}", r.metric, r.value.0))),
+    );
+    rai(
+        "annotationsPerItem",
+        json!(a.annotations_per_item.as_ref().map(|x| x.0.clone())),
+    );
+    rai(
+        "annotatorDemographics",
+        json!(
+            a.annotators
+                .iter()
+                .map(|x| {
+                    let mut s = x.role.clone();
+                    if let Some(n) = &x.count {
+                        s = format!("{} × {s}", n.0);
+                    }
+                    if let Some(y) = &x.experience_years {
+                        s.push_str(&format!(", {} years of experience", y.0));
+                    }
+                    s
+                })
+                .collect::<Vec<_>>()
+        ),
+    );
+    let mut uses = d.uses.intended.clone();
+    uses.extend(d.uses.out_of_scope.iter().map(|u| format!("Out of scope: {u}")));
+    rai("dataUseCases", json!(uses));
+    rai("dataBiases", json!(d.risks.biases));
+    rai("dataLimitations", json!(d.risks.limitations));
+    rai(
+        "personalSensitiveInformation",
+        json!(d.risks.personal_sensitive_information),
+    );
+    rai("dataSocialImpact", json!(t.clinical.why_it_matters));
+    if let Some(m) = &d.maintenance {
+        rai(
+            "dataReleaseMaintenancePlan",
+            json!(nonempty(&[
+                m.update_policy.clone(),
+                m.maintainer.as_ref().map(|x| format!("Maintainer: {x}.")),
+                m.contact.as_ref().map(|x| format!("Contact: {x}.")),
+            ])),
+        );
+    }
+    Value::Object(o)
+}
+
+fn croissant_context() -> Value {
+    json!({
+        "@language": "en",
+        "@vocab": "https://schema.org/",
+        "arrayShape": "cr:arrayShape",
+        "citeAs": "cr:citeAs",
+        "column": "cr:column",
+        "conformsTo": "dct:conformsTo",
+        "containedIn": "cr:containedIn",
+        "cr": "http://mlcommons.org/croissant/",
+        "rai": "http://mlcommons.org/croissant/RAI/",
+        "data": {"@id": "cr:data", "@type": "@json"},
+        "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+        "dct": "http://purl.org/dc/terms/",
+        "equivalentProperty": "cr:equivalentProperty",
+        "examples": {"@id": "cr:examples", "@type": "@json"},
+        "extract": "cr:extract",
+        "field": "cr:field",
+        "fileProperty": "cr:fileProperty",
+        "fileObject": "cr:fileObject",
+        "fileSet": "cr:fileSet",
+        "format": "cr:format",
+        "includes": "cr:includes",
+        "isArray": "cr:isArray",
+        "isLiveDataset": "cr:isLiveDataset",
+        "jsonPath": "cr:jsonPath",
+        "key": "cr:key",
+        "md5": "cr:md5",
+        "parentField": "cr:parentField",
+        "path": "cr:path",
+        "recordSet": "cr:recordSet",
+        "references": "cr:references",
+        "regex": "cr:regex",
+        "repeated": "cr:repeated",
+        "replace": "cr:replace",
+        "samplingRate": "cr:samplingRate",
+        "sc": "https://schema.org/",
+        "separator": "cr:separator",
+        "source": "cr:source",
+        "subField": "cr:subField",
+        "transform": "cr:transform"
+    })
+}
+
+/// The schema.org `Dataset` of a data card, with the fields Google Dataset Search requires
+/// (name, description) and recommends (url, identifier, creator, license, version, keywords,
+/// temporal and spatial coverage, variables, distribution, citation, catalogue).
+pub fn dataset_schema_org(t: &Task, d: &DataCard, site_title: &str, base_url: &str) -> Value {
+    let id = t.id.as_str();
+    let page = format!("{base_url}{}", views::datacard_url(id));
+    let mut o = Obj::new();
+    o.insert("@context".into(), json!("https://schema.org/"));
+    o.insert("@type".into(), json!("Dataset"));
+    o.insert("@id".into(), json!(page));
+    o.insert("name".into(), json!(d.dataset.name));
+    o.insert(
+        "description".into(),
+        json!(format!(
+            "{} One item is: {}. Data of the MEDAL task \"{}\".",
+            t.summary.trim(),
+            d.composition.instance,
+            t.title
+        )),
+    );
+    o.insert("url".into(), json!(page));
+    if let Some(a) = &t.acronym {
+        o.insert("alternateName".into(), json!(a));
+    }
+    let mut ids = vec![json!(page)];
+    if let Some(doi) = &d.dataset.doi {
+        ids.insert(0, json!(doi));
+        o.insert("sameAs".into(), json!(doi));
+    }
+    o.insert("identifier".into(), Value::Array(ids));
+    o.insert("version".into(), json!(d.dataset.version.0));
+    o.insert("datePublished".into(), json!(d.dataset.date_published));
+    o.insert("license".into(), json!(license_url(&t.governance.license)));
+    o.insert(
+        "isAccessibleForFree".into(),
+        json!(t.governance.access == Access::Open),
+    );
+    o.insert("keywords".into(), json!(t.keywords));
+    let creators: Vec<Value> = t
+        .contributors
+        .iter()
+        .map(|c| {
+            let mut p = person(c);
+            if let Value::Object(m) = &mut p {
+                m.insert("@type".into(), json!("Person"));
+                if let Some(Value::Object(a)) = m.get_mut("affiliation") {
+                    a.insert("@type".into(), json!("Organization"));
+                }
+            }
+            p
+        })
+        .collect();
+    o.insert("creator".into(), Value::Array(creators));
+    if let Some(p) = &d.dataset.publisher {
+        let mut org = organization(p);
+        if let Value::Object(m) = &mut org {
+            m.insert("@type".into(), json!("Organization"));
+        }
+        o.insert("publisher".into(), org);
+    }
+    if let Some(tf) = d.collection.timeframe.as_ref().or(t.imaging.timeframe.as_ref()) {
+        o.insert(
+            "temporalCoverage".into(),
+            json!(format!("{}/{}", tf.start, tf.end)),
+        );
+    }
+    if !t.imaging.countries.is_empty() {
+        o.insert(
+            "spatialCoverage".into(),
+            Value::Array(
+                t.imaging
+                    .countries
+                    .iter()
+                    .map(|c| json!({"@type": "Place", "name": c}))
+                    .collect(),
+            ),
+        );
+    }
+    o.insert(
+        "measurementTechnique".into(),
+        json!(t.imaging.modalities.iter().map(|m| m.label()).collect::<Vec<_>>()),
+    );
+    if !d.composition.fields.is_empty() {
+        o.insert(
+            "variableMeasured".into(),
+            Value::Array(
+                d.composition
+                    .fields
+                    .iter()
+                    .map(|f| json!({"@type": "PropertyValue", "name": f.name, "description": f.description}))
+                    .collect(),
+            ),
+        );
+    }
+    let mut dist: Vec<Value> = vec![json!({
+        "@type": "DataDownload",
+        "encodingFormat": "application/ld+json",
+        "contentUrl": format!("{base_url}{}", croissant_url(id)),
+        "description": "Croissant 1.1 metadata",
+    })];
+    for f in d.files.iter().filter(|f| f.url.is_some()) {
+        dist.push(json!({
+            "@type": "DataDownload",
+            "name": f.name,
+            "encodingFormat": f.format,
+            "contentUrl": f.url,
+        }));
+    }
+    o.insert("distribution".into(), Value::Array(dist));
+    o.insert("citation".into(), json!(dataset_bibtex(t, d, base_url)));
+    o.insert(
+        "includedInDataCatalog".into(),
+        json!({"@type": "DataCatalog", "name": site_title, "url": base_url}),
+    );
+    o.insert(
+        "isBasedOn".into(),
+        json!(format!("{base_url}{}", views::task_url(id))),
+    );
+    Value::Object(o)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schemas of the downloads
+
+/// (file name, schema) of every download. `tasks` and `systems` reuse the content formats'
+/// generated schemas (plus `links` and the other added fields), so they never drift.
+pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
+    let id = |name: &str| {
+        if base_url.is_empty() {
+            Value::Null
+        } else {
+            json!(format!("{base_url}schemas/{name}"))
+        }
+    };
+    let with_meta = |name: &str, title: &str, mut v: Value| {
+        if let Value::Object(m) = &mut v {
+            m.insert(
+                "$schema".into(),
+                json!("https://json-schema.org/draft/2020-12/schema"),
+            );
+            if let Value::String(s) = id(name) {
+                m.insert("$id".into(), json!(s));
+            }
+            m.insert("title".into(), json!(title));
+        }
+        v
+    };
+    let date = json!({"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"});
+    let count_map = json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}});
+    let nat = json!({"type": "integer", "minimum": 0});
+    let interval = json!({"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2});
+
+    let progress = json!({
+        "type": "object",
+        "required": ["as_of", "proposals", "by_status", "selected_total", "released_total",
+            "prize_committed_eur", "prize_paid_eur", "by_modality", "by_specialty", "by_country",
+            "systems_evaluated", "leaderboard_entries"],
+        "properties": {
+            "as_of": {"anyOf": [date, {"type": "null"}]},
+            "proposals": nat, "selected_total": nat, "released_total": nat,
+            "systems_evaluated": nat, "leaderboard_entries": nat,
+            "by_status": {
+                "type": "object",
+                "properties": Status::ALL.iter().map(|s| (s.as_str().to_string(), nat.clone())).collect::<Obj>(),
+                "required": Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                "additionalProperties": false
+            },
+            "funnel": {
+                "type": "object",
+                "properties": Stage::ALL.iter().map(|s| (s.key().to_string(), nat.clone())).collect::<Obj>(),
+                "required": Stage::ALL.iter().map(|s| s.key()).collect::<Vec<_>>(),
+                "additionalProperties": false
+            },
+            "prize_committed_eur": {"type": "number", "minimum": 0},
+            "prize_paid_eur": {"type": "number", "minimum": 0},
+            "by_modality": {"type": "object", "propertyNames": {"enum": Modality::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>()}, "additionalProperties": {"type": "integer", "minimum": 0}},
+            "by_specialty": {"type": "object", "propertyNames": {"enum": Specialty::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>()}, "additionalProperties": {"type": "integer", "minimum": 0}},
+            "by_country": {"type": "object", "propertyNames": {"pattern": "^[A-Z]{2}$"}, "additionalProperties": {"type": "integer", "minimum": 0}},
+            "selected_by_modality": count_map, "selected_by_specialty": count_map, "selected_by_country": count_map,
+            "best_score_over_time": {"type": "array", "items": {
+                "type": "object",
+                "required": ["task", "metric", "direction", "points"],
+                "properties": {
+                    "task": {"type": "string"}, "metric": {"type": "string"},
+                    "direction": {"enum": ["higher_is_better", "lower_is_better"]},
+                    "points": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["date", "value", "system", "entry"],
+                        "properties": {"date": date, "value": {"type": "number"}, "system": {"type": "string"}, "entry": {"type": "string"}}
+                    }}
+                }
+            }}
+        }
+    });
+
+    let rankings = json!({
+        "type": "object",
+        "required": ["tasks", "entries"],
+        "properties": {
+            "tasks": nat,
+            "task_ids": {"type": "array", "items": {"type": "string"}},
+            "entries": {"type": "array", "items": {
+                "type": "object",
+                "required": ["system", "rank", "mean_rank", "rank_ci", "tasks"],
+                "properties": {
+                    "system": {"type": "string"},
+                    "rank": {"type": "number"},
+                    "mean_rank": {"type": "number"},
+                    "rank_ci": interval,
+                    "tasks": nat,
+                    "task_ranks": {"type": "object", "additionalProperties": {"type": ["number", "null"]}}
+                }
+            }}
+        }
+    });
+
+    let entry = json!({
+                "type": "object",
+                "required": ["entry", "system", "reference_only", "rank", "median_rank", "rank_ci", "tie_group", "missing_cases", "scores"],
+                "properties": {
+                    "entry": {"type": "string"},
+                    "system": {"type": "string"},
+                    "system_version": {"type": ["string", "null"]},
+                    "reference_only": {"type": "boolean"},
+                    "rank": {"type": ["number", "null"]},
+                    "median_rank": {"type": ["number", "null"]},
+                    "rank_ci": interval,
+                    "rank_distribution": {"type": "array", "items": nat},
+                    "tie_group": {"type": ["integer", "null"]},
+                    "missing_cases": nat,
+                    "ranking_score": {"type": ["number", "null"]},
+                    "scores": {"type": "object", "additionalProperties": {
+                        "type": "object", "required": ["value", "ci"],
+                        "properties": {"value": {"type": ["number", "null"]}, "ci": interval}
+                    }}
+                }
+            });
+    let leaderboard = json!({
+        "type": "object",
+        "required": ["task", "method", "metric", "bootstrap_samples", "alpha", "kendall_tau", "significant_pairs", "entries"],
+        "properties": {
+            "task": {"type": "string"},
+            "task_version": {"type": "string"},
+            "split": {"type": "string"},
+            "updated": date,
+            "method": {"enum": RankingMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>()},
+            "metric": {"type": "string"},
+            "direction": {"enum": ["higher_is_better", "lower_is_better"]},
+            "aggregation": {"type": "string"},
+            "ties": {"type": "string"},
+            "missing_case_policy": {"type": "string"},
+            "cases_used": nat,
+            "bootstrap_samples": nat,
+            "ci": {"type": ["number", "null"]},
+            "alpha": {"type": ["number", "null"]},
+            "kendall_tau": {"anyOf": [{"type": "null"}, {
+                "type": "object", "required": ["median", "ci"],
+                "properties": {"median": {"type": "number"}, "ci": interval}
+            }]},
+            "significant_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}},
+            "significant_entry_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}},
+            "entries": {"type": "array", "items": entry}
+        }
+    });
+
+    let links = |keys: &[&str]| {
+        json!({
+            "type": "object",
+            "required": keys,
+            "properties": keys.iter().map(|k| (k.to_string(), json!({"type": ["string", "null"], "format": "uri"}))).collect::<Obj>(),
+            "additionalProperties": false
+        })
+    };
+    let tasks = list_schema::<Task>(
+        "tasks",
+        "PublishedTask",
+        &[(
+            "links",
+            links(&["page", "datacard", "croissant", "leaderboard_json", "leaderboard_csv"]),
+        )],
+    );
+    let systems = list_schema::<System>(
+        "systems",
+        "RegisteredSystem",
+        &[
+            ("tasks", json!({"type": "array", "items": {"type": "string"}})),
+            ("links", links(&["page"])),
+        ],
+    );
+
+    vec![
+        (
+            "api-progress.schema.json",
+            with_meta("api-progress.schema.json", "MEDAL /api/progress.json", progress),
+        ),
+        (
+            "api-rankings.schema.json",
+            with_meta("api-rankings.schema.json", "MEDAL /api/rankings.json", rankings),
+        ),
+        (
+            "api-tasks.schema.json",
+            with_meta("api-tasks.schema.json", "MEDAL /api/tasks.json", tasks),
+        ),
+        (
+            "api-systems.schema.json",
+            with_meta("api-systems.schema.json", "MEDAL /api/systems.json", systems),
+        ),
+        (
+            "api-leaderboard.schema.json",
+            with_meta(
+                "api-leaderboard.schema.json",
+                "MEDAL /tasks/<id>/leaderboard.json",
+                leaderboard,
+            ),
+        ),
+    ]
+}
+
+/// `{as_of, count, <key>: [T + extra fields]}`, with T's generated schema as the item type.
+fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, Value)]) -> Value {
+    let root = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>();
+    let mut root = serde_json::to_value(&root).unwrap_or_default();
+    let mut defs = root
+        .as_object_mut()
+        .and_then(|m| m.remove("$defs"))
+        .and_then(|d| match d {
+            Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if let Value::Object(m) = &mut root {
+        m.remove("$schema");
+        m.remove("title");
+        if let Some(Value::Object(props)) = m.get_mut("properties") {
+            for (k, v) in extra {
+                props.insert(k.to_string(), v.clone());
+            }
+        }
+        if let Some(Value::Array(req)) = m.get_mut("required") {
+            req.extend(extra.iter().map(|(k, _)| json!(k)));
+        }
+    }
+    defs.insert(item.to_string(), root);
+    json!({
+        "type": "object",
+        "required": ["as_of", "count", key],
+        "properties": {
+            "as_of": {"type": ["string", "null"]},
+            "count": {"type": "integer", "minimum": 0},
+            key: {"type": "array", "items": {"$ref": format!("#/$defs/{item}")}}
+        },
+        "$defs": defs
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_end_its_block() {
+        let v = json!({"name": "</script><script>alert(1)</script> & more"});
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v, "still the same JSON");
+    }
+
+    #[test]
+    fn licences_become_spdx_urls_when_they_are_one_id() {
+        assert_eq!(
+            license_url("CC-BY-4.0"),
+            "https://spdx.org/licenses/CC-BY-4.0.html"
+        );
+        assert_eq!(license_url("MIT OR Apache-2.0"), "MIT OR Apache-2.0");
+    }
+}
