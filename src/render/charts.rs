@@ -308,7 +308,28 @@ fn month_label(day: i64) -> String {
     const M: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    // Inverse of day_number (civil_from_days).
+    let (y, m) = year_month(day);
+    format!("{} {y}", M[(m - 1).clamp(0, 11) as usize])
+}
+
+/// Day numbers of the first day of every month within `d0..=d1`.
+fn month_starts(d0: i64, d1: i64) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut d = d0;
+    while d <= d1 && out.len() < 1200 {
+        // civil_from_days via the label's month: step to the next month's first day.
+        let (y, m) = year_month(d);
+        let first = day_number(&format!("{y:04}-{m:02}-01"));
+        if first >= d0 {
+            out.push(first);
+        }
+        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        d = day_number(&format!("{ny:04}-{nm:02}-01"));
+    }
+    out
+}
+
+fn year_month(day: i64) -> (i64, i64) {
     let z = day + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -316,8 +337,7 @@ fn month_label(day: i64) -> String {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{} {y}", M[(m - 1).clamp(0, 11) as usize])
+    (yoe + era * 400 + i64::from(m <= 2), m)
 }
 
 /// One line of a step chart: `points` are (ISO date, value from that date on).
@@ -383,13 +403,18 @@ pub fn step_chart(
             esc(&fmt(v))
         ));
     }
-    for t in 0..=3 {
-        let d = d0 + (d1 - d0) * t / 3;
+    // Ticks on the first of a month, every `step` months, at most five.
+    let months = month_starts(d0, d1);
+    let step = months.len().div_ceil(5).max(1);
+    for d in months.iter().step_by(step) {
         svg.push_str(&format!(
-            "<text class=\"chart-axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            x_of(d),
+            "<line class=\"chart-grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
+             <text class=\"chart-axis\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            top + plot_h,
+            top + plot_h + 5.0,
             top + plot_h + 20.0,
-            month_label(d)
+            month_label(*d),
+            x = x_of(*d),
         ));
     }
     // End labels, pushed apart so they never overlap.
@@ -431,12 +456,16 @@ pub fn step_chart(
         let ly = ends.iter().find(|e| e.1 == i).map_or(top, |e| e.0);
         let last = s.points.last().map(|p| fmt(p.1)).unwrap_or_default();
         svg.push_str(&marker(i % 4, left + plot_w + 10.0, ly));
+        let label = if s.name.is_empty() {
+            last
+        } else {
+            format!("{} ({last})", s.name)
+        };
         svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\">{} ({})</text>",
+            "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             left + plot_w + 20.0,
             ly + 4.0,
-            esc(s.name),
-            esc(&last)
+            esc(&label)
         ));
     }
     svg.push_str("</svg>");

@@ -131,6 +131,28 @@ pub fn render(
     });
     files.extend(api::files(portal, computed));
     files.extend(opendata::files(portal, computed, &config.base_url));
+    // The footer of printed reports and of the progress page.
+    for r in portal.reports.iter().filter(|r| shown(r.meta.draft)) {
+        let url = views::doc_url("reports", r);
+        files.push(OutFile {
+            path: format!("{url}print.css"),
+            bytes: progress::print_css(
+                &format!("{} · published {}", r.meta.title, r.meta.published.display()),
+                &format!("{}{url}", config.base_url),
+            )
+            .into_bytes(),
+        });
+    }
+    if let Some(d) = &computed.as_of {
+        files.push(OutFile {
+            path: "progress/print.css".into(),
+            bytes: progress::print_css(
+                &format!("{} progress as of {}", config.title, d.display()),
+                &format!("{}progress/", config.base_url),
+            )
+            .into_bytes(),
+        });
+    }
     for (name, text) in crate::schema::all(&config.base_url) {
         files.push(OutFile {
             path: format!("schemas/{name}"),

@@ -53,6 +53,8 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         let total = get(&end);
         let in_period = before.as_ref().map(|b| total - get(b));
         let since = prev.as_ref().map(|p| total - get(p));
+        // When the previous report ends where this period starts, the two agree: say it once.
+        let since = since.filter(|v| Some(*v) != in_period);
         json!({
             "label": label,
             "total": total,
@@ -137,6 +139,27 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
             .cmp(&a["proposals"].as_u64())
             .then(a["label"].as_str().cmp(&b["label"].as_str()))
     });
+
+    // Many countries with one proposal each read better as a sentence than as a long table.
+    let (country_table, country_singles): (Vec<Value>, Vec<Value>) = if country.len() > 12 {
+        country
+            .iter()
+            .cloned()
+            .partition(|c| c["proposals"].as_u64().unwrap_or(0) > 1)
+    } else {
+        (country.clone(), Vec::new())
+    };
+    let singles_unselected: Vec<&str> = country_singles
+        .iter()
+        .filter(|c| c["selected"].as_u64() == Some(0))
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    let singles_names: Vec<&str> = country_singles
+        .iter()
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    let mut singles_sorted = singles_names.clone();
+    singles_sorted.sort();
 
     // Over time
     let first = portal
@@ -282,18 +305,23 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
                     .system(sys)
                     .map_or(sys.to_string(), |x| x.name.clone())
             };
+            // Unnamed: the line is labelled with its latest value only.
             let series = [(
-                metric_name.to_string(),
+                String::new(),
                 pts.iter()
                     .map(|p| (p.date.to_string(), p.value))
                     .collect::<Vec<_>>(),
             )];
-            let y_range = range.or_else(|| {
-                let lo = pts.iter().map(|p| p.value).fold(f64::INFINITY, f64::min);
-                let hi = pts.iter().map(|p| p.value).fold(f64::NEG_INFINITY, f64::max);
-                let pad = ((hi - lo) * 0.2).max(hi.abs() * 0.05).max(1e-6);
-                Some((lo - pad, hi + pad))
-            });
+            // Around the data (so a change shows), within the metric's range.
+            let lo = pts.iter().map(|p| p.value).fold(f64::INFINITY, f64::min);
+            let hi = pts.iter().map(|p| p.value).fold(f64::NEG_INFINITY, f64::max);
+            let pad = ((hi - lo) * 0.5).max(hi.abs() * 0.1).max(1e-3);
+            let (mut a, mut z) = (lo - pad, hi + pad);
+            if let Some((rmin, rmax)) = range {
+                a = a.max(rmin);
+                z = z.min(rmax);
+            }
+            let y_range = Some((a, z));
             let svg = step_svg_range(
                 &format!("{}-best-{}", w.id, t.id),
                 &format!(
@@ -325,7 +353,11 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         })
         .collect();
 
+    let show_since = figures.iter().any(|f| !f["since_previous"].is_null());
     json!({
+        "show_since_previous": show_since,
+        // The previous report ended where this period starts: "in this period" is "since".
+        "previous_adjacent": prev.is_some() && !show_since,
         "as_of": w.end,
         "as_of_display": w.end.display(),
         "start": w.start,
@@ -337,6 +369,9 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         "by_modality": modality,
         "by_specialty": specialty,
         "by_country": country,
+        "by_country_table": country_table,
+        "country_singles": singles_sorted,
+        "country_singles_unselected": singles_unselected,
         "n_countries": end.by_country.len(),
         "proposals_svg": proposals_svg,
         "prize_svg": prize_svg,
@@ -428,4 +463,33 @@ mod tests {
         assert_eq!(signed(0), "±0");
         assert_eq!(signed(-2), "−2");
     }
+}
+
+/// A CSS string literal: quotes, backslashes and line breaks escaped.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push_str("\\a "),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The print stylesheet of one printed page: the page's date on the left of every page's
+/// footer and the portal's address with the page number on the right (CSS page margin boxes;
+/// a file of its own because the page's CSP allows no inline styles).
+pub fn print_css(left: &str, address: &str) -> String {
+    format!(
+        "/* Generated: the footer of every printed page. */\n@page {{\n  @bottom-left {{ content: {}; font: 8pt sans-serif; color: #333; }}\n  @bottom-right {{ content: {} \" · page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; color: #333; }}\n}}\n",
+        css_string(left),
+        css_string(address)
+    )
 }
