@@ -50,6 +50,16 @@ fn every_page_kind_exists() {
         "robots.txt",
         "static/style.css",
         "static/syntax.css",
+        "static/share.png",
+        "progress/index.html",
+        "progress/print.css",
+        "data/index.html",
+        "api/tasks.json",
+        "api/systems.json",
+        "api/progress.json",
+        "api/rankings.json",
+        "rankings/atom.xml",
+        "reports/2026-q3/print.css",
     ] {
         assert!(site().contains_key(path), "missing {path}");
     }
@@ -308,6 +318,10 @@ fn no_script_from_content_and_no_third_party_loads() {
         assert!(!html.contains("javascript:"), "{path}");
         // The default theme ships no scripts at all; a later search script will be ours.
         for tag in html.split("<script").skip(1) {
+            // JSON-LD blocks are data, never executed (their text is escaped by the generator).
+            if tag.starts_with(" type=application/ld+json>") {
+                continue;
+            }
             assert!(
                 tag.contains("src=/static/") || tag.contains("src=\"/static/"),
                 "{path}: inline or foreign script"
@@ -474,4 +488,130 @@ fn consensus_download_lists_every_ranked_system() {
         assert!(rank >= 1.0 && e["tasks"].as_u64().unwrap() >= 1);
     }
     assert_eq!(entries[0]["rank"], 1);
+}
+
+#[test]
+fn data_page_links_every_download_and_schema() {
+    let data = page("data/index.html");
+    for path in site().keys().filter(|p| {
+        p.starts_with("api/")
+            || p.starts_with("schemas/")
+            || p.ends_with("/croissant.json")
+            || p.ends_with("/leaderboard.json")
+            || p.ends_with("/leaderboard.csv")
+    }) {
+        let linked = [">", " "]
+            .iter()
+            .any(|end| data.contains(&format!("href=/{path}{end}")));
+        assert!(linked, "/data/ does not link {path}");
+    }
+    // Every field of the progress contract is documented.
+    for field in [
+        "as_of",
+        "proposals",
+        "by_status",
+        "selected_total",
+        "released_total",
+        "prize_committed_eur",
+        "prize_paid_eur",
+        "by_modality",
+        "by_specialty",
+        "by_country",
+        "systems_evaluated",
+        "leaderboard_entries",
+    ] {
+        assert!(
+            data.contains(&format!("<code>{field}</code>")),
+            "{field} undocumented"
+        );
+    }
+    assert!(
+        page("index.html").contains("<a href=/data/>"),
+        "home and footer link /data/"
+    );
+}
+
+#[test]
+fn progress_page_shows_the_api_figures() {
+    let p = json_file("api/progress.json");
+    let html = page("progress/index.html");
+    for key in [
+        "proposals",
+        "selected_total",
+        "released_total",
+        "systems_evaluated",
+        "leaderboard_entries",
+    ] {
+        let n = p[key].as_u64().unwrap();
+        assert!(
+            html.contains(&format!("<dd>{n}</dd>")),
+            "{key} = {n} not on /progress/"
+        );
+    }
+    assert!(html.contains(&format!(
+        "As of <time datetime={}>",
+        p["as_of"].as_str().unwrap()
+    )));
+    // Charts: accessible SVG with a data table, no script.
+    assert!(html.matches("role=img").count() >= 3);
+    assert!(html.contains("Totals at the end of each month"));
+    assert_eq!(
+        p["proposals"].as_u64().unwrap() as usize,
+        portal().tasks.len()
+    );
+}
+
+#[test]
+fn data_cards_embed_a_dataset_block_and_tasks_a_citation() {
+    let p = portal();
+    for b in p.published_tasks() {
+        let id = b.task.id.as_str();
+        let task = page(&format!("tasks/{id}/index.html"));
+        assert!(
+            task.contains("Cite this task") && task.contains(&format!("@misc{{medal-{id},")),
+            "{id}"
+        );
+        let Some(d) = &b.datacard else { continue };
+        let html = String::from_utf8_lossy(&site()[&format!("tasks/{id}/datacard/index.html")])
+            .to_string();
+        let open = "<script type=application/ld+json>";
+        let start = html.find(open).expect("JSON-LD block") + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let ld: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON-LD");
+        assert_eq!(ld["@type"], "Dataset");
+        assert_eq!(ld["name"], d.dataset.name.as_str());
+        assert!(
+            ld["description"].as_str().unwrap().len() >= 50,
+            "Google wants 50+ characters"
+        );
+        assert!(ld["license"].as_str().is_some() && ld["creator"].is_array());
+        let croissant = json_file(&format!("tasks/{id}/croissant.json"));
+        assert_eq!(
+            croissant["conformsTo"],
+            "http://mlcommons.org/croissant/1.1"
+        );
+        assert!(
+            croissant["rai:dataBiases"].is_array(),
+            "{id}: RAI fields from the card"
+        );
+    }
+}
+
+#[test]
+fn every_page_has_sharing_metadata() {
+    for (path, bytes) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        // Minified: attributes unquoted, content first.
+        assert!(
+            html.contains("/static/share.png property=og:image>"),
+            "{path}"
+        );
+        assert!(
+            html.contains("content=summary_large_image name=twitter:card>"),
+            "{path}"
+        );
+        if path != "404.html" {
+            assert!(html.contains("rel=canonical"), "{path}");
+        }
+    }
 }

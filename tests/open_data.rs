@@ -113,7 +113,11 @@ fn progress_json_matches_the_hand_count() {
 fn report_figures_cover_their_period() {
     let site = fixture();
     let portal = medal::load::load(site.path()).expect("fixture loads");
-    let q2 = portal.reports.iter().find(|r| r.id.as_str() == "2026-q2").unwrap();
+    let q2 = portal
+        .reports
+        .iter()
+        .find(|r| r.id.as_str() == "2026-q2")
+        .unwrap();
     let f = medal::compute::stats::period_figures(&portal, &q2.meta.period);
     // 1 April to 30 June: secret-kidney-mr came in (20 June); the example was selected
     // (14 May) and released (1 June); its three results are dated 30 May, 11 and 16 June.
@@ -127,7 +131,10 @@ fn report_figures_cover_their_period() {
     let (_out, files) = build(site.path());
     let page = text(&files["reports/2026-q2/index.html"]);
     assert!(page.contains("Proposals received"));
-    assert!(page.contains("+1 in this period"), "proposals in the period");
+    assert!(
+        page.contains("+1 in this period"),
+        "proposals in the period"
+    );
     assert!(page.contains("From proposal to leaderboard"));
     assert!(page.contains("Best score over time"));
     assert!(files.contains_key("reports/2026-q2/print.css"));
@@ -163,7 +170,10 @@ fn downloads_match_their_schemas() {
         let schema = json(&files, schema);
         let v = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{schema}: {e}"));
         let d = json(&files, doc);
-        let errors: Vec<String> = v.iter_errors(&d).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = v
+            .iter_errors(&d)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{doc}: {}", errors.join("\n"));
     };
     check("schemas/api-progress.schema.json", "api/progress.json");
@@ -207,7 +217,10 @@ fn croissant_files_pass_mlcroissant() {
     }
     let (out, files) = build(&demo_root());
     let public = out.path().join("public");
-    let croissants: Vec<&String> = files.keys().filter(|p| p.ends_with("/croissant.json")).collect();
+    let croissants: Vec<&String> = files
+        .keys()
+        .filter(|p| p.ends_with("/croissant.json"))
+        .collect();
     assert!(croissants.len() >= 5, "every data card has one");
     for path in croissants {
         let o = Command::new("mlcroissant")
@@ -230,7 +243,11 @@ fn croissant_files_pass_mlcroissant() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("HER2-LOW whole-slide images"), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("HER2-LOW whole-slide images"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -268,4 +285,35 @@ print("ok")
     );
     let updates = text(&files["rankings/atom.xml"]);
     assert!(updates.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+}
+
+#[test]
+fn contributor_text_cannot_break_out_of_json_ld() {
+    let site = copy_site(&spec_examples());
+    let card = site
+        .path()
+        .join("content/tasks/hepatic-metastases-ct/datacard.yaml");
+    let payload = "HEPMET </script><script>alert(1)</script> & <!-- x";
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(
+        &card,
+        text.replace("name: \"HEPMET CT v1\"", &format!("name: \"{payload}\"")),
+    )
+    .unwrap();
+    let (_out, files) = build(site.path());
+    let html = String::from_utf8_lossy(&files["tasks/hepatic-metastases-ct/datacard/index.html"])
+        .to_string();
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the payload ran out of its block"
+    );
+    let open = "<script type=application/ld+json>";
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let block = &html[start..end];
+    assert!(!block.contains('<') && !block.contains('>') && !block.contains('&'));
+    let ld: Value = serde_json::from_str(block).unwrap();
+    assert_eq!(ld["name"], payload, "the data survives, escaped");
+    let croissant = json(&files, "tasks/hepatic-metastases-ct/croissant.json");
+    assert_eq!(croissant["name"], payload);
 }

@@ -144,7 +144,12 @@ impl Stage {
 /// Dated evidence of how far a task had come: (date, stage reached on that date).
 fn evidence(b: &TaskBundle) -> Vec<(&Date, Stage)> {
     let mut ev = vec![(&b.task.submitted, Stage::Proposed)];
-    ev.extend(b.task.history.iter().map(|h| (&h.date, Stage::of(h.status))));
+    ev.extend(
+        b.task
+            .history
+            .iter()
+            .map(|h| (&h.date, Stage::of(h.status))),
+    );
     if let Some(r) = &b.rationale {
         let stage = match r.meta.decision {
             Decision::Selected => Stage::Selected,
@@ -362,7 +367,10 @@ pub struct BestSeries {
 }
 
 /// Best score over time for every released or retired task with a ranking, in task id order.
-pub fn best_over_time(portal: &Portal, rankings: &BTreeMap<String, TaskRanking>) -> Vec<BestSeries> {
+pub fn best_over_time(
+    portal: &Portal,
+    rankings: &BTreeMap<String, TaskRanking>,
+) -> Vec<BestSeries> {
     let mut out = Vec::new();
     for lb in &portal.leaderboards {
         let Some(r) = rankings.get(lb.task.as_str()) else {

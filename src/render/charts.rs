@@ -368,7 +368,10 @@ pub fn step_chart(
         .fold(0.0, f64::max);
     let width = left + plot_w + label_w + 12.0;
     let height = top + plot_h + 40.0;
-    let (d0, d1) = (day_number(span.0), day_number(span.1).max(day_number(span.0) + 1));
+    let (d0, d1) = (
+        day_number(span.0),
+        day_number(span.1).max(day_number(span.0) + 1),
+    );
     let all = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
     let (lo, hi) = match y_range {
         Some(r) => r,
@@ -386,7 +389,15 @@ pub fn step_chart(
                 .map(|(d, v)| format!("{d}: {}", fmt(*v)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!("{}: {}", s.name, if steps.is_empty() { "none".into() } else { steps })
+            format!(
+                "{}: {}",
+                s.name,
+                if steps.is_empty() {
+                    "none".into()
+                } else {
+                    steps
+                }
+            )
         })
         .collect::<Vec<_>>()
         .join(". ");

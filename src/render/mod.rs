@@ -4,8 +4,8 @@
 //! template to the default theme (and to `docs/templates.md`).
 
 pub mod api;
-pub mod citation;
 pub mod charts;
+pub mod citation;
 pub mod format;
 pub mod opendata;
 pub mod progress;
@@ -137,7 +137,11 @@ pub fn render(
         files.push(OutFile {
             path: format!("{url}print.css"),
             bytes: progress::print_css(
-                &format!("{} · published {}", r.meta.title, r.meta.published.display()),
+                &format!(
+                    "{} · published {}",
+                    r.meta.title,
+                    r.meta.published.display()
+                ),
                 &format!("{}{url}", config.base_url),
             )
             .into_bytes(),

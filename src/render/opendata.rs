@@ -137,10 +137,9 @@ pub fn systems(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
                 .iter()
                 .filter(|b| computed.rankings.contains_key(b.task.id.as_str()))
                 .filter(|b| {
-                    portal
-                        .leaderboards
-                        .iter()
-                        .any(|lb| lb.task == b.task.id && lb.entries.iter().any(|e| e.system == s.id))
+                    portal.leaderboards.iter().any(|lb| {
+                        lb.task == b.task.id && lb.entries.iter().any(|e| e.system == s.id)
+                    })
                 })
                 .map(|b| b.task.id.as_str())
                 .collect();
@@ -232,7 +231,10 @@ pub fn progress(portal: &Portal, computed: &Computed) -> Value {
 
 /// A licence as a URL where it is one SPDX id, else the expression as text.
 fn license_url(spdx: &str) -> String {
-    if spdx.chars().all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c)) {
+    if spdx
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
+    {
         format!("https://spdx.org/licenses/{spdx}.html")
     } else {
         spdx.to_string()
@@ -331,16 +333,16 @@ pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
             d.composition.instance
         )),
     );
-    o.insert("url".into(), json!(d.dataset.url.clone().unwrap_or(page.clone())));
+    o.insert(
+        "url".into(),
+        json!(d.dataset.url.clone().unwrap_or(page.clone())),
+    );
     if let Some(doi) = &d.dataset.doi {
         o.insert("sameAs".into(), json!(doi));
     }
     o.insert("version".into(), json!(d.dataset.version.0));
     o.insert("datePublished".into(), json!(d.dataset.date_published));
-    o.insert(
-        "license".into(),
-        json!(license_url(&t.governance.license)),
-    );
+    o.insert("license".into(), json!(license_url(&t.governance.license)));
     o.insert("citeAs".into(), json!(dataset_bibtex(t, d, base_url)));
     o.insert(
         "creator".into(),
@@ -437,8 +439,12 @@ pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
         "dataCollection",
         json!(nonempty(&[
             Some(format!("Design: {}.", c.design.replace('_', " "))),
-            c.inclusion_criteria.as_ref().map(|x| format!("Inclusion: {x}.")),
-            c.exclusion_criteria.as_ref().map(|x| format!("Exclusion: {x}.")),
+            c.inclusion_criteria
+                .as_ref()
+                .map(|x| format!("Inclusion: {x}.")),
+            c.exclusion_criteria
+                .as_ref()
+                .map(|x| format!("Exclusion: {x}.")),
             Some(format!("Cohort: {}.", t.clinical.challenge_cohort)),
         ])),
     );
@@ -450,7 +456,10 @@ pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
     if let Some(tf) = c.timeframe.as_ref().or(t.imaging.timeframe.as_ref()) {
         rai(
             "dataCollectionTimeframe",
-            json!([format!("{}T00:00:00", tf.start), format!("{}T00:00:00", tf.end)]),
+            json!([
+                format!("{}T00:00:00", tf.start),
+                format!("{}T00:00:00", tf.end)
+            ]),
         );
     }
     if let Some(p) = &d.preprocessing {
@@ -471,7 +480,11 @@ pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
     rai("dataAnnotationPlatform", json!(a.platform));
     rai(
         "dataAnnotationAnalysis",
-        json!(a.inter_rater.as_ref().map(|r| format!("Inter-rater agreement ({}): {}", r.metric, r.value.0))),
+        json!(
+            a.inter_rater
+                .as_ref()
+                .map(|r| format!("Inter-rater agreement ({}): {}", r.metric, r.value.0))
+        ),
     );
     rai(
         "annotationsPerItem",
@@ -496,7 +509,12 @@ pub fn croissant(t: &Task, d: &DataCard, base_url: &str) -> Value {
         ),
     );
     let mut uses = d.uses.intended.clone();
-    uses.extend(d.uses.out_of_scope.iter().map(|u| format!("Out of scope: {u}")));
+    uses.extend(
+        d.uses
+            .out_of_scope
+            .iter()
+            .map(|u| format!("Out of scope: {u}")),
+    );
     rai("dataUseCases", json!(uses));
     rai("dataBiases", json!(d.risks.biases));
     rai("dataLimitations", json!(d.risks.limitations));
@@ -622,7 +640,12 @@ pub fn dataset_schema_org(t: &Task, d: &DataCard, site_title: &str, base_url: &s
         }
         o.insert("publisher".into(), org);
     }
-    if let Some(tf) = d.collection.timeframe.as_ref().or(t.imaging.timeframe.as_ref()) {
+    if let Some(tf) = d
+        .collection
+        .timeframe
+        .as_ref()
+        .or(t.imaging.timeframe.as_ref())
+    {
         o.insert(
             "temporalCoverage".into(),
             json!(format!("{}/{}", tf.start, tf.end)),
@@ -642,7 +665,13 @@ pub fn dataset_schema_org(t: &Task, d: &DataCard, site_title: &str, base_url: &s
     }
     o.insert(
         "measurementTechnique".into(),
-        json!(t.imaging.modalities.iter().map(|m| m.label()).collect::<Vec<_>>()),
+        json!(
+            t.imaging
+                .modalities
+                .iter()
+                .map(|m| m.label())
+                .collect::<Vec<_>>()
+        ),
     );
     if !d.composition.fields.is_empty() {
         o.insert(
@@ -710,7 +739,8 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         v
     };
     let date = json!({"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"});
-    let count_map = json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}});
+    let count_map =
+        json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}});
     let nat = json!({"type": "integer", "minimum": 0});
     let interval = json!({"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2});
 
@@ -779,26 +809,26 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
     });
 
     let entry = json!({
-                "type": "object",
-                "required": ["entry", "system", "reference_only", "rank", "median_rank", "rank_ci", "tie_group", "missing_cases", "scores"],
-                "properties": {
-                    "entry": {"type": "string"},
-                    "system": {"type": "string"},
-                    "system_version": {"type": ["string", "null"]},
-                    "reference_only": {"type": "boolean"},
-                    "rank": {"type": ["number", "null"]},
-                    "median_rank": {"type": ["number", "null"]},
-                    "rank_ci": interval,
-                    "rank_distribution": {"type": "array", "items": nat},
-                    "tie_group": {"type": ["integer", "null"]},
-                    "missing_cases": nat,
-                    "ranking_score": {"type": ["number", "null"]},
-                    "scores": {"type": "object", "additionalProperties": {
-                        "type": "object", "required": ["value", "ci"],
-                        "properties": {"value": {"type": ["number", "null"]}, "ci": interval}
-                    }}
-                }
-            });
+        "type": "object",
+        "required": ["entry", "system", "reference_only", "rank", "median_rank", "rank_ci", "tie_group", "missing_cases", "scores"],
+        "properties": {
+            "entry": {"type": "string"},
+            "system": {"type": "string"},
+            "system_version": {"type": ["string", "null"]},
+            "reference_only": {"type": "boolean"},
+            "rank": {"type": ["number", "null"]},
+            "median_rank": {"type": ["number", "null"]},
+            "rank_ci": interval,
+            "rank_distribution": {"type": "array", "items": nat},
+            "tie_group": {"type": ["integer", "null"]},
+            "missing_cases": nat,
+            "ranking_score": {"type": ["number", "null"]},
+            "scores": {"type": "object", "additionalProperties": {
+                "type": "object", "required": ["value", "ci"],
+                "properties": {"value": {"type": ["number", "null"]}, "ci": interval}
+            }}
+        }
+    });
     let leaderboard = json!({
         "type": "object",
         "required": ["task", "method", "metric", "bootstrap_samples", "alpha", "kendall_tau", "significant_pairs", "entries"],
@@ -840,14 +870,23 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         "PublishedTask",
         &[(
             "links",
-            links(&["page", "datacard", "croissant", "leaderboard_json", "leaderboard_csv"]),
+            links(&[
+                "page",
+                "datacard",
+                "croissant",
+                "leaderboard_json",
+                "leaderboard_csv",
+            ]),
         )],
     );
     let systems = list_schema::<System>(
         "systems",
         "RegisteredSystem",
         &[
-            ("tasks", json!({"type": "array", "items": {"type": "string"}})),
+            (
+                "tasks",
+                json!({"type": "array", "items": {"type": "string"}}),
+            ),
             ("links", links(&["page"])),
         ],
     );
@@ -855,11 +894,19 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
     vec![
         (
             "api-progress.schema.json",
-            with_meta("api-progress.schema.json", "MEDAL /api/progress.json", progress),
+            with_meta(
+                "api-progress.schema.json",
+                "MEDAL /api/progress.json",
+                progress,
+            ),
         ),
         (
             "api-rankings.schema.json",
-            with_meta("api-rankings.schema.json", "MEDAL /api/rankings.json", rankings),
+            with_meta(
+                "api-rankings.schema.json",
+                "MEDAL /api/rankings.json",
+                rankings,
+            ),
         ),
         (
             "api-tasks.schema.json",
@@ -867,7 +914,11 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         ),
         (
             "api-systems.schema.json",
-            with_meta("api-systems.schema.json", "MEDAL /api/systems.json", systems),
+            with_meta(
+                "api-systems.schema.json",
+                "MEDAL /api/systems.json",
+                systems,
+            ),
         ),
         (
             "api-leaderboard.schema.json",
@@ -927,7 +978,10 @@ mod tests {
     fn script_json_cannot_end_its_block() {
         let v = json!({"name": "</script><script>alert(1)</script> & more"});
         let s = script_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v, "still the same JSON");
     }

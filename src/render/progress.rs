@@ -5,8 +5,8 @@
 use super::charts::{self, Bar, Series};
 use super::format;
 use super::views;
-use crate::compute::stats::{self, Snapshot, Stage};
 use crate::compute::Computed;
+use crate::compute::stats::{self, Snapshot, Stage};
 use crate::model::*;
 use serde_json::{Value, json};
 
@@ -44,12 +44,16 @@ fn signed(n: i64) -> String {
 pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
     let end = stats::snapshot(portal, |d| d <= w.end);
     let before = w.start.map(|s| stats::snapshot(portal, |d| d < s));
-    let prev = w
-        .previous_end
-        .map(|p| stats::snapshot(portal, |d| d <= p));
+    let prev = w.previous_end.map(|p| stats::snapshot(portal, |d| d <= p));
 
     let headline = |label: &str, get: fn(&Snapshot) -> f64, money: bool| -> Value {
-        let shown = |v: f64| if money { eur(v) } else { format!("{}", v as i64) };
+        let shown = |v: f64| {
+            if money {
+                eur(v)
+            } else {
+                format!("{}", v as i64)
+            }
+        };
         let total = get(&end);
         let in_period = before.as_ref().map(|b| total - get(b));
         let since = prev.as_ref().map(|p| total - get(p));
@@ -70,7 +74,11 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         headline("Tasks selected", |s| s.selected_total as f64, false),
         headline("Tasks released", |s| s.released_total as f64, false),
         headline("Systems evaluated", |s| s.systems_evaluated as f64, false),
-        headline("Leaderboard entries", |s| s.leaderboard_entries as f64, false),
+        headline(
+            "Leaderboard entries",
+            |s| s.leaderboard_entries as f64,
+            false,
+        ),
         headline("Prize money committed", |s| s.prize_committed_eur, true),
         headline("Prize money paid", |s| s.prize_paid_eur, true),
     ];
@@ -113,16 +121,20 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         .iter()
         .filter_map(|m| {
             let n = end.by_modality.get(m.as_str()).copied()?;
-            Some(json!({"code": m.as_str(), "label": m.label(), "proposals": n,
-                "selected": end.selected_by_modality.get(m.as_str()).copied().unwrap_or(0)}))
+            Some(
+                json!({"code": m.as_str(), "label": m.label(), "proposals": n,
+                "selected": end.selected_by_modality.get(m.as_str()).copied().unwrap_or(0)}),
+            )
         })
         .collect();
     let specialty: Vec<Value> = Specialty::ALL
         .iter()
         .filter_map(|m| {
             let n = end.by_specialty.get(m.as_str()).copied()?;
-            Some(json!({"code": m.as_str(), "label": m.label(), "proposals": n,
-                "selected": end.selected_by_specialty.get(m.as_str()).copied().unwrap_or(0)}))
+            Some(
+                json!({"code": m.as_str(), "label": m.label(), "proposals": n,
+                "selected": end.selected_by_specialty.get(m.as_str()).copied().unwrap_or(0)}),
+            )
         })
         .collect();
     let mut country: Vec<Value> = end
@@ -294,12 +306,11 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
                 return None;
             }
             let t = &b.task;
-            let metric = t
-                .evaluation
-                .as_ref()
-                .and_then(|e| e.metric(&s.metric));
+            let metric = t.evaluation.as_ref().and_then(|e| e.metric(&s.metric));
             let metric_name = metric.map_or(s.metric.as_str(), |m| m.name.as_str());
-            let range = metric.and_then(|m| m.range).map(|[a, b]| (a.min(b), a.max(b)));
+            let range = metric
+                .and_then(|m| m.range)
+                .map(|[a, b]| (a.min(b), a.max(b)));
             let name = |sys: &str| {
                 portal
                     .system(sys)
@@ -314,7 +325,10 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
             )];
             // Around the data (so a change shows), within the metric's range.
             let lo = pts.iter().map(|p| p.value).fold(f64::INFINITY, f64::min);
-            let hi = pts.iter().map(|p| p.value).fold(f64::NEG_INFINITY, f64::max);
+            let hi = pts
+                .iter()
+                .map(|p| p.value)
+                .fold(f64::NEG_INFINITY, f64::max);
             let pad = ((hi - lo) * 0.5).max(hi.abs() * 0.1).max(1e-3);
             let (mut a, mut z) = (lo - pad, hi + pad);
             if let Some((rmin, rmax)) = range {
