@@ -472,6 +472,16 @@ mod tests {
     }
 
     #[test]
+    fn print_css_escapes_text_and_knows_the_origin() {
+        let css = print_css("A \"quoted\" title", "https://h.org/sub/reports/x/");
+        assert!(
+            css.contains("content: \"A \\\"quoted\\\" title\";"),
+            "{css}"
+        );
+        assert!(css.contains("\"https://h.org\" attr(href)"), "{css}");
+    }
+
+    #[test]
     fn signs() {
         assert_eq!(signed(14), "+14");
         assert_eq!(signed(0), "±0");
@@ -501,9 +511,15 @@ fn css_string(s: &str) -> String {
 /// footer and the portal's address with the page number on the right (CSS page margin boxes;
 /// a file of its own because the page's CSP allows no inline styles).
 pub fn print_css(left: &str, address: &str) -> String {
+    // Links within the site are relative; printed, they show the full address.
+    let origin = address
+        .find("://")
+        .and_then(|i| address[i + 3..].find('/').map(|j| &address[..i + 3 + j]))
+        .unwrap_or(address);
     format!(
-        "/* Generated: the footer of every printed page. */\n@page {{\n  @bottom-left {{ content: {}; font: 8pt sans-serif; color: #333; }}\n  @bottom-right {{ content: {} \" · page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; color: #333; }}\n}}\n",
+        "/* Generated: the footer of every printed page, and full link addresses. */\n@page {{\n  @bottom-left {{ content: {}; font: 8pt sans-serif; color: #333; }}\n  @bottom-right {{ content: {} \" · page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; color: #333; }}\n}}\nmain a[href^=\"/\"]:not(table a)::after {{ content: \" <\" {} attr(href) \">\"; font-size: 0.85em; font-weight: normal; word-break: break-all; color: #333; }}\n",
         css_string(left),
-        css_string(address)
+        css_string(address),
+        css_string(origin)
     )
 }
