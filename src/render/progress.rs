@@ -455,40 +455,6 @@ fn month_ends(start: &Date, end: &Date) -> Vec<(String, String)> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_run_from_start_to_end() {
-        let m = month_ends(
-            &Date::parse("2025-11-20").unwrap(),
-            &Date::parse("2026-02-10").unwrap(),
-        );
-        let labels: Vec<&str> = m.iter().map(|(l, _)| l.as_str()).collect();
-        assert_eq!(labels, ["Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026"]);
-        assert_eq!(m[0].1, "2025-11-31");
-        assert_eq!(m[3].1, "2026-02-10");
-    }
-
-    #[test]
-    fn print_css_escapes_text_and_knows_the_origin() {
-        let css = print_css("A \"quoted\" title", "https://h.org/sub/reports/x/");
-        assert!(
-            css.contains("content: \"A \\\"quoted\\\" title\";"),
-            "{css}"
-        );
-        assert!(css.contains("\"https://h.org\" attr(href)"), "{css}");
-    }
-
-    #[test]
-    fn signs() {
-        assert_eq!(signed(14), "+14");
-        assert_eq!(signed(0), "±0");
-        assert_eq!(signed(-2), "−2");
-    }
-}
-
 /// A CSS string literal: quotes, backslashes and line breaks escaped.
 fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
@@ -522,4 +488,38 @@ pub fn print_css(left: &str, address: &str) -> String {
         css_string(address),
         css_string(origin)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_run_from_start_to_end() {
+        let m = month_ends(
+            &Date::parse("2025-11-20").unwrap(),
+            &Date::parse("2026-02-10").unwrap(),
+        );
+        let labels: Vec<&str> = m.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026"]);
+        assert_eq!(m[0].1, "2025-11-31");
+        assert_eq!(m[3].1, "2026-02-10");
+    }
+
+    #[test]
+    fn print_css_escapes_text_and_knows_the_origin() {
+        let css = print_css("A \"quoted\" title", "https://h.org/sub/reports/x/");
+        assert!(
+            css.contains("content: \"A \\\"quoted\\\" title\";"),
+            "{css}"
+        );
+        assert!(css.contains("\"https://h.org\" attr(href)"), "{css}");
+    }
+
+    #[test]
+    fn signs() {
+        assert_eq!(signed(14), "+14");
+        assert_eq!(signed(0), "±0");
+        assert_eq!(signed(-2), "−2");
+    }
 }
