@@ -16,10 +16,28 @@ use serde_json::{Map, Value, json};
 
 type Obj = Map<String, Value>;
 
+/// Pretty JSON with `<`, `>` and `&` written as unicode escapes: the same data for every JSON
+/// parser, and no markup from contributor text in the bytes, even if a file is ever served or
+/// opened as HTML.
 fn pretty(v: &Value) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    let mut s = escape_markup(&serde_json::to_string_pretty(v).unwrap_or_default());
     s.push('\n');
     s.into_bytes()
+}
+
+fn escape_markup(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn to_obj<T: serde::Serialize>(v: &T) -> Obj {
@@ -32,19 +50,7 @@ fn to_obj<T: serde::Serialize>(v: &T) -> Obj {
 /// JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` escaped as JSON
 /// unicode escapes, so contributor text such as `</script>` cannot end the block.
 pub fn script_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_default();
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_markup(&serde_json::to_string(v).unwrap_or_default())
 }
 
 pub fn croissant_url(id: &str) -> String {
@@ -104,6 +110,17 @@ pub fn tasks(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
             let ranked = computed.rankings.contains_key(id);
             let abs = |rel: String| json!(format!("{base_url}{rel}"));
             let mut o = to_obj(&b.task);
+            // Contributor Markdown is untrusted: published as sanitized HTML, like the page.
+            o.remove("description");
+            o.insert(
+                "description_html".into(),
+                json!(
+                    b.task
+                        .description
+                        .as_deref()
+                        .map(|d| crate::markdown::render(d, crate::markdown::Placement::default()))
+                ),
+            );
             o.insert(
                 "links".into(),
                 json!({
@@ -868,16 +885,19 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
     let tasks = list_schema::<Task>(
         "tasks",
         "PublishedTask",
-        &[(
-            "links",
-            links(&[
-                "page",
-                "datacard",
-                "croissant",
-                "leaderboard_json",
-                "leaderboard_csv",
-            ]),
-        )],
+        &[
+            ("description_html", json!({"type": ["string", "null"]})),
+            (
+                "links",
+                links(&[
+                    "page",
+                    "datacard",
+                    "croissant",
+                    "leaderboard_json",
+                    "leaderboard_csv",
+                ]),
+            ),
+        ],
     );
     let systems = list_schema::<System>(
         "systems",
