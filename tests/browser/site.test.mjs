@@ -59,6 +59,8 @@ const PAGES = [
   { kind: 'rankings', path: '/rankings/' },
   { kind: 'reports', path: '/reports/' },
   { kind: 'report', path: '/reports/2026-q3/' },
+  { kind: 'progress', path: '/progress/' },
+  { kind: 'open data', path: '/data/' },
   { kind: 'news', path: '/news/' },
   { kind: 'post', path: '/news/2026-05-20-first-leaderboards/' },
   { kind: 'page', path: '/about/' },
