@@ -319,3 +319,52 @@ fn contributor_text_cannot_break_out_of_json_ld() {
     let croissant = json(&files, "tasks/hepatic-metastases-ct/croissant.json");
     assert_eq!(croissant["name"], payload);
 }
+
+/// "A researcher can load any leaderboard with pandas from the published URLs": the built site
+/// served over HTTP, every leaderboard.csv read by URL with pandas.
+#[test]
+fn pandas_loads_every_leaderboard_from_its_url() {
+    if !python_has("pandas") {
+        return;
+    }
+    let (out, files) = build(&demo_root());
+    let public = out.path().join("public");
+    let boards: Vec<&String> = files
+        .keys()
+        .filter(|p| p.ends_with("/leaderboard.csv"))
+        .collect();
+    assert!(boards.len() >= 5);
+    let script = r#"
+import functools, http.server, json, sys, threading, urllib.request
+import pandas as pd
+root, paths = sys.argv[1], sys.argv[2:]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+handler.log_message = lambda *a: None
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+base = "http://127.0.0.1:%d/" % server.server_port
+for p in paths:
+    board = pd.read_csv(base + p)
+    doc = json.load(urllib.request.urlopen(base + p.replace(".csv", ".json")))
+    assert len(board) == len(doc["entries"]), p
+    assert list(board.columns[:4]) == ["entry", "system", "reference_only", "rank"], p
+    assert board["rank"].dropna().min() == 1, p
+    assert board["reference_only"].dtype == bool, p
+tasks = pd.json_normalize(json.load(urllib.request.urlopen(base + "api/tasks.json"))["tasks"])
+assert "links.croissant" in tasks.columns and len(tasks) > 0
+server.shutdown()
+print("ok", len(paths))
+"#;
+    let o = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&public)
+        .args(boards)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
