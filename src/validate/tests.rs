@@ -770,6 +770,23 @@ fn file_ids_unique() {
 }
 
 #[test]
+fn downloadable_files_need_a_checksum_for_croissant() {
+    let s = Site::new();
+    s.edit(
+        D,
+        "    sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
+        "",
+    );
+    s.one(
+        D,
+        "  - id: archive",
+        "files[0]",
+        W,
+        "`archive` has no sha256",
+    );
+}
+
+#[test]
 fn contained_in_an_existing_file() {
     let s = Site::new();
     s.edit(
