@@ -475,3 +475,34 @@ fn consensus_download_lists_every_ranked_system() {
     }
     assert_eq!(entries[0]["rank"], 1);
 }
+
+#[test]
+fn a_warm_ranking_cache_renders_the_same_bytes_as_no_cache() {
+    let root = demo_root();
+    let p = portal();
+    let config = medal::config::Config::load(&root).expect("medal.toml");
+    let theme = medal::theme::Theme::load(&root, &config.theme).expect("theme");
+    let opts = medal::render::RenderOptions { drafts: false };
+    let render = |computed: &medal::compute::Computed| {
+        medal::render::render(&p, computed, &config, &theme, &opts).expect("renders")
+    };
+    let fresh = render(&medal::compute::compute(&p));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ranked = medal::compute::compute(&p).rankings.len();
+    assert!(ranked >= 5, "the demo ranks several tasks");
+
+    let cold = medal::compute::RankingCache::new(dir.path());
+    let cold_files = render(&medal::compute::compute_with(&p, Some(&cold)));
+    assert_eq!(cold.stats(), (0, ranked));
+    let warm = medal::compute::RankingCache::new(dir.path());
+    let warm_files = render(&medal::compute::compute_with(&p, Some(&warm)));
+    assert_eq!(warm.stats(), (ranked, 0));
+
+    for files in [&cold_files, &warm_files] {
+        assert_eq!(files.len(), fresh.len());
+        for (a, b) in fresh.iter().zip(files.iter()) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs with the cache", a.path);
+        }
+    }
+}

@@ -28,14 +28,15 @@
 
 use super::ranking::{
     CaseMatrix, TaskRanking, WilcoxonBuf, case_matrix, rank_into, share_beaten_rows,
-    wilcoxon_greater_buf,
+    wilcoxon_both_buf,
 };
 use crate::model::*;
 use indexmap::IndexMap;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The uncertainty analysis of one task's ranking.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Uncertainty {
     /// Bootstrap samples drawn (0: no bootstrap; only the significance map is available).
     pub samples: usize,
@@ -60,7 +61,7 @@ pub struct Uncertainty {
     pub sample_ranks: Vec<Vec<f64>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntryUncertainty {
     /// Samples per rank `1..=k` (empty without bootstrap or for unranked entries).
     pub rank_counts: Vec<u32>,
@@ -522,25 +523,26 @@ fn significance(
     ranked: &[usize],
     alpha: f64,
 ) -> Significance {
-    // One row of tests per entry, rows in parallel (each test is independent).
-    let p: Vec<Vec<f64>> = (0..k)
-        .into_par_iter()
-        .map_init(WilcoxonBuf::default, |buf, a| {
-            (0..k)
-                .map(|b| {
-                    if a == b {
-                        return f64::NAN;
-                    }
-                    wilcoxon_greater_buf(
-                        &rows[a * n..(a + 1) * n],
-                        &rows[b * n..(b + 1) * n],
-                        tr.direction,
-                        buf,
-                    )
-                })
-                .collect()
+    // Each unordered pair once: one sort gives both directions. Pairs run in parallel.
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+        .collect();
+    let both: Vec<(f64, f64)> = pairs
+        .par_iter()
+        .map_init(WilcoxonBuf::default, |buf, &(a, b)| {
+            wilcoxon_both_buf(
+                &rows[a * n..(a + 1) * n],
+                &rows[b * n..(b + 1) * n],
+                tr.direction,
+                buf,
+            )
         })
         .collect();
+    let mut p = vec![vec![f64::NAN; k]; k];
+    for (&(a, b), &(ab, ba)) in pairs.iter().zip(&both) {
+        p[a][b] = ab;
+        p[b][a] = ba;
+    }
     let flat: Vec<f64> = (0..k)
         .flat_map(|a| (0..k).filter(move |&b| b != a).map(move |b| (a, b)))
         .map(|(a, b)| p[a][b])

@@ -38,6 +38,9 @@ enum Command {
         /// confidential task.
         #[arg(long)]
         drafts: bool,
+        /// Compute every ranking afresh instead of reading the ranking cache.
+        #[arg(long)]
+        no_cache: bool,
         /// How problems in the content are reported.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            no_cache,
             format,
         } => {
             let started = Instant::now();
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
                 out,
                 base_url,
                 drafts,
+                no_cache,
             };
             match medal::build(&opts) {
                 Ok(r) => {
