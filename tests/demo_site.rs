@@ -474,6 +474,38 @@ fn consensus_download_lists_every_ranked_system() {
         assert!(rank >= 1.0 && e["tasks"].as_u64().unwrap() >= 1);
     }
     assert_eq!(entries[0]["rank"], 1);
+    assert_eq!(entries[0]["tie_group"], 1, "the leader heads the top group");
+}
+
+#[test]
+fn rankings_page_shows_consensus_intervals_as_a_chart_with_its_table() {
+    let html = page("rankings/index.html");
+    let doc = json_file("api/rankings.json");
+    let entries = doc["entries"].as_array().expect("entries");
+    assert!(html.contains("How sure is the overall order?"));
+    assert!(
+        html.contains("class=\"chart chart-intervals\""),
+        "consensus chart"
+    );
+    assert!(html.contains("aria-labelledby=\"consensus-title consensus-desc\""));
+    // One dot per system, and a table row per system beside the chart.
+    let chart = &html[html.find("chart-intervals").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    assert_eq!(chart.matches("<circle").count(), entries.len());
+    assert!(html.contains("Overall rank with its bootstrap interval"));
+    let tied = entries.iter().filter(|e| e["tie_group"] == 1).count();
+    assert!(tied >= 1);
+    assert_eq!(html.matches("badge--top").count(), tied);
+    for e in entries {
+        let ci = e["rank_ci"].as_array().expect("interval");
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        let span = if lo == hi {
+            format!("ranks {lo}")
+        } else {
+            format!("ranks {lo}–{hi}")
+        };
+        assert!(html.contains(&span), "{} shows {span}", e["system"]);
+    }
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub struct Consensus {
     /// Released tasks with a ranking, in id order.
     pub tasks: Vec<String>,
     pub rows: Vec<ConsensusRow>,
+    /// Bootstrap samples and interval level of the rank intervals (0 and 0.0 without them).
+    pub samples: usize,
+    pub ci: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +49,8 @@ pub struct ConsensusRow {
     pub ranks: Vec<Option<f64>>,
     /// Bootstrap interval of the consensus rank (see [`consensus_intervals`]).
     pub rank_ci: Option<(f64, f64)>,
+    /// 1 = the consensus rank interval overlaps the leader's, as for a task's tie groups.
+    pub tie_group: Option<usize>,
 }
 
 pub fn compute(portal: &Portal) -> Computed {
@@ -145,6 +150,7 @@ fn consensus(
                 n_tasks: ranks.iter().filter(|r| r.is_some()).count(),
                 ranks,
                 rank_ci: None,
+                tie_group: None,
             }
         })
         .collect();
@@ -154,7 +160,11 @@ fn consensus(
         row.rank = rank;
     }
     rows.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.system.cmp(&b.system)));
-    Consensus { tasks, rows }
+    Consensus {
+        tasks,
+        rows,
+        ..Consensus::default()
+    }
 }
 
 /// Where a task's entry takes its rank from in a consensus bootstrap sample.
@@ -187,6 +197,8 @@ pub fn consensus_intervals(
         return;
     };
     let ci = boot.iter().map(|u| u.ci).fold(f64::INFINITY, f64::min);
+    consensus.samples = samples;
+    consensus.ci = ci;
     let slot: BTreeMap<&str, usize> = consensus
         .rows
         .iter()
@@ -251,5 +263,14 @@ pub fn consensus_intervals(
         column.clear();
         column.extend(per_sample.iter().map(|s| s[k]));
         row.rank_ci = uncertainty::summarise(&mut column, ci).map(|(_, lo, hi)| (lo, hi));
+    }
+    let intervals: Vec<Option<(f64, f64)>> = consensus.rows.iter().map(|r| r.rank_ci).collect();
+    let order: Vec<usize> = (0..intervals.len()).collect();
+    for (row, g) in consensus
+        .rows
+        .iter_mut()
+        .zip(uncertainty::tie_groups(&order, &intervals))
+    {
+        row.tie_group = g;
     }
 }

@@ -506,7 +506,10 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
             }
         }
     }
-    tie_groups(tr, &mut entries);
+    let ci: Vec<Option<(f64, f64)>> = entries.iter().map(|e| e.rank_ci).collect();
+    for (e, g) in entries.iter_mut().zip(tie_groups(&tr.order, &ci)) {
+        e.tie_group = g;
+    }
     out.entries = entries;
     out.sample_ranks = results.into_iter().map(|s| s.ranks).collect();
     Some(out)
@@ -577,27 +580,30 @@ fn significance(
 }
 
 /// Groups of entries whose rank intervals overlap their group leader's (see the module docs).
-fn tie_groups(tr: &TaskRanking, entries: &mut [EntryUncertainty]) {
-    let mut left: Vec<usize> = tr
-        .order
+/// Tie groups (see the module docs) over intervals indexed like `ci`, visiting `order` (best
+/// rank first); entries without an interval get no group.
+pub fn tie_groups(order: &[usize], ci: &[Option<(f64, f64)>]) -> Vec<Option<usize>> {
+    let mut groups = vec![None; ci.len()];
+    let mut left: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&i| entries[i].rank_ci.is_some())
+        .filter(|&i| ci.get(i).is_some_and(Option::is_some))
         .collect();
     let mut group = 0;
     while let Some(&head) = left.first() {
         group += 1;
-        let Some((lo, hi)) = entries[head].rank_ci else {
+        let Some((lo, hi)) = ci[head] else {
             break;
         };
         left.retain(|&i| {
-            let overlaps = entries[i].rank_ci.is_some_and(|(l, h)| l <= hi && lo <= h);
+            let overlaps = ci[i].is_some_and(|(l, h)| l <= hi && lo <= h);
             if overlaps {
-                entries[i].tie_group = Some(group);
+                groups[i] = Some(group);
             }
             !overlaps
         });
     }
+    groups
 }
 
 #[cfg(test)]
