@@ -6,6 +6,7 @@
 
 pub mod compute;
 pub mod config;
+pub mod corpus;
 pub mod error;
 pub mod hostile;
 pub mod load;
