@@ -616,7 +616,7 @@ fn rationale(g: &mut Gen, id: &str, decision: &str, date: &str, t: usize) -> Str
         "vote": {"for": 4, "against": 1, "abstain": 0},
     });
     if decision == "selected" {
-        front["award"] = json!({"amount_eur": 10000 * (1 + t % 5), "status": if t % 2 == 0 { "paid" } else { "committed" }});
+        front["award"] = json!({"amount_eur": 10000 * (1 + t % 5), "status": if t.is_multiple_of(2) { "paid" } else { "committed" }});
     }
     format!(
         "---\n{}---\n\n## Summary\n\n{}\n\n## Patient perspective\n\n{}\n\n## Evaluation design\n\n{}\n",
