@@ -15,6 +15,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod theme;
 pub mod validate;
 pub mod write;
@@ -78,8 +79,8 @@ pub fn load_checked_with(
     Ok((portal, diags))
 }
 
-/// Loads, checks and renders the portal at `root`, without writing anything. Returns the
-/// files and the warnings.
+/// Loads, checks and renders the portal at `root` and builds its search index, without
+/// writing anything. Returns the files and the warnings.
 pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<error::Diagnostic>)> {
     check_root(&opts.root)?;
     let mut config = config::Config::load(&opts.root)?;
@@ -90,7 +91,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<err
     let (portal, warnings) = load_checked_with(&opts.root, &config.limits())?;
     let computed = compute::compute(&portal);
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
-    let files = render::render(
+    let mut files = render::render(
         &portal,
         &computed,
         &config,
@@ -99,6 +100,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<err
             drafts: opts.drafts,
         },
     )?;
+    // The search index reads the rendered pages, so it holds exactly what the site shows.
+    let (bundle, _) = search::index(&files, &config.language)?;
+    files.extend(bundle);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
 }
 

@@ -1,0 +1,221 @@
+//! Stage 4b: the static search index, built from the rendered pages in memory (render →
+//! search → write), so it holds exactly what the site publishes and nothing else.
+//!
+//! The engine is [Pagefind](https://pagefind.app) through its Rust library. A page takes part
+//! when its template marks the main content with `data-pagefind-body`; facets come from
+//! `data-pagefind-filter="key:value"` elements, the date sort key from `data-pagefind-sort`
+//! (see docs/templates.md). Only rendered pages are fed to the index, so a confidential
+//! proposal, which no page shows, cannot enter it.
+//!
+//! The browser side is `static/search.js` of the theme, which uses Pagefind's JS API from
+//! `/pagefind/pagefind.js`; everything is served from the site's own origin.
+
+use crate::error::{Error, Result};
+use crate::render::OutFile;
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+/// The folder of the search bundle in the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// The attribute that marks a page's searchable content.
+const BODY_MARK: &str = "data-pagefind-body";
+
+/// Elements left out of the index wherever they appear: tables (leaderboards, score and result
+/// tables are long lists of numbers that would swamp excerpts and inflate the index), charts,
+/// and the page's own navigation aids. Pagefind itself already skips nav, footer, form, svg and
+/// script.
+const EXCLUDED: &[&str] = &["table", "figure", ".toc", ".breadcrumbs", ".backlinks"];
+
+/// Fragments (one per page, the text shown in results) are bundled into at most this many
+/// files, so a portal of 10,000 tasks does not write 10,000 fragment files. Below it, each page
+/// keeps its own fragment (the smallest first-query download).
+pub const MAX_FRAGMENTS: u32 = 1000;
+
+/// Files of the Pagefind bundle the portal does not use: its ready-made UIs (we have our own
+/// small script) and the highlighting helper.
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// What [`index`] produced, for the build report and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct IndexSummary {
+    /// Pages in the index.
+    pub pages: usize,
+    /// Files of the bundle.
+    pub files: usize,
+    /// Bytes of the bundle (its index files are gzipped already).
+    pub bytes: u64,
+}
+
+/// Builds the search bundle for the rendered `pages` (`language` is the site's ISO 639-1
+/// code; it picks the stemmer). Returns the files to write under [`BUNDLE_DIR`].
+pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSummary)> {
+    let searchable: Vec<(&str, String)> = pages
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| {
+            let html = std::str::from_utf8(&f.bytes).ok()?;
+            html.contains(BODY_MARK).then(|| (f.path.as_str(), html.to_string()))
+        })
+        .collect();
+    let n_pages = searchable.len();
+
+    // Pagefind's API is async; a runtime of our own keeps the rest of the library synchronous.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
+    let files = runtime.block_on(async move {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language_code(language))
+            .exclude_selectors(EXCLUDED.iter().map(|s| s.to_string()).collect())
+            .max_fragments(MAX_FRAGMENTS)
+            .build();
+        let mut pf = PagefindIndex::new(Some(options))
+            .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
+        for (path, html) in searchable {
+            pf.add_html_file(None, Some(page_url(path)), html)
+                .await
+                .map_err(|e| engine_error(format!("indexing {path}: {e}")))?;
+        }
+        pf.get_files()
+            .await
+            .map_err(|e| engine_error(format!("writing the index: {e}")))
+    })?;
+
+    let mut out: Vec<OutFile> = files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            let name = name.trim_start_matches('/').to_string();
+            (!UNUSED.contains(&name.as_str())).then(|| OutFile {
+                path: format!("{BUNDLE_DIR}/{name}"),
+                bytes: f.contents,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let summary = IndexSummary {
+        pages: n_pages,
+        files: out.len(),
+        bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
+    };
+    Ok((out, summary))
+}
+
+/// The URL a result links to, relative to the site's base ("tasks/x/index.html" →
+/// "/tasks/x/"); the search script puts the base path in front, so the index does not depend
+/// on where the site is served.
+fn page_url(path: &str) -> String {
+    let dir = path.strip_suffix("index.html").unwrap_or(path);
+    format!("/{dir}")
+}
+
+/// "en-GB" → "en": Pagefind's stemmers are per base language.
+fn language_code(language: &str) -> String {
+    let base = language.split(['-', '_']).next().unwrap_or("");
+    if base.is_empty() {
+        "en".into()
+    } else {
+        base.to_ascii_lowercase()
+    }
+}
+
+fn engine_error(message: String) -> Error {
+    Error::Output(format!("search index: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, body: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: format!("<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body><main>{body}</main></body></html>").into_bytes(),
+        }
+    }
+
+    fn built(pages: &[OutFile]) -> (Vec<OutFile>, IndexSummary) {
+        index(pages, "en").unwrap()
+    }
+
+    /// Every word Pagefind stored, from its gzipped files.
+    fn all_text(files: &[OutFile]) -> String {
+        use std::io::Read;
+        let mut s = String::new();
+        for f in files.iter().filter(|f| f.path.contains(".pf_")) {
+            let mut d = flate2::read::GzDecoder::new(&f.bytes[..]);
+            let mut buf = Vec::new();
+            d.read_to_end(&mut buf).unwrap();
+            s.push_str(&String::from_utf8_lossy(&buf));
+        }
+        s
+    }
+
+    #[test]
+    fn indexes_only_marked_pages() {
+        let pages = [
+            page(
+                "tasks/a/index.html",
+                "<article data-pagefind-body><h1>Pancreas segmentation</h1><p>Ductal adenocarcinoma on CT.</p></article>",
+            ),
+            page("tasks/index.html", "<h1>All tasks</h1><p>Listing quokka.</p>"),
+            page("news/x/index.html", "<div data-pagefind-body><h1>News</h1><p>Wombat.</p></div>"),
+        ];
+        let (files, summary) = built(&pages);
+        assert_eq!(summary.pages, 2);
+        let text = all_text(&files);
+        assert!(text.contains("adenocarcinoma"));
+        assert!(text.contains("/tasks/a/"));
+        assert!(!text.contains("quokka"), "an unmarked page is not indexed");
+        assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"));
+        assert!(files.iter().any(|f| f.path == "pagefind/pagefind-entry.json"));
+        assert!(!files.iter().any(|f| f.path.contains("-ui")));
+        assert!(files.iter().all(|f| f.path.starts_with("pagefind/")));
+    }
+
+    #[test]
+    fn keeps_tables_and_navigation_out() {
+        let pages = [page(
+            "systems/s/index.html",
+            "<div data-pagefind-body><h1>Meridian</h1><p>Foundation model.</p><nav class=\"toc\">Tocword</nav><table><tr><td>0.8123 tablecell</td></tr></table></div>",
+        )];
+        let text = all_text(&built(&pages).0);
+        assert!(text.contains("Foundation"));
+        assert!(!text.contains("tablecell"));
+        assert!(!text.contains("Tocword"));
+    }
+
+    #[test]
+    fn same_pages_same_bytes() {
+        let pages: Vec<OutFile> = (0..30)
+            .map(|i| {
+                page(
+                    &format!("tasks/t{i}/index.html"),
+                    &format!("<article data-pagefind-body><h1>Task {i}</h1><span data-pagefind-filter=\"modality:CT\"></span><span data-pagefind-sort=\"date:2026-01-{:02}\"></span><p>Word{i} liver lesion detection.</p></article>", i % 28 + 1),
+                )
+            })
+            .collect();
+        let a = built(&pages).0;
+        let b = built(&pages).0;
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn urls_and_languages() {
+        assert_eq!(page_url("tasks/x/index.html"), "/tasks/x/");
+        assert_eq!(page_url("index.html"), "/");
+        assert_eq!(page_url("404.html"), "/404.html");
+        assert_eq!(language_code("en-GB"), "en");
+        assert_eq!(language_code("DE"), "de");
+        assert_eq!(language_code(""), "en");
+    }
+}
