@@ -23,9 +23,17 @@ const BODY_MARK: &str = "data-pagefind-body";
 
 /// Elements left out of the index wherever they appear: tables (leaderboards, score and result
 /// tables are long lists of numbers that would swamp excerpts and inflate the index), charts,
-/// and the page's own navigation aids. Pagefind itself already skips nav, footer, form, svg and
+/// badge lines ("Task version 0.9.0" would open every excerpt) and the page's own navigation
+/// aids. Pagefind itself already skips nav, footer, form, svg and
 /// script.
-const EXCLUDED: &[&str] = &["table", "figure", ".toc", ".breadcrumbs", ".backlinks"];
+const EXCLUDED: &[&str] = &[
+    "table",
+    "figure",
+    ".toc",
+    ".breadcrumbs",
+    ".backlinks",
+    ".meta-line",
+];
 
 /// Fragments (one per page, the text shown in results) are bundled into at most this many
 /// files, so a portal of 10,000 tasks does not write 10,000 fragment files. Below it, each page
@@ -63,7 +71,8 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| {
             let html = std::str::from_utf8(&f.bytes).ok()?;
-            html.contains(BODY_MARK).then(|| (f.path.as_str(), html.to_string()))
+            html.contains(BODY_MARK)
+                .then(|| (f.path.as_str(), spaced_blocks(html)))
         })
         .collect();
     let n_pages = searchable.len();
@@ -101,6 +110,13 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
             })
         })
         .collect();
+    // The generic WebAssembly (no stemming) is only fetched for a language without its own.
+    let has_own_wasm = out
+        .iter()
+        .any(|f| f.path.starts_with("pagefind/wasm.") && !f.path.ends_with(".unknown.pagefind"));
+    if has_own_wasm {
+        out.retain(|f| f.path != "pagefind/wasm.unknown.pagefind");
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     let summary = IndexSummary {
         pages: n_pages,
@@ -108,6 +124,22 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
         bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
     };
     Ok((out, summary))
+}
+
+/// Minified pages have no white space between `</dt><dd>`, and Pagefind joins the text of
+/// such elements into one word ("Intended useResearch"); a space after their closing tags
+/// keeps words apart. Only the text given to the indexer changes, not the page.
+fn spaced_blocks(html: &str) -> String {
+    const CLOSE: &[&str] = &[
+        "</dt>", "</dd>", "</li>", "</div>", "</td>", "</th>", "</caption>", "</summary>",
+    ];
+    let mut out = html.to_string();
+    for tag in CLOSE {
+        if out.contains(tag) {
+            out = out.replace(tag, &format!("{tag} "));
+        }
+    }
+    out
 }
 
 /// The URL a result links to, relative to the site's base ("tasks/x/index.html" →
@@ -207,6 +239,16 @@ mod tests {
         let a = built(&pages).0;
         let b = built(&pages).0;
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn adjacent_block_elements_stay_separate_words() {
+        let pages = [page(
+            "systems/s/index.html",
+            "<div data-pagefind-body><h1>S</h1><dl><dt>Intended use</dt><dd>Research</dd></dl></div>",
+        )];
+        let text = all_text(&built(&pages).0);
+        assert!(text.contains("use Research"), "{text}");
     }
 
     #[test]
