@@ -131,7 +131,14 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
 /// keeps words apart. Only the text given to the indexer changes, not the page.
 fn spaced_blocks(html: &str) -> String {
     const CLOSE: &[&str] = &[
-        "</dt>", "</dd>", "</li>", "</div>", "</td>", "</th>", "</caption>", "</summary>",
+        "</dt>",
+        "</dd>",
+        "</li>",
+        "</div>",
+        "</td>",
+        "</th>",
+        "</caption>",
+        "</summary>",
     ];
     let mut out = html.to_string();
     for tag in CLOSE {
@@ -199,8 +206,14 @@ mod tests {
                 "tasks/a/index.html",
                 "<article data-pagefind-body><h1>Pancreas segmentation</h1><p>Ductal adenocarcinoma on CT.</p></article>",
             ),
-            page("tasks/index.html", "<h1>All tasks</h1><p>Listing quokka.</p>"),
-            page("news/x/index.html", "<div data-pagefind-body><h1>News</h1><p>Wombat.</p></div>"),
+            page(
+                "tasks/index.html",
+                "<h1>All tasks</h1><p>Listing quokka.</p>",
+            ),
+            page(
+                "news/x/index.html",
+                "<div data-pagefind-body><h1>News</h1><p>Wombat.</p></div>",
+            ),
         ];
         let (files, summary) = built(&pages);
         assert_eq!(summary.pages, 2);
@@ -209,7 +222,11 @@ mod tests {
         assert!(text.contains("/tasks/a/"));
         assert!(!text.contains("quokka"), "an unmarked page is not indexed");
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"));
-        assert!(files.iter().any(|f| f.path == "pagefind/pagefind-entry.json"));
+        assert!(
+            files
+                .iter()
+                .any(|f| f.path == "pagefind/pagefind-entry.json")
+        );
         assert!(!files.iter().any(|f| f.path.contains("-ui")));
         assert!(files.iter().all(|f| f.path.starts_with("pagefind/")));
     }

@@ -323,7 +323,11 @@ pub fn task_full(b: &TaskBundle) -> Value {
         .collect();
     o.insert("history".into(), json!(history));
     // The newest dated event: the search page's "newest first" sort key.
-    let updated = t.history.iter().map(|h| &h.date).fold(&t.submitted, |a, d| a.max(d));
+    let updated = t
+        .history
+        .iter()
+        .map(|h| &h.date)
+        .fold(&t.submitted, |a, d| a.max(d));
     o.insert("updated".into(), json!(updated));
     o.insert(
         "datacard_highlights".into(),
