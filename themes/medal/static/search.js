@@ -6,9 +6,6 @@
 // Excerpts are rebuilt as DOM nodes (text and <mark> only), never assigned as HTML: the
 // indexed text is contributor text.
 
-const root = document.getElementById('search');
-if (root) start(root);
-
 // Facets in the order they are shown, with their headings. Keys are the
 // data-pagefind-filter names of the templates.
 const FACETS = [
@@ -22,7 +19,7 @@ const FACETS = [
 ];
 const PAGE_SIZE = 20;
 
-async function start(root) {
+function start(root) {
   const form = root.querySelector('form');
   const input = root.querySelector('#search-q');
   const sort = root.querySelector('#search-sort');
@@ -34,24 +31,25 @@ async function start(root) {
   const browse = root.querySelector('.search-browse');
   const headerInput = document.getElementById('site-search-q');
 
-  let pagefind;
-  try {
-    pagefind = await import(root.dataset.bundle + 'pagefind.js');
-    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 26 });
-    pagefind.init();
+  // Listeners are attached at once (below); what is typed while Pagefind loads is searched
+  // as soon as it is ready.
+  const ready = (async () => {
+    const pf = await import(root.dataset.bundle + 'pagefind.js');
+    await pf.options({ baseUrl: root.dataset.base, excerptLength: 26 });
+    pf.init();
     // Loads the filter indexes: without them a search returns no filter counts.
-    await pagefind.filters();
-  } catch (e) {
-    status.textContent = 'Search could not be loaded. Browse the listings below instead.';
-    return;
-  }
-  root.querySelectorAll('[data-needs-js]').forEach((el) => { el.hidden = false; });
+    await pf.filters();
+    return pf;
+  })();
+  ready.catch(() => {}); // reported by run() when a search needs it
+  let pagefind = null;
 
   let state = readUrl();
   let shown = PAGE_SIZE;
   let generation = 0;
   let timer = null;
   let current = [];
+  let nearOnly = false;
 
   function readUrl() {
     const p = new URLSearchParams(location.search);
@@ -102,6 +100,16 @@ async function start(root) {
     }
     const options = { filters };
     if (state.sort === 'date') options.sort = { date: 'desc' };
+    if (!pagefind) {
+      try {
+        pagefind = await ready;
+      } catch (e) {
+        status.textContent = 'The search could not be loaded. Browse the listings below instead.';
+        browse.hidden = false;
+        return;
+      }
+      if (mine !== generation) return;
+    }
     const search = await pagefind.search(state.q || null, options);
     if (mine !== generation || !search) return;
     current = search.results;
@@ -113,15 +121,19 @@ async function start(root) {
     const n = current.length;
     const what = state.q ? ` for “${state.q}”` : '';
     const filtered = hasFilters() ? ' with the chosen filters' : '';
-    status.textContent = n === 0
-      ? `No results${what}${filtered}.`
-      : `${n} result${n === 1 ? '' : 's'}${what}${filtered}.`;
+    if (n === 0) status.textContent = `No results${what}${filtered}.`;
+    else if (nearOnly) status.textContent = `No results${what}${filtered}. ${n} page${n === 1 ? ' has' : 's have'} similar words:`;
+    else status.textContent = `${n} result${n === 1 ? '' : 's'}${what}${filtered}.`;
     document.title = state.q ? `${state.q} – ${root.dataset.title}` : root.dataset.title;
   }
 
   async function renderResults(mine) {
     const data = await Promise.all(current.slice(0, shown).map((r) => r.data()));
     if (mine !== generation) return;
+    // When no word matches, Pagefind falls back to shorter prefixes ("placenta" finds
+    // "placed"); the whole result set is then such a fallback. Say so rather than
+    // presenting "placed" as a result for "placenta".
+    nearOnly = Boolean(state.q) && data.length > 0 && !isMatch(data[0], state.q);
     list.replaceChildren(...data.map(resultItem));
     more.hidden = current.length <= shown;
   }
@@ -170,6 +182,29 @@ async function start(root) {
       li.append(ul);
     }
     return li;
+  }
+
+  // Does a result highlight the query word, one of its forms, or the word being typed?
+  // Compared on rough stems (a few English endings cut), since Pagefind matches Snowball
+  // stems: "studies" finds "study", but "placed" is no form of "placenta".
+  function isMatch(d, q) {
+    const terms = q.toLowerCase().split(/\s+/).map(letters).filter(Boolean).map(roughStem);
+    const marked = [d.excerpt, ...(d.sub_results || []).map((x) => x.excerpt)].join(' ')
+      .match(/<mark>(.*?)<\/mark>/g) || [];
+    const words = marked.map((m) => roughStem(letters(m.replace(/<\/?mark>/g, '').toLowerCase())));
+    if (!words.length) return true; // matched in the title or metadata only
+    return terms.some((t) => words.some((w) => w.startsWith(t)));
+  }
+
+  function roughStem(w) {
+    for (const end of ['ations', 'ation', 'ions', 'ion', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's', 'y']) {
+      if (w.endsWith(end) && w.length - end.length >= 3) return w.slice(0, -end.length);
+    }
+    return w;
+  }
+
+  function letters(s) {
+    return s.replace(/[^\p{L}\p{N}]/gu, '');
   }
 
   // Text and <mark> only: parsed in an inert document, everything else becomes text.
@@ -283,6 +318,10 @@ async function start(root) {
     run();
   });
 
+  root.querySelectorAll('[data-needs-js]').forEach((el) => { el.hidden = false; });
   syncForm();
   run();
 }
+
+const searchRoot = document.getElementById('search');
+if (searchRoot) start(searchRoot);
