@@ -17,7 +17,7 @@ const FACETS = [
   ['category', 'Type of task'],
   ['access', 'Data access'],
 ];
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 
 function start(root) {
   const form = root.querySelector('form');
