@@ -36,9 +36,11 @@ const EXCLUDED: &[&str] = &[
 ];
 
 /// Fragments (one per page, the text shown in results) are bundled into at most this many
-/// files, so a portal of 10,000 tasks does not write 10,000 fragment files. Below it, each page
+/// files, so a portal of 10,000 tasks does not write 10,000 fragment files (it writes 2,000 of
+/// five pages each; a first query fetches one file per result shown, so bigger groups would
+/// cost download size). Below it, each page
 /// keeps its own fragment (the smallest first-query download).
-pub const MAX_FRAGMENTS: u32 = 1000;
+pub const MAX_FRAGMENTS: u32 = 2000;
 
 /// Files of the Pagefind bundle the portal does not use: its ready-made UIs (we have our own
 /// small script) and the highlighting helper.
@@ -71,8 +73,7 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| {
             let html = std::str::from_utf8(&f.bytes).ok()?;
-            html.contains(BODY_MARK)
-                .then(|| (f.path.as_str(), spaced_blocks(html)))
+            Some((f.path.as_str(), spaced_blocks(&searchable_part(html)?)))
         })
         .collect();
     let n_pages = searchable.len();
@@ -124,6 +125,25 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
         bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
     };
     Ok((out, summary))
+}
+
+/// The part of a page the indexer needs: from the tag that carries `data-pagefind-body` to the
+/// end, in an `<html>` element (Pagefind skips a page without one). The head and the site
+/// header would only cost parsing time. `None` for a page without the mark. (Filters, meta
+/// and sort keys must therefore be inside the marked element; docs/templates.md says so.)
+fn searchable_part(html: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find(BODY_MARK).map(|i| i + from) {
+        let before = &html[..i];
+        // Inside a tag: the last '<' before the mark comes after the last '>'.
+        if let Some(lt) = before.rfind('<')
+            && before.rfind('>').is_none_or(|gt| gt < lt)
+        {
+            return Some(format!("<html><body>{}", &html[lt..]));
+        }
+        from = i + BODY_MARK.len();
+    }
+    None
 }
 
 /// Minified pages have no white space between `</dt><dd>`, and Pagefind joins the text of
@@ -266,6 +286,16 @@ mod tests {
         )];
         let text = all_text(&built(&pages).0);
         assert!(text.contains("use Research"), "{text}");
+    }
+
+    #[test]
+    fn the_mark_counts_only_as_an_attribute() {
+        assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
+        assert_eq!(
+            searchable_part("<head><title>x</title></head><p>data-pagefind-body</p><main data-pagefind-body><h1>A</h1></main>")
+                .as_deref(),
+            Some("<html><body><main data-pagefind-body><h1>A</h1></main>")
+        );
     }
 
     #[test]
