@@ -53,7 +53,10 @@ fn run(root: &std::path::Path) {
     let index_cpu = cpu_seconds() - cpu;
     let peak = status_kb("VmHWM");
 
-    let fragments = bundle.iter().filter(|f| f.path.contains("/fragment/")).count();
+    let fragments = bundle
+        .iter()
+        .filter(|f| f.path.contains("/fragment/"))
+        .count();
     let index_files = bundle.iter().filter(|f| f.path.contains("/index/")).count();
     println!("portal            {}", root.display());
     println!("published tasks   {tasks}");

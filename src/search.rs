@@ -139,11 +139,73 @@ fn searchable_part(html: &str) -> Option<String> {
         if let Some(lt) = before.rfind('<')
             && before.rfind('>').is_none_or(|gt| gt < lt)
         {
-            return Some(format!("<html><body>{}", &html[lt..]));
+            let mut part = String::with_capacity(html.len() - lt + 12);
+            part.push_str("<html><body>");
+            part.push_str(&html[lt..]);
+            for tag in SKIPPED_ELEMENTS {
+                part = drop_elements(&part, tag);
+            }
+            return Some(part);
         }
         from = i + BODY_MARK.len();
     }
     None
+}
+
+/// Elements cut from the page before indexing, since the indexer leaves them out anyway
+/// (`table` is in [`EXCLUDED`], Pagefind skips `svg` and `footer`): they are a third of a task
+/// page, and parsing them is most of what indexing costs.
+const SKIPPED_ELEMENTS: &[&str] = &["table", "svg", "footer"];
+
+/// `html` without the `tag` elements (nested ones included). Text cannot hold a raw `<` in
+/// rendered pages, so every `<tag` is a tag.
+fn drop_elements(html: &str, tag: &str) -> String {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let is_open_at = |i: usize| {
+        html[i..].starts_with(&open)
+            && matches!(
+                html.as_bytes().get(i + open.len()),
+                Some(b' ' | b'>' | b'/' | b'\t' | b'\n')
+            )
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    while let Some(start) = html[pos..].find(&open).map(|i| i + pos) {
+        if !is_open_at(start) {
+            out.push_str(&html[pos..start + open.len()]);
+            pos = start + open.len();
+            continue;
+        }
+        out.push_str(&html[pos..start]);
+        // Find the matching close tag, counting nested opens.
+        let mut depth = 0usize;
+        let mut i = start;
+        loop {
+            let next_open = html[i + 1..].find(&open).map(|j| j + i + 1);
+            let Some(next_close) = html[i + 1..].find(&close).map(|j| j + i + 1) else {
+                // Unclosed: drop the rest, as the parser would treat it as inside the element.
+                return out;
+            };
+            match next_open {
+                Some(o) if o < next_close && is_open_at(o) => {
+                    depth += 1;
+                    i = o;
+                }
+                Some(o) if o < next_close => i = o,
+                _ => {
+                    if depth == 0 {
+                        pos = next_close + close.len();
+                        break;
+                    }
+                    depth -= 1;
+                    i = next_close;
+                }
+            }
+        }
+    }
+    out.push_str(&html[pos..]);
+    out
 }
 
 /// Minified pages have no white space between `</dt><dd>`, and Pagefind joins the text of
@@ -296,6 +358,19 @@ mod tests {
                 .as_deref(),
             Some("<html><body><main data-pagefind-body><h1>A</h1></main>")
         );
+    }
+
+    #[test]
+    fn drops_whole_elements_with_nesting() {
+        assert_eq!(
+            drop_elements(
+                "a<table><tr><td><table><td>x</table></td></table>b<tablex>c</tablex>",
+                "table"
+            ),
+            "ab<tablex>c</tablex>"
+        );
+        assert_eq!(drop_elements("<svg viewBox=1><path/></svg>ok", "svg"), "ok");
+        assert_eq!(drop_elements("keep<table>open", "table"), "keep");
     }
 
     #[test]

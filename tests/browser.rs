@@ -112,7 +112,11 @@ fn confidential_words(site: &Path) -> String {
         .map(|(_, v)| common::text(v).to_lowercase())
         .collect();
     let mut out = Vec::new();
-    for b in portal.tasks.iter().filter(|b| !b.task.status.is_published()) {
+    for b in portal
+        .tasks
+        .iter()
+        .filter(|b| !b.task.status.is_published())
+    {
         let t = &b.task;
         let text = format!("{} {}", t.title, t.clinical.clinical_question).to_lowercase();
         let mut own: Vec<&str> = text
@@ -122,6 +126,9 @@ fn confidential_words(site: &Path) -> String {
         own.dedup();
         out.extend(own.into_iter().take(2).map(String::from));
     }
-    assert!(!out.is_empty(), "the demo has no confidential-only words to search for");
+    assert!(
+        !out.is_empty(),
+        "the demo has no confidential-only words to search for"
+    );
     serde_json::to_string(&out).expect("strings serialize")
 }
