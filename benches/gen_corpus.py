@@ -73,8 +73,12 @@ def main() -> None:
                  for f, text in sources[template].items()}
         task = files["task.yaml"]
         title = " ".join(rng.choice(vocab) for _ in range(4)).capitalize()
-        task = re.sub(r'^title: "(.*)"$', lambda m: f'title: "{title}: {m.group(1)}"', task,
-                      count=1, flags=re.M)
+
+        def retitle(m, title=title):
+            # medal check allows at most 150 characters.
+            return f'title: "{(title + ": " + m.group(1))[:150].rstrip()}"'
+
+        task = re.sub(r'^title: "(.*)"$', retitle, task, count=1, flags=re.M)
         summary = " ".join(rng.choice(vocab) for _ in range(70)).capitalize() + "."
         task = re.sub(r"^summary: >-\n(?:  .*\n)+", f"summary: >-\n  {summary}\n", task,
                       count=1, flags=re.M)
