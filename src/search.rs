@@ -68,21 +68,22 @@ pub struct IndexSummary {
 /// Builds the search bundle for the rendered `pages` (`language` is the site's ISO 639-1
 /// code; it picks the stemmer). Returns the files to write under [`BUNDLE_DIR`].
 pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSummary)> {
-    let searchable: Vec<(&str, String)> = pages
+    // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
+    // every page would be a few hundred MB more at the peak.
+    let searchable = pages
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| {
             let html = std::str::from_utf8(&f.bytes).ok()?;
             Some((f.path.as_str(), spaced_blocks(&searchable_part(html)?)))
-        })
-        .collect();
-    let n_pages = searchable.len();
+        });
+    let mut n_pages = 0;
 
     // Pagefind's API is async; a runtime of our own keeps the rest of the library synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
-    let files = runtime.block_on(async move {
+    let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .force_language(language_code(language))
             .exclude_selectors(EXCLUDED.iter().map(|s| s.to_string()).collect())
@@ -91,6 +92,7 @@ pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSu
         let mut pf = PagefindIndex::new(Some(options))
             .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
         for (path, html) in searchable {
+            n_pages += 1;
             pf.add_html_file(None, Some(page_url(path)), html)
                 .await
                 .map_err(|e| engine_error(format!("indexing {path}: {e}")))?;
