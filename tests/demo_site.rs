@@ -386,9 +386,6 @@ fn json_file(path: &str) -> serde_json::Value {
 fn every_leaderboard_task_has_json_and_csv_downloads() {
     let p = portal();
     let systems: Vec<&str> = p.systems.iter().map(|s| s.id.as_str()).collect();
-    // The fragments hold the text of every indexed page (the word index is binary, and its
-    // packed URLs would make substring checks meaningless).
-    let fragment_words = words(&search_index_text_of(".pf_fragment"), 1);
     let mut checked = 0;
     for b in p.tasks.iter().filter(|b| b.task.status.has_leaderboard()) {
         let Some(lb) = p.leaderboards.iter().find(|lb| lb.task == b.task.id) else {
