@@ -30,6 +30,11 @@ function start(root) {
   const more = root.querySelector('#search-more');
   const browse = root.querySelector('.search-browse');
   const headerInput = document.getElementById('site-search-q');
+  // Filters sit beside the results on wide screens; on a phone they fold away under their
+  // heading so the results come first.
+  const filterDetails = root.querySelector('#search-filters-box');
+  const chosenNote = root.querySelector('#search-filters-chosen');
+  if (filterDetails && matchMedia('(min-width: 52rem)').matches) filterDetails.open = true;
 
   // Listeners are attached at once (below); what is typed while Pagefind loads is searched
   // as soon as it is ready.
@@ -262,6 +267,8 @@ function start(root) {
       groups.push(fs);
     }
     filterBox.replaceChildren(...groups);
+    const nChosen = Object.values(state.filters).reduce((n, v) => n + v.length, 0);
+    if (chosenNote) chosenNote.textContent = nChosen ? ` (${nChosen} chosen)` : '';
     filterBox.hidden = groups.length === 0;
     if (focusKey) {
       const again = [...filterBox.querySelectorAll('input')].find((i) => `${i.dataset.facet}\u0000${i.value}` === focusKey);
