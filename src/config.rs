@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -49,6 +49,8 @@ pub struct BuildOptions {
     pub featured_tasks: usize,
     /// How many news posts the home page shows.
     pub latest_news: usize,
+    /// The ranking cache, relative to the portal root (keep it out of git).
+    pub cache_dir: PathBuf,
 }
 
 /// Limits on what the loader accepts (`[check]`).
@@ -73,6 +75,7 @@ impl Default for BuildOptions {
             minify: true,
             featured_tasks: 6,
             latest_news: 3,
+            cache_dir: PathBuf::from(".medal-cache"),
         }
     }
 }

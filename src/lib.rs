@@ -6,6 +6,7 @@
 
 pub mod compute;
 pub mod config;
+pub mod corpus;
 pub mod error;
 pub mod hostile;
 pub mod load;
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` of medal.toml (e.g. for a preview under another host).
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Compute every ranking afresh instead of reading the ranking cache (`[build] cache_dir`).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
@@ -42,6 +45,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             drafts: false,
+            no_cache: false,
         }
     }
 }
@@ -55,6 +59,17 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Things a curator should look at; they did not stop the build.
     pub warnings: Vec<error::Diagnostic>,
+    /// Rankings read from the cache and computed afresh, as `(hits, misses)`; `None` without
+    /// a cache.
+    pub ranking_cache: Option<(usize, usize)>,
+}
+
+/// What [`render_site`] produced, before anything is written.
+#[derive(Debug)]
+pub struct Rendered {
+    pub files: Vec<render::OutFile>,
+    pub warnings: Vec<error::Diagnostic>,
+    pub ranking_cache: Option<(usize, usize)>,
 }
 
 /// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
@@ -80,8 +95,8 @@ pub fn load_checked_with(
 }
 
 /// Loads, checks and renders the portal at `root` and builds its search index, without
-/// writing anything. Returns the files and the warnings.
-pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<error::Diagnostic>)> {
+/// writing anything (except to the ranking cache).
+pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
     check_root(&opts.root)?;
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
@@ -89,7 +104,9 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<err
         config = config.normalized();
     }
     let (portal, warnings) = load_checked_with(&opts.root, &config.limits())?;
-    let computed = compute::compute(&portal);
+    let cache = (!opts.no_cache)
+        .then(|| compute::RankingCache::new(opts.root.join(&config.build.cache_dir)));
+    let computed = compute::compute_with(&portal, cache.as_ref());
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
     let mut files = render::render(
         &portal,
@@ -104,12 +121,20 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<err
     let (bundle, _) = search::index(&files, &config.language)?;
     files.extend(bundle);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, warnings))
+    Ok(Rendered {
+        files,
+        warnings,
+        ranking_cache: cache.map(|c| c.stats()),
+    })
 }
 
 /// The whole pipeline: a failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let (files, warnings) = render_site(opts)?;
+    let Rendered {
+        files,
+        warnings,
+        ranking_cache,
+    } = render_site(opts)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     write::write_site(&out, &files)?;
     Ok(BuildReport {
@@ -118,6 +143,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings,
+        ranking_cache,
     })
 }
 

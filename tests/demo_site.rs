@@ -474,6 +474,69 @@ fn consensus_download_lists_every_ranked_system() {
         assert!(rank >= 1.0 && e["tasks"].as_u64().unwrap() >= 1);
     }
     assert_eq!(entries[0]["rank"], 1);
+    assert_eq!(entries[0]["tie_group"], 1, "the leader heads the top group");
+}
+
+#[test]
+fn rankings_page_shows_consensus_intervals_as_a_chart_with_its_table() {
+    let html = page("rankings/index.html");
+    let doc = json_file("api/rankings.json");
+    let entries = doc["entries"].as_array().expect("entries");
+    assert!(html.contains("How sure is the overall order?"));
+    assert!(
+        html.contains("class=\"chart chart-intervals\""),
+        "consensus chart"
+    );
+    assert!(html.contains("aria-labelledby=\"consensus-title consensus-desc\""));
+    // One dot per system, and a table row per system beside the chart.
+    let chart = &html[html.find("chart-intervals").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    assert_eq!(chart.matches("<circle").count(), entries.len());
+    assert!(html.contains("Overall rank with its bootstrap interval"));
+    let tied = entries.iter().filter(|e| e["tie_group"] == 1).count();
+    assert!(tied >= 1);
+    assert_eq!(html.matches("badge--top").count(), tied);
+    for e in entries {
+        let ci = e["rank_ci"].as_array().expect("interval");
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        let span = if lo == hi {
+            format!("ranks {lo}")
+        } else {
+            format!("ranks {lo}–{hi}")
+        };
+        assert!(html.contains(&span), "{} shows {span}", e["system"]);
+    }
+}
+
+#[test]
+fn a_warm_ranking_cache_renders_the_same_bytes_as_no_cache() {
+    let root = demo_root();
+    let p = portal();
+    let config = medal::config::Config::load(&root).expect("medal.toml");
+    let theme = medal::theme::Theme::load(&root, &config.theme).expect("theme");
+    let opts = medal::render::RenderOptions { drafts: false };
+    let render = |computed: &medal::compute::Computed| {
+        medal::render::render(&p, computed, &config, &theme, &opts).expect("renders")
+    };
+    let fresh = render(&medal::compute::compute(&p));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ranked = medal::compute::compute(&p).rankings.len();
+    assert!(ranked >= 5, "the demo ranks several tasks");
+
+    let cold = medal::compute::RankingCache::new(dir.path());
+    let cold_files = render(&medal::compute::compute_with(&p, Some(&cold)));
+    assert_eq!(cold.stats(), (0, ranked));
+    let warm = medal::compute::RankingCache::new(dir.path());
+    let warm_files = render(&medal::compute::compute_with(&p, Some(&warm)));
+    assert_eq!(warm.stats(), (ranked, 0));
+
+    for files in [&cold_files, &warm_files] {
+        assert_eq!(files.len(), fresh.len());
+        for (a, b) in fresh.iter().zip(files.iter()) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs with the cache", a.path);
+        }
+    }
 }
 
 /// The words of the search index: Pagefind's index, filter and fragment files are gzipped,

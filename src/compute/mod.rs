@@ -1,6 +1,7 @@
 //! Stage 3: everything the site shows that is computed rather than written: rankings per task,
 //! the consensus ranking across tasks, and the portal's figures.
 
+pub mod cache;
 pub mod ranking;
 pub mod stats;
 pub mod uncertainty;
@@ -9,6 +10,7 @@ use crate::model::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
+pub use cache::{CachedRanking, RankingCache};
 pub use ranking::TaskRanking;
 pub use stats::{Figures, PeriodFigures};
 pub use uncertainty::{EntryUncertainty, Uncertainty};
@@ -31,6 +33,9 @@ pub struct Consensus {
     /// Released tasks with a ranking, in id order.
     pub tasks: Vec<String>,
     pub rows: Vec<ConsensusRow>,
+    /// Bootstrap samples and interval level of the rank intervals (0 and 0.0 without them).
+    pub samples: usize,
+    pub ci: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -44,37 +49,51 @@ pub struct ConsensusRow {
     pub ranks: Vec<Option<f64>>,
     /// Bootstrap interval of the consensus rank (see [`consensus_intervals`]).
     pub rank_ci: Option<(f64, f64)>,
+    /// 1 = the consensus rank interval overlaps the leader's, as for a task's tie groups.
+    pub tie_group: Option<usize>,
 }
 
 pub fn compute(portal: &Portal) -> Computed {
+    compute_with(portal, None)
+}
+
+/// [`compute`], taking each task's ranking and uncertainty from `cache` when its leaderboard,
+/// evaluation block and the engine are unchanged, and storing what it computes.
+pub fn compute_with(portal: &Portal, cache: Option<&RankingCache>) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()
         .map(|lb| (lb.task.as_str(), lb))
         .collect();
-    let rankings: BTreeMap<String, TaskRanking> = portal
+    let per_task: Vec<(String, CachedRanking)> = portal
         .tasks
         .par_iter()
         .filter(|b| b.task.status.has_leaderboard())
         .filter_map(|b| {
             let lb = leaderboards.get(b.task.id.as_str())?;
-            let r = ranking::rank_task(&b.task, lb)?;
-            Some((b.task.id.to_string(), r))
+            let run = || {
+                let ranking = ranking::rank_task(&b.task, lb)?;
+                let uncertainty = uncertainty::analyse(&b.task, lb, &ranking);
+                Some(CachedRanking {
+                    ranking,
+                    uncertainty,
+                })
+            };
+            let value = match cache {
+                Some(c) => c.get_or_compute(&b.task, lb, run),
+                None => run(),
+            }?;
+            Some((b.task.id.to_string(), value))
         })
         .collect();
-    let tasks: BTreeMap<&str, &Task> = portal
-        .tasks
-        .iter()
-        .map(|b| (b.task.id.as_str(), &b.task))
-        .collect();
-    let uncertainty: BTreeMap<String, Uncertainty> = rankings
-        .par_iter()
-        .filter_map(|(id, r)| {
-            let task = tasks.get(id.as_str())?;
-            let lb = leaderboards.get(id.as_str())?;
-            Some((id.clone(), uncertainty::analyse(task, lb, r)?))
-        })
-        .collect();
+    let mut rankings = BTreeMap::new();
+    let mut uncertainty = BTreeMap::new();
+    for (id, v) in per_task {
+        if let Some(u) = v.uncertainty {
+            uncertainty.insert(id.clone(), u);
+        }
+        rankings.insert(id, v.ranking);
+    }
     let mut consensus = consensus(portal, &rankings, &leaderboards);
     consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
     let figures = stats::figures(portal, &rankings);
@@ -131,6 +150,7 @@ fn consensus(
                 n_tasks: ranks.iter().filter(|r| r.is_some()).count(),
                 ranks,
                 rank_ci: None,
+                tie_group: None,
             }
         })
         .collect();
@@ -140,19 +160,20 @@ fn consensus(
         row.rank = rank;
     }
     rows.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.system.cmp(&b.system)));
-    Consensus { tasks, rows }
+    Consensus {
+        tasks,
+        rows,
+        ..Consensus::default()
+    }
 }
 
-/// Per task: system → best rank of its ranked entries, given each entry's rank.
-fn best_by_system(lb: &Leaderboard, rank: impl Fn(usize) -> Option<f64>) -> BTreeMap<&str, f64> {
-    let mut m: BTreeMap<&str, f64> = BTreeMap::new();
-    for (i, e) in lb.entries.iter().enumerate() {
-        if let Some(r) = rank(i) {
-            let slot = m.entry(e.system.as_str()).or_insert(r);
-            *slot = slot.min(r);
-        }
-    }
-    m
+/// Where a task's entry takes its rank from in a consensus bootstrap sample.
+#[derive(Debug, Clone, Copy)]
+enum RankSource {
+    /// Position in the task's [`Uncertainty::ranked`]: the rank in sample `b`.
+    Sample(usize),
+    /// A task without bootstrap keeps its full ranking.
+    Fixed(f64),
 }
 
 /// The bootstrap interval of each system's consensus rank. Sample `b` takes every task's
@@ -176,36 +197,80 @@ pub fn consensus_intervals(
         return;
     };
     let ci = boot.iter().map(|u| u.ci).fold(f64::INFINITY, f64::min);
-    let systems: Vec<&str> = consensus.rows.iter().map(|r| r.system.as_str()).collect();
+    consensus.samples = samples;
+    consensus.ci = ci;
+    let slot: BTreeMap<&str, usize> = consensus
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.system.as_str(), k))
+        .collect();
+    // Per task, once: where each ranked entry's rank comes from in a sample, and the rank a
+    // system that did not take part gets (one behind the systems ranked there).
+    type TaskSources<'a> = (Vec<(usize, RankSource)>, f64, Option<&'a Uncertainty>);
+    let sources: Vec<TaskSources> = consensus
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            let r = rankings.get(t)?;
+            let lb = leaderboards.get(t.as_str())?;
+            let u = uncertainty.get(t).filter(|u| u.samples > 0);
+            let mut systems = std::collections::BTreeSet::new();
+            let entries: Vec<(usize, RankSource)> = lb
+                .entries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let source = match u {
+                        Some(u) => RankSource::Sample(u.ranked.iter().position(|&j| j == i)?),
+                        None => RankSource::Fixed(r.entries.get(i)?.rank?),
+                    };
+                    systems.insert(e.system.as_str());
+                    Some((*slot.get(e.system.as_str())?, source))
+                })
+                .collect();
+            Some((entries, systems.len() as f64 + 1.0, u))
+        })
+        .collect();
+    let n_systems = consensus.rows.len();
     let per_sample: Vec<Vec<f64>> = (0..samples)
         .into_par_iter()
-        .map(|b| {
-            let mut total = vec![0.0; systems.len()];
-            for t in &consensus.tasks {
-                let (Some(r), Some(lb)) = (rankings.get(t), leaderboards.get(t.as_str())) else {
-                    continue;
-                };
-                let u = uncertainty.get(t).filter(|u| u.samples > 0);
-                let best = best_by_system(lb, |i| match u {
-                    Some(u) => u
-                        .ranked
-                        .iter()
-                        .position(|&j| j == i)
-                        .and_then(|a| u.sample_ranks.get(b).map(|s| s[a])),
-                    None => r.entries.get(i).and_then(|e| e.rank),
-                });
-                let last = best.len() as f64 + 1.0;
-                for (s, slot) in systems.iter().zip(total.iter_mut()) {
-                    *slot += best.get(s).copied().unwrap_or(last);
+        .map_init(
+            || vec![f64::INFINITY; n_systems],
+            |best, b| {
+                let mut total = vec![0.0; n_systems];
+                for (entries, last, u) in &sources {
+                    best.fill(f64::INFINITY);
+                    for &(k, source) in entries {
+                        let rank = match source {
+                            RankSource::Sample(a) => u
+                                .and_then(|u| u.sample_ranks.get(b))
+                                .map_or(f64::INFINITY, |s| s[a]),
+                            RankSource::Fixed(r) => r,
+                        };
+                        best[k] = best[k].min(rank);
+                    }
+                    for (t, &r) in total.iter_mut().zip(best.iter()) {
+                        *t += if r.is_finite() { r } else { *last };
+                    }
                 }
-            }
-            ranking::rank_values(&total, Direction::LowerIsBetter, Ties::Min)
-        })
+                ranking::rank_values(&total, Direction::LowerIsBetter, Ties::Min)
+            },
+        )
         .collect();
     let mut column = Vec::with_capacity(samples);
     for (k, row) in consensus.rows.iter_mut().enumerate() {
         column.clear();
         column.extend(per_sample.iter().map(|s| s[k]));
         row.rank_ci = uncertainty::summarise(&mut column, ci).map(|(_, lo, hi)| (lo, hi));
+    }
+    let intervals: Vec<Option<(f64, f64)>> = consensus.rows.iter().map(|r| r.rank_ci).collect();
+    let order: Vec<usize> = (0..intervals.len()).collect();
+    for (row, g) in consensus
+        .rows
+        .iter_mut()
+        .zip(uncertainty::tie_groups(&order, &intervals))
+    {
+        row.tie_group = g;
     }
 }

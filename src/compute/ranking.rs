@@ -5,6 +5,7 @@
 
 use crate::model::*;
 use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
 /// The per-case values of one metric after the missing-case policy: one row per entry, one
 /// column per case kept. `None` remains only for reference rows under `exclude_case`.
@@ -15,7 +16,7 @@ pub struct CaseMatrix {
 }
 
 /// The computed leaderboard of one task.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRanking {
     pub task: Slug,
     pub method: RankingMethod,
@@ -36,7 +37,7 @@ pub struct TaskRanking {
     pub order: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryResult {
     /// 1-based rank; `None` for reference-only entries and for entries without a value.
     pub rank: Option<f64>,
@@ -345,16 +346,23 @@ pub fn share_beaten_rows(
         out.fill(0.0);
         return;
     }
+    // Wins are counted in `out` first; each unordered pair is tested once, both ways.
+    out.fill(0.0);
     for a in 0..k {
         let x = &rows[a * n..(a + 1) * n];
-        let mut wins = 0usize;
-        for b in (0..k).filter(|&b| b != a) {
+        for b in a + 1..k {
             let y = &rows[b * n..(b + 1) * n];
-            if wilcoxon_greater_buf(x, y, direction, buf) <= alpha {
-                wins += 1;
+            let (ab, ba) = wilcoxon_both_buf(x, y, direction, buf);
+            if ab <= alpha {
+                out[a] += 1.0;
+            }
+            if ba <= alpha {
+                out[b] += 1.0;
             }
         }
-        out[a] = wins as f64 / (k - 1) as f64;
+    }
+    for o in out.iter_mut() {
+        *o /= (k - 1) as f64;
     }
 }
 
@@ -381,6 +389,51 @@ pub fn wilcoxon_greater_buf(
     direction: Direction,
     buf: &mut WilcoxonBuf,
 ) -> f64 {
+    wilcoxon_statistic(x, y, direction, buf).map_or(1.0, |s| s.p_greater())
+}
+
+/// [`wilcoxon_greater_buf`] for both `x` over `y` and `y` over `x`, from one sort: the second
+/// test has the same |d| ranks and the statistic `n(n+1)/2 - V` (exact in `f64`, since ranks
+/// are multiples of 0.5), so it gives the same bits as testing the reversed pair.
+pub fn wilcoxon_both_buf(
+    x: &[f64],
+    y: &[f64],
+    direction: Direction,
+    buf: &mut WilcoxonBuf,
+) -> (f64, f64) {
+    wilcoxon_statistic(x, y, direction, buf).map_or((1.0, 1.0), |s| {
+        let reversed = WilcoxonStatistic {
+            v: s.n * (s.n + 1.0) / 2.0 - s.v,
+            ..s
+        };
+        (s.p_greater(), reversed.p_greater())
+    })
+}
+
+/// The signed-rank statistic `V` (sum of the ranks of positive differences), the number of
+/// non-zero differences and the tie-corrected standard deviation.
+#[derive(Debug, Clone, Copy)]
+struct WilcoxonStatistic {
+    v: f64,
+    n: f64,
+    sigma: f64,
+}
+
+impl WilcoxonStatistic {
+    /// Upper tail of the standard normal distribution, with continuity correction.
+    fn p_greater(&self) -> f64 {
+        let z = (self.v - self.n * (self.n + 1.0) / 4.0 - 0.5) / self.sigma;
+        0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+    }
+}
+
+/// `None` when no difference is non-zero or all are tied (p = 1 either way).
+fn wilcoxon_statistic(
+    x: &[f64],
+    y: &[f64],
+    direction: Direction,
+    buf: &mut WilcoxonBuf,
+) -> Option<WilcoxonStatistic> {
     let WilcoxonBuf { d, ranks } = buf;
     d.clear();
     d.extend(
@@ -395,7 +448,7 @@ pub fn wilcoxon_greater_buf(
     );
     let n = d.len();
     if n == 0 {
-        return 1.0;
+        return None;
     }
     // Equal |d| share one average rank, so their order does not matter: unstable is enough.
     d.sort_unstable_by(|a, b| a.abs().total_cmp(&b.abs()));
@@ -425,17 +478,34 @@ pub fn wilcoxon_greater_buf(
         .sum();
     let nf = n as f64;
     let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
-    if sigma == 0.0 {
-        return 1.0;
-    }
-    let z = (v - nf * (nf + 1.0) / 4.0 - 0.5) / sigma;
-    // Upper tail of the standard normal distribution.
-    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+    (sigma != 0.0).then_some(WilcoxonStatistic { v, n: nf, sigma })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_directions_from_one_sort_match_two_tests_bit_for_bit() {
+        let mut rng = crate::compute::uncertainty::SplitMix64::new(3);
+        let mut buf = WilcoxonBuf::default();
+        for n in [0usize, 1, 2, 5, 40, 333] {
+            for round in 0..20 {
+                // Coarse values, so ties in |d| and zero differences are common.
+                let mut draw = || (rng.below(7) as f64 - 3.0) * 0.25;
+                let x: Vec<f64> = (0..n).map(|_| draw()).collect();
+                let mut y: Vec<f64> = (0..n).map(|_| draw()).collect();
+                if round == 0 {
+                    y = x.clone();
+                }
+                for dir in [Direction::HigherIsBetter, Direction::LowerIsBetter] {
+                    let (ab, ba) = wilcoxon_both_buf(&x, &y, dir, &mut buf);
+                    assert_eq!(ab.to_bits(), wilcoxon_greater(&x, &y, dir).to_bits());
+                    assert_eq!(ba.to_bits(), wilcoxon_greater(&y, &x, dir).to_bits());
+                }
+            }
+        }
+    }
 
     #[test]
     fn ties_min_and_average_match_r() {

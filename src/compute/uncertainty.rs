@@ -28,14 +28,15 @@
 
 use super::ranking::{
     CaseMatrix, TaskRanking, WilcoxonBuf, case_matrix, rank_into, share_beaten_rows,
-    wilcoxon_greater_buf,
+    wilcoxon_both_buf,
 };
 use crate::model::*;
 use indexmap::IndexMap;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The uncertainty analysis of one task's ranking.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Uncertainty {
     /// Bootstrap samples drawn (0: no bootstrap; only the significance map is available).
     pub samples: usize,
@@ -60,7 +61,7 @@ pub struct Uncertainty {
     pub sample_ranks: Vec<Vec<f64>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntryUncertainty {
     /// Samples per rank `1..=k` (empty without bootstrap or for unranked entries).
     pub rank_counts: Vec<u32>,
@@ -505,7 +506,10 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
             }
         }
     }
-    tie_groups(tr, &mut entries);
+    let ci: Vec<Option<(f64, f64)>> = entries.iter().map(|e| e.rank_ci).collect();
+    for (e, g) in entries.iter_mut().zip(tie_groups(&tr.order, &ci)) {
+        e.tie_group = g;
+    }
     out.entries = entries;
     out.sample_ranks = results.into_iter().map(|s| s.ranks).collect();
     Some(out)
@@ -522,25 +526,26 @@ fn significance(
     ranked: &[usize],
     alpha: f64,
 ) -> Significance {
-    // One row of tests per entry, rows in parallel (each test is independent).
-    let p: Vec<Vec<f64>> = (0..k)
-        .into_par_iter()
-        .map_init(WilcoxonBuf::default, |buf, a| {
-            (0..k)
-                .map(|b| {
-                    if a == b {
-                        return f64::NAN;
-                    }
-                    wilcoxon_greater_buf(
-                        &rows[a * n..(a + 1) * n],
-                        &rows[b * n..(b + 1) * n],
-                        tr.direction,
-                        buf,
-                    )
-                })
-                .collect()
+    // Each unordered pair once: one sort gives both directions. Pairs run in parallel.
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+        .collect();
+    let both: Vec<(f64, f64)> = pairs
+        .par_iter()
+        .map_init(WilcoxonBuf::default, |buf, &(a, b)| {
+            wilcoxon_both_buf(
+                &rows[a * n..(a + 1) * n],
+                &rows[b * n..(b + 1) * n],
+                tr.direction,
+                buf,
+            )
         })
         .collect();
+    let mut p = vec![vec![f64::NAN; k]; k];
+    for (&(a, b), &(ab, ba)) in pairs.iter().zip(&both) {
+        p[a][b] = ab;
+        p[b][a] = ba;
+    }
     let flat: Vec<f64> = (0..k)
         .flat_map(|a| (0..k).filter(move |&b| b != a).map(move |b| (a, b)))
         .map(|(a, b)| p[a][b])
@@ -575,27 +580,30 @@ fn significance(
 }
 
 /// Groups of entries whose rank intervals overlap their group leader's (see the module docs).
-fn tie_groups(tr: &TaskRanking, entries: &mut [EntryUncertainty]) {
-    let mut left: Vec<usize> = tr
-        .order
+/// Tie groups (see the module docs) over intervals indexed like `ci`, visiting `order` (best
+/// rank first); entries without an interval get no group.
+pub fn tie_groups(order: &[usize], ci: &[Option<(f64, f64)>]) -> Vec<Option<usize>> {
+    let mut groups = vec![None; ci.len()];
+    let mut left: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&i| entries[i].rank_ci.is_some())
+        .filter(|&i| ci.get(i).is_some_and(Option::is_some))
         .collect();
     let mut group = 0;
     while let Some(&head) = left.first() {
         group += 1;
-        let Some((lo, hi)) = entries[head].rank_ci else {
+        let Some((lo, hi)) = ci[head] else {
             break;
         };
         left.retain(|&i| {
-            let overlaps = entries[i].rank_ci.is_some_and(|(l, h)| l <= hi && lo <= h);
+            let overlaps = ci[i].is_some_and(|(l, h)| l <= hi && lo <= h);
             if overlaps {
-                entries[i].tie_group = Some(group);
+                groups[i] = Some(group);
             }
             !overlaps
         });
     }
+    groups
 }
 
 #[cfg(test)]

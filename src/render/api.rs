@@ -247,6 +247,7 @@ pub fn rankings(computed: &Computed) -> Value {
                 "rank": num(row.rank),
                 "mean_rank": num(row.mean_rank),
                 "rank_ci": interval(row.rank_ci),
+                "tie_group": row.tie_group,
                 "tasks": row.n_tasks,
                 "task_ranks": per_task,
             })
@@ -255,6 +256,8 @@ pub fn rankings(computed: &Computed) -> Value {
     json!({
         "tasks": c.tasks.len(),
         "task_ids": c.tasks,
+        "bootstrap_samples": c.samples,
+        "ci": (c.samples > 0).then(|| num(c.ci)),
         "entries": entries,
     })
 }

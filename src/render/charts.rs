@@ -216,8 +216,48 @@ pub struct Interval<'a> {
     pub reference: bool,
 }
 
-/// Each system's score as a dot with its bootstrap interval, on a shared axis.
-pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64)) -> String {
+/// What a dot-and-interval plot's axis shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Axis {
+    /// Scores, five evenly spaced ticks.
+    Score,
+    /// Ranks, whole-number ticks, the best rank on the left.
+    Rank,
+}
+
+impl Axis {
+    fn label(self, v: f64) -> String {
+        match self {
+            Axis::Score => format::score(v),
+            Axis::Rank => format!("rank {}", format::rank(v)),
+        }
+    }
+
+    fn ticks(self, lo: f64, hi: f64) -> Vec<f64> {
+        match self {
+            Axis::Score => (0..=4)
+                .map(|t| lo + (hi - lo) * f64::from(t) / 4.0)
+                .collect(),
+            Axis::Rank => {
+                let step = ((hi - lo) / 5.0).ceil().max(1.0);
+                let mut t = vec![lo];
+                while t.last().is_some_and(|&v| v + step <= hi) {
+                    t.push(t[t.len() - 1] + step);
+                }
+                t
+            }
+        }
+    }
+}
+
+/// Each system's value as a dot with its bootstrap interval, on a shared axis.
+pub fn dot_interval(
+    id: &str,
+    title: &str,
+    rows: &[Interval],
+    range: (f64, f64),
+    axis: Axis,
+) -> String {
     let left = longest(rows.iter().map(|r| r.name)) + 16.0;
     let plot = 300.0;
     let row = 28.0;
@@ -236,11 +276,11 @@ pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64))
             Some((a, b)) => format!(
                 "{}: {} (interval {} to {})",
                 r.name,
-                format::score(r.value),
-                format::score(a),
-                format::score(b)
+                axis.label(r.value),
+                axis.label(a),
+                axis.label(b)
             ),
-            None => format!("{}: {}", r.name, format::score(r.value)),
+            None => format!("{}: {}", r.name, axis.label(r.value)),
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -273,12 +313,14 @@ pub fn dot_interval(id: &str, title: &str, rows: &[Interval], range: (f64, f64))
         ));
     }
     let axis_y = top + row * rows.len() as f64 + 18.0;
-    for t in 0..=4 {
-        let v = lo + (hi - lo) * f64::from(t) / 4.0;
+    for v in axis.ticks(lo, hi) {
+        let label = match axis {
+            Axis::Score => format::score(v),
+            Axis::Rank => format::rank(v),
+        };
         svg.push_str(&format!(
-            "<text class=\"chart-axis\" x=\"{:.1}\" y=\"{axis_y}\" text-anchor=\"middle\">{}</text>",
-            x_of(v),
-            format::score(v)
+            "<text class=\"chart-axis\" x=\"{:.1}\" y=\"{axis_y}\" text-anchor=\"middle\">{label}</text>",
+            x_of(v)
         ));
     }
     svg.push_str("</svg>");
@@ -353,11 +395,35 @@ mod tests {
                 reference: true,
             },
         ];
-        let svg = dot_interval("iv", "Mean Dice with 95% interval", &rows, (0.0, 1.0));
+        let svg = dot_interval(
+            "iv",
+            "Mean Dice with 95% interval",
+            &rows,
+            (0.0, 1.0),
+            Axis::Score,
+        );
         assert!(svg.contains("A: 0.800 (interval 0.700 to 0.900)"));
         assert!(svg.contains("chart-dot-reference"));
         assert_eq!(svg.matches("class=\"chart-interval\"").count(), 1);
         // "Readers" (7 characters) sets the left margin: 7 * 7.2 + 16 = 66.4; 0.8 of 300 more.
         assert!(svg.contains("cx=\"306.4\""), "{svg}");
+    }
+
+    #[test]
+    fn a_rank_axis_has_whole_rank_ticks_and_reads_as_ranks() {
+        let rows = [Interval {
+            name: "A",
+            value: 2.0,
+            ci: Some((1.0, 4.0)),
+            reference: false,
+        }];
+        let svg = dot_interval("c", "Consensus rank", &rows, (1.0, 19.0), Axis::Rank);
+        assert!(
+            svg.contains("A: rank 2 (interval rank 1 to rank 4)"),
+            "{svg}"
+        );
+        assert_eq!(Axis::Rank.ticks(1.0, 19.0), [1.0, 5.0, 9.0, 13.0, 17.0]);
+        assert_eq!(Axis::Rank.ticks(1.0, 3.0), [1.0, 2.0, 3.0]);
+        assert_eq!(Axis::Rank.ticks(1.0, 1.0), [1.0]);
     }
 }

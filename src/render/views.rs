@@ -3,7 +3,7 @@
 //!
 //! Only published tasks ever enter a context; confidential proposals reach pages as counts.
 
-use super::format;
+use super::{charts, format};
 use crate::compute::{Computed, TaskRanking, Uncertainty, stats};
 use crate::config::Config;
 use crate::markdown::{self, Placement};
@@ -728,6 +728,7 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
                 "mean_rank_display": format!("{:.2}", row.mean_rank),
                 "rank_ci": row.rank_ci.map(|(a, b)| [a, b]),
                 "rank_ci_display": row.rank_ci.map(rank_span),
+                "tie_group": row.tie_group,
                 "n_tasks": row.n_tasks,
                 "ranks": c.tasks.iter().zip(&row.ranks).map(|(id, r)| json!({
                     "task_id": id,
@@ -737,7 +738,51 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
             })
         })
         .collect();
-    json!({"tasks": tasks, "rows": rows})
+    let names: Vec<String> = c
+        .rows
+        .iter()
+        .map(|row| {
+            portal
+                .system(&row.system)
+                .map_or(row.system.clone(), |s| s.name.clone())
+        })
+        .collect();
+    let intervals: Vec<charts::Interval> = c
+        .rows
+        .iter()
+        .zip(&names)
+        .map(|(row, name)| charts::Interval {
+            name,
+            value: row.rank,
+            ci: row.rank_ci,
+            reference: false,
+        })
+        .collect();
+    let has_intervals = c.rows.iter().any(|r| r.rank_ci.is_some());
+    let chart_svg = has_intervals.then(|| {
+        charts::dot_interval(
+            "consensus",
+            "Overall rank of each system with its bootstrap interval",
+            &intervals,
+            (1.0, c.rows.len() as f64),
+            charts::Axis::Rank,
+        )
+    });
+    let leader_group: Vec<&String> = c
+        .rows
+        .iter()
+        .zip(&names)
+        .filter(|(r, _)| r.tie_group == Some(1))
+        .map(|(_, n)| n)
+        .collect();
+    json!({
+        "tasks": tasks,
+        "rows": rows,
+        "chart_svg": chart_svg,
+        "leader_group": leader_group,
+        "samples": c.samples,
+        "ci_percent": format!("{:.0}%", c.ci * 100.0),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -875,7 +920,6 @@ pub fn analysis(
     u: &Uncertainty,
     portal: &Portal,
 ) -> Value {
-    use super::charts;
     let name = |i: usize| -> String {
         let e = &lb.entries[i];
         let base = portal
@@ -1010,6 +1054,7 @@ pub fn analysis(
             &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
             &intervals,
             range,
+            charts::Axis::Score,
         ),
         "rows": rows,
     })

@@ -38,6 +38,9 @@ enum Command {
         /// confidential task.
         #[arg(long)]
         drafts: bool,
+        /// Compute every ranking afresh instead of reading the ranking cache.
+        #[arg(long)]
+        no_cache: bool,
         /// How problems in the content are reported.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -51,6 +54,26 @@ enum Command {
     Schema {
         /// Output folder.
         #[arg(long, default_value = "docs/schemas")]
+        out: PathBuf,
+    },
+    /// Write a synthetic portal for benchmarks (valid, about a third confidential).
+    GenCorpus {
+        /// Number of task proposals.
+        #[arg(long, default_value_t = 1000)]
+        tasks: usize,
+        /// Number of AI systems in data/systems.yaml.
+        #[arg(long, default_value_t = 40)]
+        systems: usize,
+        /// Test cases per leaderboard.
+        #[arg(long, default_value_t = 100)]
+        cases: usize,
+        /// Bootstrap samples per ranked task.
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A new (or empty) folder.
+        #[arg(long)]
         out: PathBuf,
     },
     /// Check the content without writing anything: every problem, in one run.
@@ -82,6 +105,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            no_cache,
             format,
         } => {
             let started = Instant::now();
@@ -90,6 +114,7 @@ fn main() -> ExitCode {
                 out,
                 base_url,
                 drafts,
+                no_cache,
             };
             match medal::build(&opts) {
                 Ok(r) => {
@@ -105,6 +130,38 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, &root, format),
+            }
+        }
+        Command::GenCorpus {
+            tasks,
+            systems,
+            cases,
+            bootstrap,
+            seed,
+            out,
+        } => {
+            let opts = medal::corpus::CorpusOptions {
+                tasks,
+                systems,
+                cases,
+                seed,
+                bootstrap,
+            };
+            match medal::corpus::generate(&out, &opts) {
+                Ok(s) => {
+                    eprintln!(
+                        "Wrote {} tasks ({} published, {} confidential, {} leaderboards): {} files, {:.1} MB in {}",
+                        s.tasks,
+                        s.published,
+                        s.confidential,
+                        s.leaderboards,
+                        s.files,
+                        s.bytes as f64 / 1e6,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, &out, Format::Human),
             }
         }
         Command::New {
