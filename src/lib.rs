@@ -16,6 +16,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod theme;
 pub mod validate;
 pub mod write;
@@ -93,8 +94,8 @@ pub fn load_checked_with(
     Ok((portal, diags))
 }
 
-/// Loads, checks and renders the portal at `root`, without writing anything (except to the
-/// ranking cache).
+/// Loads, checks and renders the portal at `root` and builds its search index, without
+/// writing anything (except to the ranking cache).
 pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
     check_root(&opts.root)?;
     let mut config = config::Config::load(&opts.root)?;
@@ -107,7 +108,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
         .then(|| compute::RankingCache::new(opts.root.join(&config.build.cache_dir)));
     let computed = compute::compute_with(&portal, cache.as_ref());
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
-    let files = render::render(
+    let mut files = render::render(
         &portal,
         &computed,
         &config,
@@ -116,6 +117,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
             drafts: opts.drafts,
         },
     )?;
+    // The search index reads the rendered pages, so it holds exactly what the site shows.
+    let (bundle, _) = search::index(&files, &config.language)?;
+    files.extend(bundle);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
         files,
         warnings,

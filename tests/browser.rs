@@ -30,11 +30,14 @@ fn pages_pass_browser_checks() {
     let site = out.path().join("public");
     let hostile_root = hostile_site();
     let (hostile_out, _files) = common::build(hostile_root.path());
+    let confidential = confidential_words(&site);
     let status = Command::new("node")
         .arg("--test")
         .arg("--test-reporter=spec")
         .arg("site.test.mjs")
         .arg("hostile.test.mjs")
+        .arg("search.test.mjs")
+        .env("SEARCH_CONFIDENTIAL_WORDS", confidential)
         .current_dir(&dir)
         .env("SITE_DIR", &site)
         .env("HOSTILE_SITE_DIR", hostile_out.path().join("public"))
@@ -96,4 +99,36 @@ fn hostile_site() -> tempfile::TempDir {
     )
     .unwrap();
     site
+}
+
+/// Words (8 letters or more) of the demo's confidential proposals that no published page uses,
+/// as a JSON array: search.test.mjs checks that searching for them finds nothing. At most two
+/// per proposal, to keep the run short.
+fn confidential_words(site: &Path) -> String {
+    let portal = medal::load::load(&common::demo_root()).expect("demo content loads");
+    let published: String = common::read_tree(site)
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(_, v)| common::text(v).to_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for b in portal
+        .tasks
+        .iter()
+        .filter(|b| !b.task.status.is_published())
+    {
+        let t = &b.task;
+        let text = format!("{} {}", t.title, t.clinical.clinical_question).to_lowercase();
+        let mut own: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 8 && !published.contains(*w))
+            .collect();
+        own.dedup();
+        out.extend(own.into_iter().take(2).map(String::from));
+    }
+    assert!(
+        !out.is_empty(),
+        "the demo has no confidential-only words to search for"
+    );
+    serde_json::to_string(&out).expect("strings serialize")
 }

@@ -678,3 +678,124 @@ fn every_page_has_sharing_metadata() {
         }
     }
 }
+
+/// The words of the search index: Pagefind's index, filter and fragment files are gzipped,
+/// so the plain scan above cannot see into them.
+fn search_index_text() -> String {
+    search_index_text_of(".pf_")
+}
+
+fn search_index_text_of(kind: &str) -> String {
+    use std::io::Read;
+    let mut all = String::new();
+    for (path, bytes) in site() {
+        if path.starts_with("pagefind/") && path.contains(kind) {
+            let mut buf = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut buf)
+                .unwrap_or_else(|e| panic!("{path} is not gzip: {e}"));
+            all.push_str(&String::from_utf8_lossy(&buf));
+            all.push('\n');
+        }
+    }
+    all.to_lowercase()
+}
+
+/// Lower-case words of at least `min` letters.
+fn words(text: &str, min: usize) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= min)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+#[test]
+fn search_index_covers_published_content_and_no_confidential_proposal() {
+    let p = portal();
+    let index = search_index_text();
+    // Published: every task's id (its URL) and words of its clinical question are in it.
+    for b in p.published_tasks() {
+        let t = &b.task;
+        assert!(
+            index.contains(&format!("/tasks/{}/", t.id.as_str())),
+            "{} is not in the search index",
+            t.id.as_str()
+        );
+        let question = words(&t.clinical.clinical_question, 8);
+        assert!(
+            question.iter().any(|w| index.contains(w.as_str())),
+            "no word of the clinical question of {} is in the index",
+            t.id.as_str()
+        );
+    }
+    // Confidential: no id, and none of the words that only its own text uses.
+    let published_pages: String = site()
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(_, v)| text(v).to_lowercase())
+        .collect();
+    // The fragments hold the text of every indexed page (the word index is binary, and its
+    // packed URLs would make substring checks meaningless).
+    let fragment_words = words(&search_index_text_of(".pf_fragment"), 1);
+    let mut checked = 0;
+    for b in p.tasks.iter().filter(|b| !b.task.status.is_published()) {
+        let t = &b.task;
+        assert!(
+            !index.contains(t.id.as_str()),
+            "{} leaks into the index",
+            t.id.as_str()
+        );
+        let own = format!(
+            "{} {} {} {}",
+            t.title, t.summary, t.clinical.clinical_question, t.clinical.why_it_matters
+        );
+        for w in words(&own, 7) {
+            if !published_pages.contains(w.as_str()) {
+                checked += 1;
+                assert!(
+                    !fragment_words.contains(&w),
+                    "the word {w:?} of confidential task {} is in the search index",
+                    t.id.as_str()
+                );
+            }
+        }
+    }
+    assert!(
+        checked > 5,
+        "too few confidential-only words to check ({checked})"
+    );
+}
+
+#[test]
+fn search_bundle_is_complete_and_served_from_the_site() {
+    let s = site();
+    for f in [
+        "search/index.html",
+        "static/search.js",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-worker.js",
+        "pagefind/pagefind-entry.json",
+        "pagefind/wasm.en.pagefind",
+    ] {
+        assert!(s.contains_key(f), "missing {f}");
+    }
+    assert!(
+        s.keys()
+            .any(|k| k.starts_with("pagefind/pagefind.en_") && k.ends_with(".pf_meta"))
+    );
+    assert!(
+        !s.keys()
+            .any(|k| k.starts_with("pagefind/") && k.contains("-ui"))
+    );
+    // Every page has the header search box, a plain GET form to the search page.
+    let home = page("index.html");
+    assert!(home.contains("action=/search/") || home.contains("action=\"/search/\""));
+    assert!(home.contains("name=q"), "no q field in the header form");
+    // Only the search page may instantiate WebAssembly.
+    assert!(!home.contains("wasm-unsafe-eval"));
+    assert!(page("search/index.html").contains("'wasm-unsafe-eval'"));
+    // Without JavaScript the search page leads to the static listing pages.
+    let search = page("search/index.html");
+    assert!(search.contains("/tasks/modality/ct/"));
+    assert!(search.contains("/tasks/status/released/"));
+}

@@ -130,11 +130,16 @@ fn harmless(page: &str) -> Result<(), String> {
     for (tag, attrs) in tags(page) {
         // A JSON-LD block is data, never run; the generator escapes `<` in it, so anything
         // that tried to leave the block would show up here as a tag of its own.
-        let data_block = tag == "script"
-            && attrs
-                .iter()
-                .any(|(n, v)| n == "type" && v == "application/ld+json");
-        if data_block {
+        let attr = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+        let data_block = tag == "script" && attr("type") == Some("application/ld+json");
+        // The theme's own: the search box (a GET form to the search page) and the search
+        // page's script file.
+        let theme_search_form = tag == "form"
+            && attr("role") == Some("search")
+            && attr("action").is_some_and(|a| a.ends_with("search/"));
+        let theme_script =
+            tag == "script" && attr("src").is_some_and(|s| s.ends_with("static/search.js"));
+        if data_block || theme_search_form || theme_script {
             continue;
         }
         if matches!(

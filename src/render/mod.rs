@@ -613,6 +613,20 @@ fn jobs(
         ));
     }
 
+    // The search page: the index is built after rendering (crate::search); without JavaScript
+    // it offers the static listing pages.
+    jobs.push(Job::new(
+        "search/",
+        "search.html",
+        views::page(
+            "search/",
+            "Search",
+            "Search MEDAL's tasks, AI systems, progress reports, news and pages.",
+            "search",
+        ),
+        json!({"facets": facets}),
+    ));
+
     // 404 and the sitemap over every HTML page so far
     jobs.push(Job::new(
         "404.html",

@@ -329,7 +329,31 @@ pub fn task_full(b: &TaskBundle) -> Value {
         .map(|h| json!({"date": h.date, "date_display": h.date.display(), "status": h.status, "note": h.note}))
         .collect();
     o.insert("history".into(), json!(history));
+    // The newest dated event: the search page's "newest first" sort key.
+    let updated = t
+        .history
+        .iter()
+        .map(|h| &h.date)
+        .fold(&t.submitted, |a, d| a.max(d));
+    o.insert("updated".into(), json!(updated));
+    o.insert(
+        "datacard_highlights".into(),
+        json!(b.datacard.as_ref().map(datacard_highlights)),
+    );
     Value::Object(o)
+}
+
+/// What a task page says about its data card: enough to judge the dataset (and to find the
+/// task by it in search) without opening the card.
+fn datacard_highlights(d: &DataCard) -> Value {
+    json!({
+        "name": d.dataset.name,
+        "instance": d.composition.instance,
+        "total_cases": d.composition.splits.values().map(|s| s.cases).sum::<u64>(),
+        "inclusion_criteria": d.collection.inclusion_criteria,
+        "reference_standard": d.annotation.reference_standard,
+        "intended_uses": d.uses.intended,
+    })
 }
 
 pub fn facet_links(t: &Task) -> Value {

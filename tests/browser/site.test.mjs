@@ -64,6 +64,7 @@ const PAGES = [
   { kind: 'news', path: '/news/' },
   { kind: 'post', path: '/news/2026-05-20-first-leaderboards/' },
   { kind: 'page', path: '/about/' },
+  { kind: 'search', path: '/search/?q=ct' },
   { kind: 'not_found', path: '/404.html' },
 ];
 

@@ -1,0 +1,387 @@
+//! Stage 4b: the static search index, built from the rendered pages in memory (render →
+//! search → write), so it holds exactly what the site publishes and nothing else.
+//!
+//! The engine is [Pagefind](https://pagefind.app) through its Rust library. A page takes part
+//! when its template marks the main content with `data-pagefind-body`; facets come from
+//! `data-pagefind-filter="key:value"` elements, the date sort key from `data-pagefind-sort`
+//! (see docs/templates.md). Only rendered pages are fed to the index, so a confidential
+//! proposal, which no page shows, cannot enter it.
+//!
+//! The browser side is `static/search.js` of the theme, which uses Pagefind's JS API from
+//! `/pagefind/pagefind.js`; everything is served from the site's own origin.
+
+use crate::error::{Error, Result};
+use crate::render::OutFile;
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+/// The folder of the search bundle in the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// The attribute that marks a page's searchable content.
+const BODY_MARK: &str = "data-pagefind-body";
+
+/// Elements left out of the index wherever they appear: tables (leaderboards, score and result
+/// tables are long lists of numbers that would swamp excerpts and inflate the index), charts,
+/// badge lines ("Task version 0.9.0" would open every excerpt) and the page's own navigation
+/// aids. Pagefind itself already skips nav, footer, form, svg and
+/// script.
+const EXCLUDED: &[&str] = &[
+    "table",
+    "figure",
+    ".toc",
+    ".breadcrumbs",
+    ".backlinks",
+    ".meta-line",
+];
+
+/// Fragments (one per page, the text shown in results) are bundled into at most this many
+/// files, so a portal of 10,000 tasks does not write 10,000 fragment files (it writes 2,000 of
+/// five pages each; a first query fetches one file per result shown, so bigger groups would
+/// cost download size). Below it, each page
+/// keeps its own fragment (the smallest first-query download).
+pub const MAX_FRAGMENTS: u32 = 2000;
+
+/// Files of the Pagefind bundle the portal does not use: its ready-made UIs (we have our own
+/// small script) and the highlighting helper.
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// What [`index`] produced, for the build report and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct IndexSummary {
+    /// Pages in the index.
+    pub pages: usize,
+    /// Files of the bundle.
+    pub files: usize,
+    /// Bytes of the bundle (its index files are gzipped already).
+    pub bytes: u64,
+}
+
+/// Builds the search bundle for the rendered `pages` (`language` is the site's ISO 639-1
+/// code; it picks the stemmer). Returns the files to write under [`BUNDLE_DIR`].
+pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSummary)> {
+    // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
+    // every page would be a few hundred MB more at the peak.
+    let searchable = pages
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| {
+            let html = std::str::from_utf8(&f.bytes).ok()?;
+            Some((f.path.as_str(), spaced_blocks(&searchable_part(html)?)))
+        });
+    let mut n_pages = 0;
+
+    // Pagefind's API is async; a runtime of our own keeps the rest of the library synchronous.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
+    let files = runtime.block_on(async {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language_code(language))
+            .exclude_selectors(EXCLUDED.iter().map(|s| s.to_string()).collect())
+            .max_fragments(MAX_FRAGMENTS)
+            .build();
+        let mut pf = PagefindIndex::new(Some(options))
+            .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
+        for (path, html) in searchable {
+            n_pages += 1;
+            pf.add_html_file(None, Some(page_url(path)), html)
+                .await
+                .map_err(|e| engine_error(format!("indexing {path}: {e}")))?;
+        }
+        pf.get_files()
+            .await
+            .map_err(|e| engine_error(format!("writing the index: {e}")))
+    })?;
+
+    let mut out: Vec<OutFile> = files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            let name = name.trim_start_matches('/').to_string();
+            (!UNUSED.contains(&name.as_str())).then(|| OutFile {
+                path: format!("{BUNDLE_DIR}/{name}"),
+                bytes: f.contents,
+            })
+        })
+        .collect();
+    // The generic WebAssembly (no stemming) is only fetched for a language without its own.
+    let has_own_wasm = out
+        .iter()
+        .any(|f| f.path.starts_with("pagefind/wasm.") && !f.path.ends_with(".unknown.pagefind"));
+    if has_own_wasm {
+        out.retain(|f| f.path != "pagefind/wasm.unknown.pagefind");
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let summary = IndexSummary {
+        pages: n_pages,
+        files: out.len(),
+        bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
+    };
+    Ok((out, summary))
+}
+
+/// The part of a page the indexer needs: from the tag that carries `data-pagefind-body` to the
+/// end, in an `<html>` element (Pagefind skips a page without one). The head and the site
+/// header would only cost parsing time. `None` for a page without the mark. (Filters, meta
+/// and sort keys must therefore be inside the marked element; docs/templates.md says so.)
+fn searchable_part(html: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find(BODY_MARK).map(|i| i + from) {
+        let before = &html[..i];
+        // Inside a tag: the last '<' before the mark comes after the last '>'.
+        if let Some(lt) = before.rfind('<')
+            && before.rfind('>').is_none_or(|gt| gt < lt)
+        {
+            let mut part = String::with_capacity(html.len() - lt + 12);
+            part.push_str("<html><body>");
+            part.push_str(&html[lt..]);
+            for tag in SKIPPED_ELEMENTS {
+                part = drop_elements(&part, tag);
+            }
+            return Some(part);
+        }
+        from = i + BODY_MARK.len();
+    }
+    None
+}
+
+/// Elements cut from the page before indexing, since the indexer leaves them out anyway
+/// (`table` is in [`EXCLUDED`], Pagefind skips `svg` and `footer`): they are a third of a task
+/// page, and parsing them is most of what indexing costs.
+const SKIPPED_ELEMENTS: &[&str] = &["table", "svg", "footer"];
+
+/// `html` without the `tag` elements (nested ones included). Text cannot hold a raw `<` in
+/// rendered pages, so every `<tag` is a tag.
+fn drop_elements(html: &str, tag: &str) -> String {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let is_open_at = |i: usize| {
+        html[i..].starts_with(&open)
+            && matches!(
+                html.as_bytes().get(i + open.len()),
+                Some(b' ' | b'>' | b'/' | b'\t' | b'\n')
+            )
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    while let Some(start) = html[pos..].find(&open).map(|i| i + pos) {
+        if !is_open_at(start) {
+            out.push_str(&html[pos..start + open.len()]);
+            pos = start + open.len();
+            continue;
+        }
+        out.push_str(&html[pos..start]);
+        // Find the matching close tag, counting nested opens.
+        let mut depth = 0usize;
+        let mut i = start;
+        loop {
+            let next_open = html[i + 1..].find(&open).map(|j| j + i + 1);
+            let Some(next_close) = html[i + 1..].find(&close).map(|j| j + i + 1) else {
+                // Unclosed: drop the rest, as the parser would treat it as inside the element.
+                return out;
+            };
+            match next_open {
+                Some(o) if o < next_close && is_open_at(o) => {
+                    depth += 1;
+                    i = o;
+                }
+                Some(o) if o < next_close => i = o,
+                _ => {
+                    if depth == 0 {
+                        pos = next_close + close.len();
+                        break;
+                    }
+                    depth -= 1;
+                    i = next_close;
+                }
+            }
+        }
+    }
+    out.push_str(&html[pos..]);
+    out
+}
+
+/// Minified pages have no white space between `</dt><dd>`, and Pagefind joins the text of
+/// such elements into one word ("Intended useResearch"); a space after their closing tags
+/// keeps words apart. Only the text given to the indexer changes, not the page.
+fn spaced_blocks(html: &str) -> String {
+    const CLOSE: &[&str] = &[
+        "</dt>",
+        "</dd>",
+        "</li>",
+        "</div>",
+        "</td>",
+        "</th>",
+        "</caption>",
+        "</summary>",
+    ];
+    let mut out = html.to_string();
+    for tag in CLOSE {
+        if out.contains(tag) {
+            out = out.replace(tag, &format!("{tag} "));
+        }
+    }
+    out
+}
+
+/// The URL a result links to, relative to the site's base ("tasks/x/index.html" →
+/// "/tasks/x/"); the search script puts the base path in front, so the index does not depend
+/// on where the site is served.
+fn page_url(path: &str) -> String {
+    let dir = path.strip_suffix("index.html").unwrap_or(path);
+    format!("/{dir}")
+}
+
+/// "en-GB" → "en": Pagefind's stemmers are per base language.
+fn language_code(language: &str) -> String {
+    let base = language.split(['-', '_']).next().unwrap_or("");
+    if base.is_empty() {
+        "en".into()
+    } else {
+        base.to_ascii_lowercase()
+    }
+}
+
+fn engine_error(message: String) -> Error {
+    Error::Output(format!("search index: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, body: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: format!("<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body><main>{body}</main></body></html>").into_bytes(),
+        }
+    }
+
+    fn built(pages: &[OutFile]) -> (Vec<OutFile>, IndexSummary) {
+        index(pages, "en").unwrap()
+    }
+
+    /// Every word Pagefind stored, from its gzipped files.
+    fn all_text(files: &[OutFile]) -> String {
+        use std::io::Read;
+        let mut s = String::new();
+        for f in files.iter().filter(|f| f.path.contains(".pf_")) {
+            let mut d = flate2::read::GzDecoder::new(&f.bytes[..]);
+            let mut buf = Vec::new();
+            d.read_to_end(&mut buf).unwrap();
+            s.push_str(&String::from_utf8_lossy(&buf));
+        }
+        s
+    }
+
+    #[test]
+    fn indexes_only_marked_pages() {
+        let pages = [
+            page(
+                "tasks/a/index.html",
+                "<article data-pagefind-body><h1>Pancreas segmentation</h1><p>Ductal adenocarcinoma on CT.</p></article>",
+            ),
+            page(
+                "tasks/index.html",
+                "<h1>All tasks</h1><p>Listing quokka.</p>",
+            ),
+            page(
+                "news/x/index.html",
+                "<div data-pagefind-body><h1>News</h1><p>Wombat.</p></div>",
+            ),
+        ];
+        let (files, summary) = built(&pages);
+        assert_eq!(summary.pages, 2);
+        let text = all_text(&files);
+        assert!(text.contains("adenocarcinoma"));
+        assert!(text.contains("/tasks/a/"));
+        assert!(!text.contains("quokka"), "an unmarked page is not indexed");
+        assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"));
+        assert!(
+            files
+                .iter()
+                .any(|f| f.path == "pagefind/pagefind-entry.json")
+        );
+        assert!(!files.iter().any(|f| f.path.contains("-ui")));
+        assert!(files.iter().all(|f| f.path.starts_with("pagefind/")));
+    }
+
+    #[test]
+    fn keeps_tables_and_navigation_out() {
+        let pages = [page(
+            "systems/s/index.html",
+            "<div data-pagefind-body><h1>Meridian</h1><p>Foundation model.</p><nav class=\"toc\">Tocword</nav><table><tr><td>0.8123 tablecell</td></tr></table></div>",
+        )];
+        let text = all_text(&built(&pages).0);
+        assert!(text.contains("Foundation"));
+        assert!(!text.contains("tablecell"));
+        assert!(!text.contains("Tocword"));
+    }
+
+    #[test]
+    fn same_pages_same_bytes() {
+        let pages: Vec<OutFile> = (0..30)
+            .map(|i| {
+                page(
+                    &format!("tasks/t{i}/index.html"),
+                    &format!("<article data-pagefind-body><h1>Task {i}</h1><span data-pagefind-filter=\"modality:CT\"></span><span data-pagefind-sort=\"date:2026-01-{:02}\"></span><p>Word{i} liver lesion detection.</p></article>", i % 28 + 1),
+                )
+            })
+            .collect();
+        let a = built(&pages).0;
+        let b = built(&pages).0;
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn adjacent_block_elements_stay_separate_words() {
+        let pages = [page(
+            "systems/s/index.html",
+            "<div data-pagefind-body><h1>S</h1><dl><dt>Intended use</dt><dd>Research</dd></dl></div>",
+        )];
+        let text = all_text(&built(&pages).0);
+        assert!(text.contains("use Research"), "{text}");
+    }
+
+    #[test]
+    fn the_mark_counts_only_as_an_attribute() {
+        assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
+        assert_eq!(
+            searchable_part("<head><title>x</title></head><p>data-pagefind-body</p><main data-pagefind-body><h1>A</h1></main>")
+                .as_deref(),
+            Some("<html><body><main data-pagefind-body><h1>A</h1></main>")
+        );
+    }
+
+    #[test]
+    fn drops_whole_elements_with_nesting() {
+        assert_eq!(
+            drop_elements(
+                "a<table><tr><td><table><td>x</table></td></table>b<tablex>c</tablex>",
+                "table"
+            ),
+            "ab<tablex>c</tablex>"
+        );
+        assert_eq!(drop_elements("<svg viewBox=1><path/></svg>ok", "svg"), "ok");
+        assert_eq!(drop_elements("keep<table>open", "table"), "keep");
+    }
+
+    #[test]
+    fn urls_and_languages() {
+        assert_eq!(page_url("tasks/x/index.html"), "/tasks/x/");
+        assert_eq!(page_url("index.html"), "/");
+        assert_eq!(page_url("404.html"), "/404.html");
+        assert_eq!(language_code("en-GB"), "en");
+        assert_eq!(language_code("DE"), "de");
+        assert_eq!(language_code(""), "en");
+    }
+}
