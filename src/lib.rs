@@ -8,6 +8,8 @@ pub mod compute;
 pub mod config;
 pub mod error;
 pub mod hostile;
+pub mod incremental;
+pub mod links;
 pub mod load;
 pub mod locate;
 pub mod markdown;
@@ -15,12 +17,16 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod theme;
+pub mod timings;
 pub mod validate;
 pub mod write;
 
 use error::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+use timings::{Progress, Silent, Timings};
 
 /// What `medal build` was asked to do.
 #[derive(Debug, Clone)]
@@ -54,6 +60,19 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Things a curator should look at; they did not stop the build.
     pub warnings: Vec<error::Diagnostic>,
+    /// Load, validate, compute, render, links, write.
+    pub timings: Timings,
+    /// External link → pages using it (listed by `medal check --external`, never fetched).
+    pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+/// A site rendered in memory and checked, links included, but not written.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub files: Vec<render::OutFile>,
+    pub warnings: Vec<error::Diagnostic>,
+    pub timings: Timings,
+    pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 /// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
@@ -69,51 +88,112 @@ pub fn load_checked_with(
     limits: &hostile::Limits,
 ) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
     check_root(root)?;
-    let (portal, mut diags) = load::load_partial(root, limits)?;
-    diags.extend(validate::validate(root, &portal));
-    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
-    if diags.iter().any(|d| d.is_error()) {
-        return Err(Error::Content(diags));
-    }
-    Ok((portal, diags))
+    let (portal, diags) = load::load_partial(root, limits)?;
+    let warnings = checked(root, &portal, diags)?;
+    Ok((portal, warnings))
 }
 
 /// Loads, checks and renders the portal at `root`, without writing anything. Returns the
 /// files and the warnings.
 pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::OutFile>, Vec<error::Diagnostic>)> {
-    check_root(&opts.root)?;
+    render_site_with(opts, &Silent).map(|r| (r.files, r.warnings))
+}
+
+/// The configuration of a build: medal.toml with `--base-url` applied.
+pub fn build_config(opts: &BuildOptions) -> Result<config::Config> {
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
         config = config.normalized();
     }
-    let (portal, warnings) = load_checked_with(&opts.root, &config.limits())?;
-    let computed = compute::compute(&portal);
+    Ok(config)
+}
+
+/// [`render_site`], phase by phase, telling `progress`; a broken internal link or anchor in
+/// the rendered pages is an error naming the page and the link.
+pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
+    check_root(&opts.root)?;
+    let mut t = Timings::default();
+    let config = build_config(opts)?;
+    let (portal, diags) = t.phase("load", progress, || {
+        load::load_partial(&opts.root, &config.limits())
+    })?;
+    let warnings = t.phase("validate", progress, || checked(&opts.root, &portal, diags))?;
+    let computed = t.phase("compute", progress, || compute::compute(&portal));
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
-    let files = render::render(
-        &portal,
-        &computed,
-        &config,
-        &theme,
-        &render::RenderOptions {
-            drafts: opts.drafts,
-        },
-    )?;
-    Ok((files, warnings))
+    let plan = t.phase("plan", progress, || {
+        render::plan(
+            &portal,
+            &computed,
+            &config,
+            &theme,
+            &render::RenderOptions {
+                drafts: opts.drafts,
+            },
+        )
+    })?;
+    let started = Instant::now();
+    progress.start("render", Some(plan.jobs.len() as u64));
+    let files = plan.render_all(&|| progress.advance(1))?;
+    t.record("render", started.elapsed(), Some(plan.jobs.len()), progress);
+    let report = t.phase("links", progress, || links::check(&files, &config.base_url));
+    if !report.broken.is_empty() {
+        return Err(Error::Content(
+            report.broken.iter().map(|b| b.to_diagnostic()).collect(),
+        ));
+    }
+    Ok(Rendered {
+        files,
+        warnings,
+        timings: t,
+        external_links: report.external,
+    })
+}
+
+/// Validation after loading: `Ok` with the warnings when no error remains.
+fn checked(
+    root: &Path,
+    portal: &model::Portal,
+    mut diags: Vec<error::Diagnostic>,
+) -> Result<Vec<error::Diagnostic>> {
+    diags.extend(validate::validate(root, portal));
+    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
+    if diags.iter().any(|d| d.is_error()) {
+        return Err(Error::Content(diags));
+    }
+    Ok(diags)
 }
 
 /// The whole pipeline: a failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let (files, warnings) = render_site(opts)?;
+    build_with(opts, &Silent)
+}
+
+/// [`build`], telling `progress` about each phase.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    let Rendered {
+        files,
+        warnings,
+        mut timings,
+        external_links,
+    } = render_site_with(opts, progress)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    write::write_site(&out, &files)?;
+    timings.phase("write", progress, || write::write_site(&out, &files))?;
     Ok(BuildReport {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings,
+        timings,
+        external_links,
     })
+}
+
+/// `medal check`: the content checks, then the site rendered in memory and its links
+/// checked; nothing is written.
+pub fn check_site(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
+    render_site_with(opts, progress)
 }
 
 /// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.
@@ -122,7 +202,7 @@ pub fn check(root: &Path) -> Result<Vec<error::Diagnostic>> {
 }
 
 /// A mistyped `--root` should say so, not build an empty site.
-fn check_root(root: &Path) -> Result<()> {
+pub(crate) fn check_root(root: &Path) -> Result<()> {
     if !root.is_dir() {
         return Err(Error::Config {
             path: root.to_path_buf(),

@@ -31,12 +31,15 @@ pub struct RenderOptions {
     pub drafts: bool,
 }
 
-/// A page to render: where it goes, with which template and context.
-struct Job {
+/// A page to render: where it goes, with which template and context. The output of a job is
+/// a function of its template (and the templates that one uses), its context and the site
+/// globals only, which is what incremental rebuilds rely on.
+#[derive(Debug, Clone)]
+pub struct Job {
     /// URL relative to the base ("" for home, "tasks/x/"), or a file name ("404.html").
-    url: String,
-    template: &'static str,
-    ctx: Value,
+    pub url: String,
+    pub template: &'static str,
+    pub ctx: Value,
 }
 
 impl Job {
@@ -56,7 +59,7 @@ impl Job {
     }
 
     /// The output file: `tasks/x/` → `tasks/x/index.html`.
-    fn path(&self) -> String {
+    pub fn path(&self) -> String {
         if self.url.is_empty() {
             "index.html".into()
         } else if self.url.ends_with('/') {
@@ -67,6 +70,126 @@ impl Job {
     }
 }
 
+/// Everything a render needs, before any page is rendered: the templates with the site
+/// globals, one job per page, and the files that do not come from templates.
+pub struct Plan {
+    pub tera: tera::Tera,
+    /// The globals every template sees (`site`, `labels`): a page depends on them too.
+    pub globals: Value,
+    pub jobs: Vec<Job>,
+    /// robots.txt, syntax.css, downloads, schemas and the theme's static files.
+    pub extras: Vec<OutFile>,
+    minify: bool,
+}
+
+/// Lists the pages and prepares the templates, without rendering.
+pub fn plan(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Plan> {
+    let shown = |draft: bool| opts.drafts || !draft;
+    let pages: Vec<&Doc<PageMeta>> = portal
+        .pages
+        .iter()
+        .filter(|p| shown(p.meta.draft))
+        .collect();
+    let (tera, globals) = templates(theme, config, &pages)?;
+    let jobs = jobs(portal, computed, config, opts, &pages);
+
+    let mut extras = vec![
+        OutFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                config.base_url
+            )
+            .into_bytes(),
+        },
+        OutFile {
+            path: "static/syntax.css".into(),
+            bytes: markdown::syntax_css().into_bytes(),
+        },
+    ];
+    extras.extend(api::files(portal, computed));
+    for (name, text) in crate::schema::all(&config.base_url) {
+        extras.push(OutFile {
+            path: format!("schemas/{name}"),
+            bytes: text.into_bytes(),
+        });
+    }
+    for (path, bytes) in &theme.statics {
+        extras.push(OutFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(Plan {
+        tera,
+        globals,
+        jobs,
+        extras,
+        minify: config.build.minify,
+    })
+}
+
+impl Plan {
+    /// Renders one page (and minifies it when `[build] minify` is on).
+    pub fn render_job(&self, job: &Job) -> Result<OutFile> {
+        let ctx = tera::Context::from_serialize(&job.ctx)
+            .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
+        let html = self.tera.render(job.template, &ctx).map_err(|e| {
+            Error::Template(format!(
+                "rendering {} for /{}: {}",
+                job.template,
+                job.url,
+                describe(&e)
+            ))
+        })?;
+        let path = job.path();
+        let bytes = if self.minify && path.ends_with(".html") {
+            let cfg = minify_html::Cfg {
+                minify_css: true,
+                minify_js: true,
+                keep_closing_tags: true,
+                keep_html_and_head_opening_tags: true,
+                ..minify_html::Cfg::default()
+            };
+            minify_html::minify(html.as_bytes(), &cfg)
+        } else {
+            html.into_bytes()
+        };
+        Ok(OutFile { path, bytes })
+    }
+
+    /// Renders every page in parallel, calling `on_page` after each, and returns the whole
+    /// site sorted by path.
+    pub fn render_all(&self, on_page: &(dyn Fn() + Sync)) -> Result<Vec<OutFile>> {
+        let pages: Vec<OutFile> = self
+            .jobs
+            .par_iter()
+            .map(|job| {
+                let f = self.render_job(job);
+                on_page();
+                f
+            })
+            .collect::<Result<_>>()?;
+        Ok(finish(pages, self.extras.iter().cloned()))
+    }
+}
+
+/// Rendered pages plus the other files, sorted by path; a page wins over a static file of the
+/// same path.
+pub fn finish(pages: Vec<OutFile>, extras: impl IntoIterator<Item = OutFile>) -> Vec<OutFile> {
+    let mut files = pages;
+    files.extend(extras);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}
+
 /// Renders the whole site.
 pub fn render(
     portal: &Portal,
@@ -75,73 +198,7 @@ pub fn render(
     theme: &Theme,
     opts: &RenderOptions,
 ) -> Result<Vec<OutFile>> {
-    let shown = |draft: bool| opts.drafts || !draft;
-    let pages: Vec<&Doc<PageMeta>> = portal
-        .pages
-        .iter()
-        .filter(|p| shown(p.meta.draft))
-        .collect();
-    let tera = templates(theme, config, &pages)?;
-    let jobs = jobs(portal, computed, config, opts, &pages);
-
-    let minify_cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: true,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    let mut files: Vec<OutFile> = jobs
-        .par_iter()
-        .map(|job| {
-            let ctx = tera::Context::from_serialize(&job.ctx)
-                .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
-            let html = tera.render(job.template, &ctx).map_err(|e| {
-                Error::Template(format!(
-                    "rendering {} for /{}: {}",
-                    job.template,
-                    job.url,
-                    describe(&e)
-                ))
-            })?;
-            let path = job.path();
-            let bytes = if config.build.minify && path.ends_with(".html") {
-                minify_html::minify(html.as_bytes(), &minify_cfg)
-            } else {
-                html.into_bytes()
-            };
-            Ok(OutFile { path, bytes })
-        })
-        .collect::<Result<_>>()?;
-
-    files.push(OutFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            config.base_url
-        )
-        .into_bytes(),
-    });
-    files.push(OutFile {
-        path: "static/syntax.css".into(),
-        bytes: markdown::syntax_css().into_bytes(),
-    });
-    files.extend(api::files(portal, computed));
-    for (name, text) in crate::schema::all(&config.base_url) {
-        files.push(OutFile {
-            path: format!("schemas/{name}"),
-            bytes: text.into_bytes(),
-        });
-    }
-    for (path, bytes) in &theme.statics {
-        files.push(OutFile {
-            path: format!("static/{path}"),
-            bytes: bytes.clone(),
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    plan(portal, computed, config, theme, opts)?.render_all(&|| {})
 }
 
 /// Tera's errors nest their cause; show the whole chain.
@@ -156,7 +213,11 @@ fn describe(e: &tera::Error) -> String {
     s
 }
 
-fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result<tera::Tera> {
+fn templates(
+    theme: &Theme,
+    config: &Config,
+    pages: &[&Doc<PageMeta>],
+) -> Result<(tera::Tera, Value)> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(
         theme
@@ -165,10 +226,11 @@ fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )
     .map_err(|e| Error::Template(describe(&e)))?;
+    let globals = json!({"site": views::site(config, pages), "labels": views::labels()});
     let g = tera.global_context();
-    g.insert("site", &views::site(config, pages));
-    g.insert("labels", &views::labels());
-    Ok(tera)
+    g.insert("site", &globals["site"]);
+    g.insert("labels", &globals["labels"]);
+    Ok((tera, globals))
 }
 
 fn jobs(
