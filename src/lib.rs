@@ -129,6 +129,7 @@ pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<
             &theme,
             &render::RenderOptions {
                 drafts: opts.drafts,
+                ..Default::default()
             },
         )
     })?;
@@ -151,7 +152,7 @@ pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<
 }
 
 /// Validation after loading: `Ok` with the warnings when no error remains.
-fn checked(
+pub(crate) fn checked(
     root: &Path,
     portal: &model::Portal,
     mut diags: Vec<error::Diagnostic>,

@@ -104,18 +104,23 @@ pub fn scan_all(files: &[OutFile]) -> HashMap<String, PageLinks> {
 pub fn check(files: &[OutFile], base_url: &str) -> LinkReport {
     let pages = scan_all(files);
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    check_scanned(&pages, &paths, base_url)
+    check_scanned(&pages, &paths, base_url, None)
 }
 
-/// [`check`] over pages scanned before (incremental rebuilds keep the scans of unchanged pages).
+/// [`check`] over pages scanned before (incremental rebuilds keep the scans of unchanged
+/// pages), checking the links of the pages in `only` (all when `None`).
 pub fn check_scanned(
     pages: &HashMap<String, PageLinks>,
     paths: &HashSet<&str>,
     base_url: &str,
+    only: Option<&HashSet<String>>,
 ) -> LinkReport {
     let base = Base::new(base_url);
     let mut report = LinkReport::default();
-    let mut sorted: Vec<(&String, &PageLinks)> = pages.iter().collect();
+    let mut sorted: Vec<(&String, &PageLinks)> = pages
+        .iter()
+        .filter(|(p, _)| only.is_none_or(|o| o.contains(*p)))
+        .collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     for (page, links) in sorted {
         let mut seen = HashSet::new();

@@ -47,15 +47,33 @@ pub struct ConsensusRow {
 }
 
 pub fn compute(portal: &Portal) -> Computed {
+    compute_with(portal, &|_| None)
+}
+
+/// A task's ranking and uncertainty analysis from an earlier run, when neither its task.yaml
+/// nor its leaderboard changed since (`medal serve` passes them so that an edit recomputes
+/// only the tasks it touched; the consensus and figures are always recomputed).
+pub type Reuse<'a> = dyn Fn(&str) -> Option<(TaskRanking, Option<Uncertainty>)> + Sync + 'a;
+
+/// [`compute`], taking each task's results from `reuse` where it has them.
+pub fn compute_with(portal: &Portal, reuse: &Reuse) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()
         .map(|lb| (lb.task.as_str(), lb))
         .collect();
-    let rankings: BTreeMap<String, TaskRanking> = portal
+    let reused: BTreeMap<String, (TaskRanking, Option<Uncertainty>)> = portal
+        .tasks
+        .iter()
+        .filter(|b| b.task.status.has_leaderboard())
+        .filter(|b| leaderboards.contains_key(b.task.id.as_str()))
+        .filter_map(|b| Some((b.task.id.to_string(), reuse(b.task.id.as_str())?)))
+        .collect();
+    let mut rankings: BTreeMap<String, TaskRanking> = portal
         .tasks
         .par_iter()
         .filter(|b| b.task.status.has_leaderboard())
+        .filter(|b| !reused.contains_key(b.task.id.as_str()))
         .filter_map(|b| {
             let lb = leaderboards.get(b.task.id.as_str())?;
             let r = ranking::rank_task(&b.task, lb)?;
@@ -67,7 +85,7 @@ pub fn compute(portal: &Portal) -> Computed {
         .iter()
         .map(|b| (b.task.id.as_str(), &b.task))
         .collect();
-    let uncertainty: BTreeMap<String, Uncertainty> = rankings
+    let mut uncertainty: BTreeMap<String, Uncertainty> = rankings
         .par_iter()
         .filter_map(|(id, r)| {
             let task = tasks.get(id.as_str())?;
@@ -75,6 +93,12 @@ pub fn compute(portal: &Portal) -> Computed {
             Some((id.clone(), uncertainty::analyse(task, lb, r)?))
         })
         .collect();
+    for (id, (r, u)) in reused {
+        if let Some(u) = u {
+            uncertainty.insert(id.clone(), u);
+        }
+        rankings.insert(id, r);
+    }
     let mut consensus = consensus(portal, &rankings, &leaderboards);
     consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
     let figures = stats::figures(portal, &rankings);

@@ -29,6 +29,10 @@ pub struct OutFile {
 pub struct RenderOptions {
     /// Include reports, news and pages marked `draft: true`.
     pub drafts: bool,
+    /// Build the contexts of these tasks' own pages only (task, data card, analysis); the
+    /// other tasks' jobs are listed with `built: false` (incremental rebuilds keep their
+    /// previous output). `None`: every task.
+    pub only_tasks: Option<std::collections::BTreeSet<String>>,
 }
 
 /// A page to render: where it goes, with which template and context. The output of a job is
@@ -40,6 +44,10 @@ pub struct Job {
     pub url: String,
     pub template: &'static str,
     pub ctx: Value,
+    /// The task whose own page this is (task, data card, analysis), if any.
+    pub task: Option<String>,
+    /// False when the context was not built (see [`RenderOptions::only_tasks`]).
+    pub built: bool,
 }
 
 impl Job {
@@ -55,6 +63,8 @@ impl Job {
             url: url.into(),
             template,
             ctx,
+            task: None,
+            built: true,
         }
     }
 
@@ -170,6 +180,7 @@ impl Plan {
         let pages: Vec<OutFile> = self
             .jobs
             .par_iter()
+            .filter(|job| job.built)
             .map(|job| {
                 let f = self.render_job(job);
                 on_page();
@@ -340,7 +351,9 @@ fn jobs(
     for b in &published {
         let t = &b.task;
         let id = t.id.as_str();
-        let leaderboard = computed.rankings.get(id).and_then(|r| {
+        let first_job = jobs.len();
+        let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
+        let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
             let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
             Some(views::leaderboard(
                 t,
@@ -350,7 +363,11 @@ fn jobs(
                 portal,
             ))
         });
-        let task = views::task_full(b);
+        let task = if built {
+            views::task_full(b)
+        } else {
+            Value::Null
+        };
         if let (Some(r), Some(u), Some(lb)) = (
             computed.rankings.get(id),
             computed.uncertainty.get(id).filter(|u| u.samples > 0),
@@ -369,11 +386,15 @@ fn jobs(
                 url.clone(),
                 "analysis.html",
                 views::page(&url, &title, &description, "analysis"),
-                json!({
-                    "task": task,
-                    "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
-                    "analysis": views::analysis(t, lb, r, u, portal),
-                }),
+                if built {
+                    json!({
+                        "task": task,
+                        "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                        "analysis": views::analysis(t, lb, r, u, portal),
+                    })
+                } else {
+                    Value::Null
+                },
             ));
         }
         let url = views::task_url(id);
@@ -381,12 +402,16 @@ fn jobs(
             url.clone(),
             "task.html",
             views::page(&url, &t.title, &t.summary, "task"),
-            json!({
-                "task": task,
-                "rationale": b.rationale.as_ref().map(views::rationale),
-                "leaderboard": leaderboard,
-                "facet_links": views::facet_links(t),
-            }),
+            if built {
+                json!({
+                    "task": task,
+                    "rationale": b.rationale.as_ref().map(views::rationale),
+                    "leaderboard": leaderboard,
+                    "facet_links": views::facet_links(t),
+                })
+            } else {
+                Value::Null
+            },
         ));
         if let Some(d) = &b.datacard {
             let url = views::datacard_url(id);
@@ -395,8 +420,16 @@ fn jobs(
                 url.clone(),
                 "datacard.html",
                 views::page(&url, &title, &t.summary, "datacard"),
-                json!({"task": task, "datacard": views::datacard(d)}),
+                if built {
+                    json!({"task": task, "datacard": views::datacard(d)})
+                } else {
+                    Value::Null
+                },
             ));
+        }
+        for job in &mut jobs[first_job..] {
+            job.task = Some(id.to_string());
+            job.built = built;
         }
     }
 
