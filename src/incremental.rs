@@ -43,9 +43,11 @@ struct State {
     computed: Computed,
     globals: Value,
     /// Output path → (template, context) of the page rendered there.
-    jobs: HashMap<String, (&'static str, Value)>,
+    jobs: HashMap<String, (&'static str, Arc<Value>)>,
     files: Arc<Files>,
-    scans: HashMap<String, PageLinks>,
+    scans: HashMap<String, Arc<PageLinks>>,
+    /// Task id → what its ranking depends on in task.yaml (status and evaluation).
+    fingerprints: HashMap<String, String>,
 }
 
 /// What changed since the last good build.
@@ -57,6 +59,8 @@ struct Pending {
     all_tasks: bool,
     /// Task ids whose task folder or leaderboard changed.
     tasks: BTreeSet<String>,
+    /// Task ids whose leaderboard changed.
+    leaderboards: BTreeSet<String>,
 }
 
 /// The result of one (re)build.
@@ -133,6 +137,7 @@ impl Incremental {
             ["data", "leaderboards", file] => {
                 let id = file.strip_suffix(".json").unwrap_or(file);
                 self.pending.tasks.insert(id.to_string());
+                self.pending.leaderboards.insert(id.to_string());
             }
             ["content", "news" | "reports" | "pages", _] => {} // their pages are always planned
             ["data", "systems.yaml"] => self.pending.all_tasks = true,
@@ -148,7 +153,10 @@ impl Incremental {
         crate::check_root(&self.opts.root)?;
         let mut t = Timings::default();
         let root = self.opts.root.clone();
-        let config = crate::build_config(&self.opts)?;
+        let mut config = crate::build_config(&self.opts)?;
+        // A preview is read locally: minifying the large listing pages would double the time
+        // from save to reload. `medal build` output is minified as configured.
+        config.build.minify = false;
         let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
         let limits = format!("{:?}", config.limits());
         if self.limits.as_ref() != Some(&limits) {
@@ -168,19 +176,37 @@ impl Incremental {
         })?;
 
         let previous = self.state.as_ref().filter(|_| !full);
-        let recompute = |id: &str| self.pending.tasks.contains(id);
-        let computed = t.phase("compute", progress, || {
-            compute::compute_with(&portal, &|id: &str| {
-                let prev = previous?;
-                if recompute(id) {
-                    return None;
-                }
-                let r = prev.computed.rankings.get(id)?.clone();
-                Some((r, prev.computed.uncertainty.get(id).cloned()))
+        // A ranking depends on the leaderboard and, in task.yaml, on the status and the
+        // evaluation section only: a text edit keeps it.
+        let fingerprints: HashMap<String, String> = portal
+            .tasks
+            .iter()
+            .map(|b| {
+                let f = serde_json::to_string(&(&b.task.status, &b.task.evaluation))
+                    .unwrap_or_default();
+                (b.task.id.to_string(), f)
             })
+            .collect();
+        let pending = &self.pending;
+        let computed = t.phase("compute", progress, || {
+            compute::compute_with(
+                &portal,
+                &|id: &str| {
+                    let prev = previous?;
+                    if pending.leaderboards.contains(id)
+                        || (pending.tasks.contains(id)
+                            && prev.fingerprints.get(id) != fingerprints.get(id))
+                    {
+                        return None;
+                    }
+                    let r = prev.computed.rankings.get(id)?.clone();
+                    Some((r, prev.computed.uncertainty.get(id).cloned()))
+                },
+                previous.map(|p| &p.computed.consensus),
+            )
         });
 
-        let theme = Theme::load(&root, &config.theme)?;
+        let theme = t.phase("theme", progress, || Theme::load(&root, &config.theme))?;
         let touched = match previous {
             Some(prev) => changed_templates(&prev.theme, &theme),
             None => theme.templates.keys().cloned().collect(),
@@ -233,7 +259,7 @@ impl Incremental {
                         || prev
                             .jobs
                             .get(&j.path())
-                            .is_none_or(|(tpl, ctx)| *tpl != j.template || *ctx != j.ctx)
+                            .is_none_or(|(tpl, ctx)| *tpl != j.template || **ctx != j.ctx)
                 }
             })
             .map(|(i, _)| i)
@@ -250,6 +276,7 @@ impl Incremental {
         t.record("render", started.elapsed(), Some(todo.len()), progress);
 
         // Assemble the site: rendered pages, kept pages, then the other files.
+        let assembling = Instant::now();
         let mut pages: Vec<OutFile> = Vec::with_capacity(plan.jobs.len());
         let mut new_files: Files = BTreeMap::new();
         let n_rendered = rendered.len();
@@ -286,6 +313,8 @@ impl Incremental {
             .cloned()
             .collect();
 
+        t.record("assemble", assembling.elapsed(), None, progress);
+
         // Links.
         let started = Instant::now();
         let mut scans = self
@@ -296,12 +325,12 @@ impl Incremental {
         for p in &removed {
             scans.remove(p);
         }
-        let fresh: HashMap<String, PageLinks> = changed
+        let fresh: HashMap<String, Arc<PageLinks>> = changed
             .par_iter()
             .filter(|p| p.ends_with(".html"))
             .filter_map(|p| {
                 let b = new_files.get(p)?;
-                Some((p.clone(), links::scan(&String::from_utf8_lossy(b))))
+                Some((p.clone(), Arc::new(links::scan(&String::from_utf8_lossy(b)))))
             })
             .collect();
         let lost_anchor = fresh.iter().any(|(p, s)| {
@@ -332,7 +361,7 @@ impl Incremental {
             .filter_map(|j| {
                 let path = j.path();
                 if j.built {
-                    Some((path, (j.template, j.ctx)))
+                    Some((path, (j.template, Arc::new(j.ctx))))
                 } else {
                     let kept = self.state.as_ref()?.jobs.get(&path)?.clone();
                     Some((path, kept))
@@ -348,6 +377,7 @@ impl Incremental {
             jobs,
             files: files.clone(),
             scans,
+            fingerprints,
         });
         self.pending = Pending::default();
         Ok(Update {

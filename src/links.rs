@@ -102,7 +102,10 @@ pub fn scan_all(files: &[OutFile]) -> HashMap<String, PageLinks> {
 
 /// Checks the links of a rendered site whose base URL is `base_url` (`https://host/sub/`).
 pub fn check(files: &[OutFile], base_url: &str) -> LinkReport {
-    let pages = scan_all(files);
+    let pages: HashMap<String, std::sync::Arc<PageLinks>> = scan_all(files)
+        .into_iter()
+        .map(|(k, v)| (k, std::sync::Arc::new(v)))
+        .collect();
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     check_scanned(&pages, &paths, base_url, None)
 }
@@ -110,14 +113,14 @@ pub fn check(files: &[OutFile], base_url: &str) -> LinkReport {
 /// [`check`] over pages scanned before (incremental rebuilds keep the scans of unchanged
 /// pages), checking the links of the pages in `only` (all when `None`).
 pub fn check_scanned(
-    pages: &HashMap<String, PageLinks>,
+    pages: &HashMap<String, std::sync::Arc<PageLinks>>,
     paths: &HashSet<&str>,
     base_url: &str,
     only: Option<&HashSet<String>>,
 ) -> LinkReport {
     let base = Base::new(base_url);
     let mut report = LinkReport::default();
-    let mut sorted: Vec<(&String, &PageLinks)> = pages
+    let mut sorted: Vec<(&String, &std::sync::Arc<PageLinks>)> = pages
         .iter()
         .filter(|(p, _)| only.is_none_or(|o| o.contains(*p)))
         .collect();

@@ -47,7 +47,7 @@ pub struct ConsensusRow {
 }
 
 pub fn compute(portal: &Portal) -> Computed {
-    compute_with(portal, &|_| None)
+    compute_with(portal, &|_| None, None)
 }
 
 /// A task's ranking and uncertainty analysis from an earlier run, when neither its task.yaml
@@ -55,8 +55,13 @@ pub fn compute(portal: &Portal) -> Computed {
 /// only the tasks it touched; the consensus and figures are always recomputed).
 pub type Reuse<'a> = dyn Fn(&str) -> Option<(TaskRanking, Option<Uncertainty>)> + Sync + 'a;
 
-/// [`compute`], taking each task's results from `reuse` where it has them.
-pub fn compute_with(portal: &Portal, reuse: &Reuse) -> Computed {
+/// [`compute`], taking each task's results from `reuse` where it has them, and the consensus
+/// from `previous` when every ranking was reused and the released tasks are the same.
+pub fn compute_with(
+    portal: &Portal,
+    reuse: &Reuse,
+    previous: Option<&Consensus>,
+) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()
@@ -93,6 +98,7 @@ pub fn compute_with(portal: &Portal, reuse: &Reuse) -> Computed {
             Some((id.clone(), uncertainty::analyse(task, lb, r)?))
         })
         .collect();
+    let all_reused = rankings.is_empty();
     for (id, (r, u)) in reused {
         if let Some(u) = u {
             uncertainty.insert(id.clone(), u);
@@ -100,7 +106,10 @@ pub fn compute_with(portal: &Portal, reuse: &Reuse) -> Computed {
         rankings.insert(id, r);
     }
     let mut consensus = consensus(portal, &rankings, &leaderboards);
-    consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
+    match previous {
+        Some(prev) if all_reused && prev.tasks == consensus.tasks => consensus = prev.clone(),
+        _ => consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards),
+    }
     let figures = stats::figures(portal, &rankings);
     Computed {
         rankings,

@@ -118,6 +118,11 @@ pub fn plan(
             )
             .into_bytes(),
         },
+        // GitHub Pages would run Jekyll over the site otherwise (and drop `_`-prefixed files).
+        OutFile {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        },
         OutFile {
             path: "static/syntax.css".into(),
             bytes: markdown::syntax_css().into_bytes(),
