@@ -2,7 +2,8 @@
 //! page must reach a file the build produced, and every `#anchor` an `id` (or `<a name>`) on
 //! the page it points to. Links are resolved as a browser would, against the page's URL under
 //! the site's base path, so a root-relative link that escapes a sub-path base
-//! (`/tasks/` on a site at `/medal/`) is caught. External links are only collected.
+//! (`/tasks/` on a site at `/medal/`) is caught. External links are only collected; absolute
+//! URLs on the site's own origin are left alone (files may be deployed beside the site).
 //!
 //! Pages are scanned with html5ever's tokenizer (already in the build through ammonia), so
 //! entities, quoting and `<script>`/`<style>` contents are read the way a browser reads them.
@@ -10,6 +11,7 @@
 use crate::error::Diagnostic;
 use crate::render::OutFile;
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -85,6 +87,18 @@ impl TokenSink for Sink {
                     }
                     _ => {}
                 }
+            }
+            // What the tree builder would do: the contents of these are text, not tags.
+            let raw = match &*tag.name {
+                "script" => Some(RawKind::ScriptData),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+                "title" | "textarea" => Some(RawKind::Rcdata),
+                _ => None,
+            };
+            if let Some(kind) = raw
+                && !tag.self_closing
+            {
+                return TokenSinkResult::RawData(kind);
             }
         }
         TokenSinkResult::Continue
@@ -239,20 +253,14 @@ impl Base {
         };
         let link = link.split(['?']).next().unwrap_or("");
         // Absolute path on this site, as a browser would compute it.
-        let abs: String = if let Some(rest) = strip_scheme(&lower) {
-            let _ = rest;
-            if !self.origin.is_empty() && lower.starts_with(&self.origin) {
-                let after = &link[self.origin.len()..];
-                if after.is_empty() {
-                    "/".into()
-                } else if after.starts_with('/') {
-                    after.into()
-                } else {
-                    return Target::External(link.to_string());
-                }
+        let abs: String = if strip_scheme(&lower).is_some() {
+            // An absolute URL on the site's own origin (canonical links, a curator's full
+            // URL) may name files deployed beside the site: neither checked nor external.
+            return if !self.origin.is_empty() && lower.starts_with(&self.origin) {
+                Target::Ignore
             } else {
-                return Target::External(link.to_string());
-            }
+                Target::External(link.to_string())
+            };
         } else if link.starts_with("//") {
             return Target::External(link.to_string());
         } else if lower.contains(':') && !lower.starts_with('/') && !lower.starts_with('.') {
@@ -264,14 +272,14 @@ impl Base {
             {
                 return Target::Broken("a link with a scheme other than http(s) or mailto".into());
             }
-            join(page, link)
+            join(&self.path, page, link)
         } else if link.starts_with('/') {
             link.to_string()
         } else if link.is_empty() {
             // `#x` or `?q` alone: this very page.
-            format!("/{page}")
+            format!("{}{page}", self.path)
         } else {
-            join(page, link)
+            join(&self.path, page, link)
         };
         let abs = normalize(&decode(&abs));
         match abs.strip_prefix(&self.path) {
@@ -297,13 +305,14 @@ fn strip_scheme(lower: &str) -> Option<&str> {
         .or_else(|| lower.strip_prefix("https://"))
 }
 
-/// `/a/b/index.html` + `../c/` → `/a/c/` (before normalizing).
-fn join(page: &str, link: &str) -> String {
+/// The page `a/b/index.html` of a site at `/sub/`, and `../c/` → `/sub/a/b/../c/` (normalized
+/// later).
+fn join(base: &str, page: &str, link: &str) -> String {
     let dir = match page.rfind('/') {
         Some(i) => &page[..=i],
         None => "",
     };
-    format!("/{dir}{link}")
+    format!("{base}{dir}{link}")
 }
 
 /// Removes `.` and `..` segments (never above the root), keeping a trailing '/'.
