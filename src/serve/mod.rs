@@ -270,6 +270,11 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
             "text/plain; charset=utf-8",
             b"forbidden: the server only serves files of the built site".to_vec(),
         ),
+        Route::NotFound if files.is_empty() => {
+            // The first build failed: a page to carry the overlay with the problems.
+            let page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>medal serve</title></head><body><h1>The site has not built yet</h1><p>The problems are listed in the terminal.</p></body></html>";
+            respond(req, 503, "text/html; charset=utf-8", inject(page, &shared.base, build))
+        }
         Route::NotFound => {
             let body = files
                 .get("404.html")

@@ -25,7 +25,7 @@
     overlay.setAttribute("aria-label", "Build error");
     Object.assign(overlay.style, {
       position: "fixed", inset: "0", zIndex: "2147483647", overflow: "auto",
-      background: "rgba(20, 10, 10, 0.94)", color: "#fff", padding: "1.5rem",
+      background: "rgba(20, 10, 10, 0.97)", color: "#fff", padding: "1.5rem",
       font: "14px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
     });
     var h = document.createElement("h2");
@@ -36,7 +36,11 @@
     Object.assign(p.style, { margin: "0 0 1rem", font: "14px/1.4 system-ui, sans-serif" });
     var pre = document.createElement("pre");
     pre.textContent = text;
-    Object.assign(pre.style, { whiteSpace: "pre-wrap", margin: "0" });
+    // Explicit colours: the theme's own <pre> style must not make the text unreadable.
+    Object.assign(pre.style, {
+      whiteSpace: "pre-wrap", margin: "0", padding: "1rem", border: "1px solid #ff8a80",
+      borderRadius: "4px", background: "#140808", color: "#fff", font: "inherit"
+    });
     overlay.append(h, p, pre);
     document.body.appendChild(overlay);
   }
