@@ -46,7 +46,12 @@ fn main() {
 fn run(label: &str, root: &Path, task: &str) {
     let medal = env!("CARGO_BIN_EXE_medal");
     // Full build, for comparison.
-    let out = root.join("..").join(format!("{}-public", root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
+    let out = root.join("..").join(format!(
+        "{}-public",
+        root.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
     let t = Instant::now();
     let status = Command::new(medal)
         .args(["build", "--quiet", "--root"])
@@ -72,7 +77,10 @@ fn run(label: &str, root: &Path, task: &str) {
             if get(&addr, &page).contains(&marker) {
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(120), "the edit never showed");
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "the edit never showed"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         times.push(t.elapsed());
@@ -121,7 +129,10 @@ fn serve(medal: &str, root: &Path) -> (Child, String, Duration) {
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let url = line.trim().strip_prefix("Serving http://").expect("Serving <url>");
+    let url = line
+        .trim()
+        .strip_prefix("Serving http://")
+        .expect("Serving <url>");
     let addr = url.trim_end_matches('/').to_string();
     (child, addr, t.elapsed())
 }

@@ -17,15 +17,14 @@
 //! A failed rebuild (a content error, a broken link) leaves the last good site in place and
 //! keeps the pending changes, so the next rebuild after the fix covers them too.
 
+use crate::BuildOptions;
 use crate::compute::{self, Computed};
-use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::{self, PageLinks};
 use crate::load::{self, Memo};
 use crate::render::{self, OutFile, RenderOptions};
 use crate::theme::Theme;
 use crate::timings::{Progress, Timings};
-use crate::BuildOptions;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -124,9 +123,8 @@ impl Incremental {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        match parts.as_slice() {
-            ["content" | "data", ..] => self.memo.changed(path.to_path_buf()),
-            _ => {}
+        if matches!(parts.as_slice(), ["content" | "data", ..]) {
+            self.memo.changed(path.to_path_buf());
         }
         match parts.as_slice() {
             ["medal.toml"] => self.pending.all = true,
@@ -163,8 +161,7 @@ impl Incremental {
             self.memo.clear();
             self.pending.all = true;
         }
-        let full = self.pending.all
-            || self.state.as_ref().is_none_or(|s| s.config != config_value);
+        let full = self.pending.all || self.state.as_ref().is_none_or(|s| s.config != config_value);
 
         let (portal, diags) = t.phase("load", progress, || {
             load::load_partial_memo(&root, &config.limits(), &mut self.memo)
@@ -212,9 +209,8 @@ impl Incremental {
             None => theme.templates.keys().cloned().collect(),
         };
         let task_templates = ["task.html", "datacard.html", "analysis.html"];
-        let all_tasks = full
-            || self.pending.all_tasks
-            || task_templates.iter().any(|n| touched.contains(*n));
+        let all_tasks =
+            full || self.pending.all_tasks || task_templates.iter().any(|n| touched.contains(*n));
         let plan_for = |only: Option<BTreeSet<String>>| {
             render::plan(
                 &portal,
@@ -240,7 +236,6 @@ impl Incremental {
         {
             // The site globals changed (a page's menu entry, say), or a page we would keep
             // was never built: everything again.
-            let _ = prev;
             previous = None;
             plan = t.phase("plan", progress, || plan_for(None))?;
         }
@@ -330,7 +325,10 @@ impl Incremental {
             .filter(|p| p.ends_with(".html"))
             .filter_map(|p| {
                 let b = new_files.get(p)?;
-                Some((p.clone(), Arc::new(links::scan(&String::from_utf8_lossy(b)))))
+                Some((
+                    p.clone(),
+                    Arc::new(links::scan(&String::from_utf8_lossy(b))),
+                ))
             })
             .collect();
         let lost_anchor = fresh.iter().any(|(p, s)| {
@@ -390,11 +388,6 @@ impl Incremental {
             timings: t,
         })
     }
-
-    /// The configuration of the last good build.
-    pub fn config(&self) -> Result<Config> {
-        crate::build_config(&self.opts)
-    }
 }
 
 /// Templates whose text changed, were added or removed, and every template that uses one of
@@ -438,7 +431,10 @@ mod tests {
 
     fn theme(t: &[(&str, &str)]) -> Theme {
         Theme {
-            templates: t.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            templates: t
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             statics: BTreeMap::new(),
         }
     }

@@ -148,11 +148,7 @@ pub fn check_scanned(
             match base.resolve(page, link) {
                 Target::Ignore => {}
                 Target::External(url) => {
-                    report
-                        .external
-                        .entry(url)
-                        .or_default()
-                        .insert(page.clone());
+                    report.external.entry(url).or_default().insert(page.clone());
                 }
                 Target::Broken(reason) => report.broken.push(BrokenLink {
                     page: page.clone(),
@@ -220,7 +216,11 @@ impl Base {
             Some((scheme, rest)) => {
                 let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
                 (
-                    format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()),
+                    format!(
+                        "{}://{}",
+                        scheme.to_ascii_lowercase(),
+                        host.to_ascii_lowercase()
+                    ),
                     path.to_string(),
                 )
             }
@@ -378,9 +378,18 @@ mod tests {
     #[test]
     fn resolves_relative_root_and_absolute_links() {
         let files = site(&[
-            ("index.html", r#"<a href="tasks/">t</a><a href="/tasks/a/#s">a</a><a href="http://h.org/tasks/a/">abs</a><a href="https://elsewhere.org/x">ext</a><a href="mailto:a@b.org">m</a>"#),
-            ("tasks/index.html", r##"<a href="../">home</a><a href="a/">a</a><a href="#x">self</a><p id="x"></p>"##),
-            ("tasks/a/index.html", r#"<h2 id="s">s</h2><a href="../../static/style.css">css</a>"#),
+            (
+                "index.html",
+                r#"<a href="tasks/">t</a><a href="/tasks/a/#s">a</a><a href="http://h.org/tasks/a/">abs</a><a href="https://elsewhere.org/x">ext</a><a href="mailto:a@b.org">m</a>"#,
+            ),
+            (
+                "tasks/index.html",
+                r##"<a href="../">home</a><a href="a/">a</a><a href="#x">self</a><p id="x"></p>"##,
+            ),
+            (
+                "tasks/a/index.html",
+                r#"<h2 id="s">s</h2><a href="../../static/style.css">css</a>"#,
+            ),
             ("static/style.css", "body{}"),
         ]);
         let r = check(&files, "http://h.org/");
@@ -397,7 +406,10 @@ mod tests {
             ("index.html", r#"<a href="tasks/missing/">x</a>"#),
             ("tasks/index.html", ""),
         ]);
-        assert_eq!(broken(&files, "https://h.org/"), vec!["index.html tasks/missing/"]);
+        assert_eq!(
+            broken(&files, "https://h.org/"),
+            vec!["index.html tasks/missing/"]
+        );
         let d = check(&files, "https://h.org/").broken[0].to_diagnostic();
         assert!(d.message.contains("tasks/missing/"), "{}", d.message);
     }
@@ -405,17 +417,29 @@ mod tests {
     #[test]
     fn a_broken_anchor_is_reported() {
         let files = site(&[
-            ("index.html", r##"<a href="tasks/#nope">x</a><a href="#here">y</a><i id="here"></i>"##),
+            (
+                "index.html",
+                r##"<a href="tasks/#nope">x</a><a href="#here">y</a><i id="here"></i>"##,
+            ),
             ("tasks/index.html", r#"<h1 id="yes">t</h1>"#),
         ]);
-        assert_eq!(broken(&files, "https://h.org/"), vec!["index.html tasks/#nope"]);
+        assert_eq!(
+            broken(&files, "https://h.org/"),
+            vec!["index.html tasks/#nope"]
+        );
     }
 
     #[test]
     fn sub_path_base_catches_links_that_escape_it() {
         let files = site(&[
-            ("index.html", r#"<a href="/medal/tasks/">ok</a><a href="/tasks/">escapes</a><a href="https://org.github.io/medal/">self</a><a href="../">up</a>"#),
-            ("tasks/index.html", r#"<a href="/medal/">home</a><a href="../">home</a>"#),
+            (
+                "index.html",
+                r#"<a href="/medal/tasks/">ok</a><a href="/tasks/">escapes</a><a href="https://org.github.io/medal/">self</a><a href="../">up</a>"#,
+            ),
+            (
+                "tasks/index.html",
+                r#"<a href="/medal/">home</a><a href="../">home</a>"#,
+            ),
         ]);
         assert_eq!(
             broken(&files, "https://org.github.io/medal/"),
@@ -425,7 +449,10 @@ mod tests {
 
     #[test]
     fn a_file_link_without_slash_reaches_a_folder_page() {
-        let files = site(&[("index.html", r#"<a href="tasks">t</a>"#), ("tasks/index.html", "")]);
+        let files = site(&[
+            ("index.html", r#"<a href="tasks">t</a>"#),
+            ("tasks/index.html", ""),
+        ]);
         assert!(broken(&files, "https://h.org/").is_empty());
     }
 

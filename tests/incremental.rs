@@ -12,7 +12,10 @@ fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut opts = medal::BuildOptions::new(root);
     opts.base_url = Some("http://127.0.0.1:9/".into());
     let (files, _) = medal::render_site(&opts).unwrap_or_else(|e| panic!("{e}"));
-    files.into_iter().map(|OutFile { path, bytes }| (path, bytes)).collect()
+    files
+        .into_iter()
+        .map(|OutFile { path, bytes }| (path, bytes))
+        .collect()
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) -> std::path::PathBuf {
@@ -34,8 +37,11 @@ fn every_kind_of_edit_matches_a_full_build() {
     let mut inc = Incremental::new(opts);
     let first = inc.rebuild(&Silent).unwrap_or_else(|e| panic!("{e}"));
     let same = |u: &medal::incremental::Update, what: &str| {
-        let got: BTreeMap<String, Vec<u8>> =
-            u.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        let got: BTreeMap<String, Vec<u8>> = u
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .collect();
         let want = full(&root);
         assert_eq!(
             got.keys().collect::<Vec<_>>(),
@@ -51,20 +57,37 @@ fn every_kind_of_edit_matches_a_full_build() {
     let task = "content/tasks/hepatic-metastases-ct/task.yaml";
     let edits: Vec<(&str, &str, &str, &str)> = vec![
         ("task title", task, "title: ", "title: Edited "),
-        ("system name", "data/systems.yaml", "\"Example Detector\"", "\"Renamed Detector\""),
-        ("leaderboard", "data/leaderboards/hepatic-metastases-ct.json", "\"updated\": \"", "\"updated\": \"2"),
+        (
+            "system name",
+            "data/systems.yaml",
+            "\"Example Detector\"",
+            "\"Renamed Detector\"",
+        ),
+        (
+            "leaderboard",
+            "data/leaderboards/hepatic-metastases-ct.json",
+            "\"updated\": \"",
+            "\"updated\": \"2",
+        ),
     ];
     for (what, rel, from, to) in edits {
         let path = edit(&root, rel, from, to);
         inc.changed(&[path]);
         match inc.rebuild(&Silent) {
             Ok(u) => {
-                assert!(u.reads <= 2, "{what}: only the changed file is read ({} reads)", u.reads);
+                assert!(
+                    u.reads <= 2,
+                    "{what}: only the changed file is read ({} reads)",
+                    u.reads
+                );
                 same(&u, what);
             }
             // An edit the content rules refuse: the full build must refuse it too.
             Err(e) => {
-                assert!(medal::render_site(&medal::BuildOptions::new(&root)).is_err(), "{what}: {e}");
+                assert!(
+                    medal::render_site(&medal::BuildOptions::new(&root)).is_err(),
+                    "{what}: {e}"
+                );
                 edit(&root, rel, to, from);
                 inc.changed(&[root.join(rel)]);
                 same(&inc.rebuild(&Silent).unwrap(), what);

@@ -27,7 +27,9 @@ fn build_errors(root: &Path, base_url: Option<&str>) -> Vec<String> {
         Ok(_) => Vec::new(),
         Err(Error::Content(d)) => {
             assert!(!out.path().join("public").exists(), "nothing written");
-            d.iter().map(|d| format!("{}: {}", d.file.display(), d.message)).collect()
+            d.iter()
+                .map(|d| format!("{}: {}", d.file.display(), d.message))
+                .collect()
         }
         Err(e) => panic!("{e}"),
     }
@@ -36,15 +38,20 @@ fn build_errors(root: &Path, base_url: Option<&str>) -> Vec<String> {
 #[test]
 fn a_broken_link_fails_the_build_naming_page_and_link() {
     let site = common::copy_site(&common::spec_examples());
-    page(site.path(), "links", "See [the list](../tasks/no-such-task/).");
+    page(
+        site.path(),
+        "links",
+        "See [the list](../tasks/no-such-task/).",
+    );
     let errors = build_errors(site.path(), None);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("links/index.html"), "{errors:?}");
     assert!(errors[0].contains("../tasks/no-such-task/"), "{errors:?}");
     // `medal check` reports the same, without writing anything.
-    let Err(Error::Content(d)) =
-        medal::check_site(&medal::BuildOptions::new(site.path()), &medal::timings::Silent)
-    else {
+    let Err(Error::Content(d)) = medal::check_site(
+        &medal::BuildOptions::new(site.path()),
+        &medal::timings::Silent,
+    ) else {
         panic!("check must fail");
     };
     assert!(d[0].message.contains("no-such-task"));
@@ -74,7 +81,10 @@ fn a_sub_path_base_builds_and_catches_links_escaping_it() {
     // ... broken under /medal/, where /tasks/ is another site.
     let errors = build_errors(site.path(), Some("https://org.github.io/medal/"));
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("outside the site's base path /medal/"), "{errors:?}");
+    assert!(
+        errors[0].contains("outside the site's base path /medal/"),
+        "{errors:?}"
+    );
 }
 
 #[test]

@@ -38,7 +38,9 @@ impl Serve {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let mut line = String::new();
@@ -51,7 +53,10 @@ impl Serve {
             .unwrap_or_else(|| panic!("expected `Serving <url>`, got {line:?}"))
             .trim_end_matches('/')
             .to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "listens on loopback only: {addr}");
+        assert!(
+            addr.starts_with("127.0.0.1:"),
+            "listens on loopback only: {addr}"
+        );
         Serve {
             child,
             addr,
@@ -133,7 +138,11 @@ fn set_title(root: &Path, title: &str) {
 fn sse_until(addr: &str, base: &str, pred: impl Fn(&str) -> bool) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(s, "GET {base}__medal/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {base}__medal/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
     let mut r = BufReader::new(s);
     let mut line = String::new();
     loop {
@@ -154,8 +163,14 @@ fn an_edit_is_served_and_a_broken_edit_keeps_the_old_page() {
 
     let (status, head, body) = srv.get(&page);
     assert_eq!(status, 200);
-    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
-    assert!(body.contains("/__medal/reload.js?b="), "reload script injected when served");
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        body.contains("/__medal/reload.js?b="),
+        "reload script injected when served"
+    );
     let (status, head, js) = srv.get("/__medal/reload.js");
     assert_eq!(status, 200);
     assert!(head.contains("text/javascript"));
@@ -166,27 +181,39 @@ fn an_edit_is_served_and_a_broken_edit_keeps_the_old_page() {
     srv.wait_for("the edited title", || {
         srv.get(&page).2.contains("A title edited while serving")
     });
-    assert!(srv.get("/tasks/").2.contains("A title edited while serving"), "index page follows");
+    assert!(
+        srv.get("/tasks/")
+            .2
+            .contains("A title edited while serving"),
+        "index page follows"
+    );
 
     // A broken edit: the last good page stays, the terminal and the event stream report it.
     let path = root.join("content/tasks").join(TASK).join("task.yaml");
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, good.replace("title:", "title: [unclosed\ntitle:")).unwrap();
-    let event = sse_until(&srv.addr, "/", |l| l.contains("\"error\":\"") );
-    assert!(event.contains("task.yaml"), "the overlay names the file: {event}");
+    let event = sse_until(&srv.addr, "/", |l| l.contains("\"error\":\""));
+    assert!(
+        event.contains("task.yaml"),
+        "the overlay names the file: {event}"
+    );
     srv.wait_for("the diagnostics on the terminal", || {
         let e = srv.stderr.lock().unwrap();
         e.contains("task.yaml") && e.contains("last good site")
     });
     let (status, _, body) = srv.get(&page);
     assert_eq!(status, 200);
-    assert!(body.contains("A title edited while serving"), "the last good page is served");
+    assert!(
+        body.contains("A title edited while serving"),
+        "the last good page is served"
+    );
 
     // Fixing the file clears the error and serves the fix.
+    std::fs::write(&path, &good).unwrap();
     set_title(root, "Fixed again");
-    let fixed = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, fixed.replace("title: [unclosed\n", "")).unwrap();
-    srv.wait_for("the fixed page", || srv.get(&page).2.contains("Fixed again"));
+    srv.wait_for("the fixed page", || {
+        srv.get(&page).2.contains("Fixed again")
+    });
     let event = sse_until(&srv.addr, "/", |_| true);
     assert!(event.contains("\"error\":null"), "{event}");
     srv.interrupt();
@@ -207,7 +234,10 @@ fn only_files_of_the_site_are_served() {
     }
     let (status, head, body) = srv.get("/no-such-page/");
     assert_eq!(status, 404);
-    assert!(head.contains("text/html") && body.contains("<html"), "the site's 404 page");
+    assert!(
+        head.contains("text/html") && body.contains("<html"),
+        "the site's 404 page"
+    );
     let (status, head, _) = srv.get("/static/style.css");
     assert_eq!(status, 200);
     assert!(head.contains("text/css"), "{head}");

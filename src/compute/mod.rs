@@ -57,11 +57,7 @@ pub type Reuse<'a> = dyn Fn(&str) -> Option<(TaskRanking, Option<Uncertainty>)> 
 
 /// [`compute`], taking each task's results from `reuse` where it has them, and the consensus
 /// from `previous` when every ranking was reused and the released tasks are the same.
-pub fn compute_with(
-    portal: &Portal,
-    reuse: &Reuse,
-    previous: Option<&Consensus>,
-) -> Computed {
+pub fn compute_with(portal: &Portal, reuse: &Reuse, previous: Option<&Consensus>) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()

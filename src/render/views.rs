@@ -226,9 +226,7 @@ pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
         .nav
         .iter()
         .filter(|n| {
-            !is_default
-                || n.url != "about/"
-                || pages.iter().any(|p| p.id.as_str() == "about")
+            !is_default || n.url != "about/" || pages.iter().any(|p| p.id.as_str() == "about")
         })
         .map(|n| json!({"name": n.name, "url": n.url}))
         .collect();

@@ -237,9 +237,17 @@ pub fn route(url: &str, base: &str, files: &Files) -> Route {
 }
 
 fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
-    let get = matches!(req.method(), tiny_http::Method::Get | tiny_http::Method::Head);
+    let get = matches!(
+        req.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    );
     if !get {
-        return respond(req, 405, "text/plain; charset=utf-8", b"method not allowed".to_vec());
+        return respond(
+            req,
+            405,
+            "text/plain; charset=utf-8",
+            b"method not allowed".to_vec(),
+        );
     }
     let (files, build) = match shared.site.read() {
         Ok(s) => (s.files.clone(), s.build),
@@ -273,7 +281,12 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         Route::NotFound if files.is_empty() => {
             // The first build failed: a page to carry the overlay with the problems.
             let page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>medal serve</title></head><body><h1>The site has not built yet</h1><p>The problems are listed in the terminal.</p></body></html>";
-            respond(req, 503, "text/html; charset=utf-8", inject(page, &shared.base, build))
+            respond(
+                req,
+                503,
+                "text/html; charset=utf-8",
+                inject(page, &shared.base, build),
+            )
         }
         Route::NotFound => {
             let body = files
@@ -341,7 +354,10 @@ fn events(req: tiny_http::Request, shared: Arc<Shared>) {
                 Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
                 Err(RecvTimeoutError::Disconnected) => return,
             };
-            if w.write_all(msg.as_bytes()).and_then(|()| w.flush()).is_err() {
+            if w.write_all(msg.as_bytes())
+                .and_then(|()| w.flush())
+                .is_err()
+            {
                 return;
             }
         }
@@ -416,7 +432,11 @@ fn relevant(p: &Path, root: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.starts_with(".#") {
+    if name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
+    {
         return false;
     }
     let first = rel
@@ -424,7 +444,8 @@ fn relevant(p: &Path, root: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
-    rel.as_os_str().is_empty() || matches!(first.as_str(), "content" | "data" | "themes" | "medal.toml")
+    rel.as_os_str().is_empty()
+        || matches!(first.as_str(), "content" | "data" | "themes" | "medal.toml")
 }
 
 #[cfg(test)]
@@ -432,19 +453,30 @@ mod tests {
     use super::*;
 
     fn site() -> Files {
-        ["index.html", "tasks/index.html", "static/style.css", "404.html"]
-            .iter()
-            .map(|p| (p.to_string(), Arc::from(b"x".as_slice())))
-            .collect()
+        [
+            "index.html",
+            "tasks/index.html",
+            "static/style.css",
+            "404.html",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), Arc::from(b"x".as_slice())))
+        .collect()
     }
 
     #[test]
     fn routes_only_to_files_of_the_site() {
         let f = site();
         assert_eq!(route("/", "/", &f), Route::File("index.html".into()));
-        assert_eq!(route("/tasks/?q=1", "/", &f), Route::File("tasks/index.html".into()));
+        assert_eq!(
+            route("/tasks/?q=1", "/", &f),
+            Route::File("tasks/index.html".into())
+        );
         assert_eq!(route("/tasks", "/", &f), Route::Redirect("/tasks/".into()));
-        assert_eq!(route("/static/style.css", "/", &f), Route::File("static/style.css".into()));
+        assert_eq!(
+            route("/static/style.css", "/", &f),
+            Route::File("static/style.css".into())
+        );
         assert_eq!(route("/nope", "/", &f), Route::NotFound);
         assert_eq!(route("/__medal/reload.js", "/", &f), Route::ReloadScript);
         assert_eq!(route("/__medal/events", "/", &f), Route::Events);
@@ -453,7 +485,14 @@ mod tests {
     #[test]
     fn refuses_traversal() {
         let f = site();
-        for url in ["/../etc/passwd", "/static/../../x", "/%2e%2e/x", "/static/%2E%2E/%2e%2e/y", "/a\\b", "/./index.html"] {
+        for url in [
+            "/../etc/passwd",
+            "/static/../../x",
+            "/%2e%2e/x",
+            "/static/%2E%2E/%2e%2e/y",
+            "/a\\b",
+            "/./index.html",
+        ] {
             assert_eq!(route(url, "/", &f), Route::Forbidden, "{url}");
         }
     }
@@ -461,16 +500,29 @@ mod tests {
     #[test]
     fn serves_under_a_sub_path() {
         let f = site();
-        assert_eq!(route("/medal/", "/medal/", &f), Route::File("index.html".into()));
-        assert_eq!(route("/medal", "/medal/", &f), Route::Redirect("/medal/".into()));
+        assert_eq!(
+            route("/medal/", "/medal/", &f),
+            Route::File("index.html".into())
+        );
+        assert_eq!(
+            route("/medal", "/medal/", &f),
+            Route::Redirect("/medal/".into())
+        );
         assert_eq!(route("/tasks/", "/medal/", &f), Route::NotFound);
     }
 
     #[test]
     fn injects_the_script_into_the_head_only_when_served() {
-        let out = inject(b"<html><head><title>t</title></head><body></body></html>", "/", 7);
+        let out = inject(
+            b"<html><head><title>t</title></head><body></body></html>",
+            "/",
+            7,
+        );
         let s = String::from_utf8(out).unwrap();
-        assert!(s.contains(r#"<script src="/__medal/reload.js?b=7" defer></script></head>"#), "{s}");
+        assert!(
+            s.contains(r#"<script src="/__medal/reload.js?b=7" defer></script></head>"#),
+            "{s}"
+        );
     }
 
     #[test]

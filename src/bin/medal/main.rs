@@ -6,8 +6,8 @@ mod report;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
-use output::{Terminal, Verbosity};
 use medal::error::Error;
+use output::{Terminal, Verbosity};
 use report::Format;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -194,7 +194,10 @@ fn main() -> ExitCode {
                         r.files.iter().filter(|f| f.path.ends_with(".html")).count(),
                         started.elapsed().as_secs_f64(),
                         if external {
-                            format!("; {} external link(s) listed, none fetched", r.external_links.len())
+                            format!(
+                                "; {} external link(s) listed, none fetched",
+                                r.external_links.len()
+                            )
                         } else {
                             String::new()
                         }

@@ -116,7 +116,10 @@ pub fn run(a: ServeArgs) -> ExitCode {
         site.changed(&paths);
         if term.verbosity() == Verbosity::Verbose {
             for p in &paths {
-                eprintln!("  changed: {}", p.strip_prefix(&root).unwrap_or(p).display());
+                eprintln!(
+                    "  changed: {}",
+                    p.strip_prefix(&root).unwrap_or(p).display()
+                );
             }
         }
         rebuild(&mut site, &server, &term, &root, t0, false);
@@ -174,7 +177,8 @@ fn describe(e: &Error, root: &Path) -> (String, String) {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let summary = format!("{errors} error(s), {} warning(s)", diags.len() - errors);
             let text = |s: bool| {
-                let mut out: Vec<String> = diags.iter().map(|d| report::human(d, root, s)).collect();
+                let mut out: Vec<String> =
+                    diags.iter().map(|d| report::human(d, root, s)).collect();
                 out.push(summary.clone());
                 out.join("\n\n")
             };
