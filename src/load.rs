@@ -361,7 +361,7 @@ fn load_doc<M: DeserializeOwned>(
             .map(|s| s.to_string_lossy())
             .unwrap_or_default();
         let stem = stem.as_ref();
-        let file = rel(r.root, &path);
+        let file = rel(r.root, path);
         let id = match Slug::parse(stem) {
             Ok(id) => id,
             Err(msg) => {
@@ -637,6 +637,16 @@ impl Reader<'_> {
     }
 }
 
+impl Unreadable {
+    fn merge(&mut self, other: &Unreadable) {
+        self.tasks.extend(other.tasks.iter().cloned());
+        self.datacards.extend(other.datacards.iter().cloned());
+        self.rationales.extend(other.rationales.iter().cloned());
+        self.systems |= other.systems;
+        self.leaderboards.extend(other.leaderboards.iter().cloned());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,15 +838,5 @@ mod tests {
                 .iter()
                 .any(|d| d.file == Path::new("content/tasks/t3/task.yaml"))
         );
-    }
-}
-
-impl Unreadable {
-    fn merge(&mut self, other: &Unreadable) {
-        self.tasks.extend(other.tasks.iter().cloned());
-        self.datacards.extend(other.datacards.iter().cloned());
-        self.rationales.extend(other.rationales.iter().cloned());
-        self.systems |= other.systems;
-        self.leaderboards.extend(other.leaderboards.iter().cloned());
     }
 }
