@@ -8,7 +8,7 @@
 
 mod support;
 
-use medal::compute::{RankingCache, compute_with};
+use medal::compute::{Inputs, RankingCache, compute_with};
 use std::time::Instant;
 
 const TASKS: usize = 50;
@@ -30,13 +30,13 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
 
     let t = Instant::now();
-    let cold = compute_with(&portal, None);
+    let cold = compute_with(&portal, &Inputs::default());
     let cold_s = t.elapsed().as_secs_f64();
     assert_eq!(cold.rankings.len(), TASKS);
 
     let cache = RankingCache::new(dir.path());
     let t = Instant::now();
-    compute_with(&portal, Some(&cache));
+    compute_with(&portal, &Inputs::cached(&cache));
     let filling_s = t.elapsed().as_secs_f64();
     assert_eq!(cache.stats(), (0, TASKS));
 
@@ -44,7 +44,7 @@ fn main() {
         .map(|_| {
             let cache = RankingCache::new(dir.path());
             let t = Instant::now();
-            compute_with(&portal, Some(&cache));
+            compute_with(&portal, &Inputs::cached(&cache));
             assert_eq!(cache.stats(), (TASKS, 0), "a warm run recomputes nothing");
             t.elapsed().as_secs_f64()
         })

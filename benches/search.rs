@@ -48,7 +48,11 @@ fn run(root: &std::path::Path) {
     reset_peak();
     let cpu = cpu_seconds();
     let t = Instant::now();
-    let (bundle, summary) = medal::search::index(&files, &config.language).expect("indexes");
+    let (bundle, summary) = medal::search::index(
+        files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+        &config.language,
+    )
+    .expect("indexes");
     let index_s = t.elapsed().as_secs_f64();
     let index_cpu = cpu_seconds() - cpu;
     let peak = status_kb("VmHWM");

@@ -152,7 +152,7 @@ impl Config {
     }
 }
 
-fn default_nav() -> Vec<NavItem> {
+pub(crate) fn default_nav() -> Vec<NavItem> {
     [
         ("Tasks", "tasks/"),
         ("Rankings", "rankings/"),

@@ -9,6 +9,8 @@ pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod hostile;
+pub mod incremental;
+pub mod links;
 pub mod load;
 pub mod locate;
 pub mod markdown;
@@ -17,12 +19,16 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod theme;
+pub mod timings;
 pub mod validate;
 pub mod write;
 
 use error::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+use timings::{Progress, Silent, Timings};
 
 /// What `medal build` was asked to do.
 #[derive(Debug, Clone)]
@@ -62,14 +68,20 @@ pub struct BuildReport {
     /// Rankings read from the cache and computed afresh, as `(hits, misses)`; `None` without
     /// a cache.
     pub ranking_cache: Option<(usize, usize)>,
+    /// Load, validate, compute, render, search, links, write.
+    pub timings: Timings,
+    /// External link → pages using it (listed by `medal check --external`, never fetched).
+    pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
-/// What [`render_site`] produced, before anything is written.
-#[derive(Debug)]
+/// A site rendered in memory and checked, links included, but not written.
+#[derive(Debug, Clone)]
 pub struct Rendered {
     pub files: Vec<render::OutFile>,
     pub warnings: Vec<error::Diagnostic>,
     pub ranking_cache: Option<(usize, usize)>,
+    pub timings: Timings,
+    pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 /// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
@@ -85,58 +97,131 @@ pub fn load_checked_with(
     limits: &hostile::Limits,
 ) -> Result<(model::Portal, Vec<error::Diagnostic>)> {
     check_root(root)?;
-    let (portal, mut diags) = load::load_partial(root, limits)?;
-    diags.extend(validate::validate(root, &portal));
-    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
-    if diags.iter().any(|d| d.is_error()) {
-        return Err(Error::Content(diags));
-    }
-    Ok((portal, diags))
+    let (portal, diags) = load::load_partial(root, limits)?;
+    let warnings = checked(root, &portal, diags)?;
+    Ok((portal, warnings))
 }
 
 /// Loads, checks and renders the portal at `root` and builds its search index, without
 /// writing anything (except to the ranking cache).
 pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
-    check_root(&opts.root)?;
+    render_site_with(opts, &Silent)
+}
+
+/// The configuration of a build: medal.toml with `--base-url` applied.
+pub fn build_config(opts: &BuildOptions) -> Result<config::Config> {
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
         config = config.normalized();
     }
-    let (portal, warnings) = load_checked_with(&opts.root, &config.limits())?;
+    Ok(config)
+}
+
+/// [`render_site`], phase by phase, telling `progress`; a broken internal link or anchor in
+/// the rendered pages is an error naming the page and the link.
+pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
+    render_pipeline(opts, progress, true)
+}
+
+fn render_pipeline(
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+    with_search: bool,
+) -> Result<Rendered> {
+    check_root(&opts.root)?;
+    let mut t = Timings::default();
+    let config = build_config(opts)?;
+    let (portal, diags) = t.phase("load", progress, || {
+        load::load_partial(&opts.root, &config.limits())
+    })?;
+    let warnings = t.phase("validate", progress, || checked(&opts.root, &portal, diags))?;
     let cache = (!opts.no_cache)
         .then(|| compute::RankingCache::new(opts.root.join(&config.build.cache_dir)));
-    let computed = compute::compute_with(&portal, cache.as_ref());
+    let computed = t.phase("rankings", progress, || {
+        compute::compute_with(
+            &portal,
+            &compute::Inputs {
+                cache: cache.as_ref(),
+                ..Default::default()
+            },
+        )
+    });
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
-    let mut files = render::render(
-        &portal,
-        &computed,
-        &config,
-        &theme,
-        &render::RenderOptions {
-            drafts: opts.drafts,
-        },
-    )?;
-    // The search index reads the rendered pages, so it holds exactly what the site shows.
-    let (bundle, _) = search::index(&files, &config.language)?;
-    files.extend(bundle);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let plan = t.phase("plan", progress, || {
+        render::plan(
+            &portal,
+            &computed,
+            &config,
+            &theme,
+            &render::RenderOptions {
+                drafts: opts.drafts,
+                ..Default::default()
+            },
+        )
+    })?;
+    let started = Instant::now();
+    progress.start("render", Some(plan.jobs.len() as u64));
+    let mut files = plan.render_all(&|| progress.advance(1))?;
+    t.record("render", started.elapsed(), Some(plan.jobs.len()), progress);
+    if with_search {
+        // The search index reads the rendered pages, so it holds exactly what the site shows.
+        let (bundle, summary) = t.phase("search", progress, || {
+            search::index(
+                files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+                &config.language,
+            )
+        })?;
+        if let Some(last) = t.phases.last_mut() {
+            last.items = Some(summary.pages);
+        }
+        files = render::finish(files, bundle);
+    }
+    let report = t.phase("links", progress, || links::check(&files, &config.base_url));
+    if !report.broken.is_empty() {
+        return Err(Error::Content(
+            report.broken.iter().map(|b| b.to_diagnostic()).collect(),
+        ));
+    }
     Ok(Rendered {
         files,
         warnings,
         ranking_cache: cache.map(|c| c.stats()),
+        timings: t,
+        external_links: report.external,
     })
+}
+
+/// Validation after loading: `Ok` with the warnings when no error remains.
+pub(crate) fn checked(
+    root: &Path,
+    portal: &model::Portal,
+    mut diags: Vec<error::Diagnostic>,
+) -> Result<Vec<error::Diagnostic>> {
+    diags.extend(validate::validate(root, portal));
+    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
+    if diags.iter().any(|d| d.is_error()) {
+        return Err(Error::Content(diags));
+    }
+    Ok(diags)
 }
 
 /// The whole pipeline: a failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &Silent)
+}
+
+/// [`build`], telling `progress` about each phase.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let Rendered {
         files,
         warnings,
         ranking_cache,
-    } = render_site(opts)?;
+        mut timings,
+        external_links,
+    } = render_site_with(opts, progress)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    write::write_site(&out, &files)?;
+    timings.phase("write", progress, || write::write_site(&out, &files))?;
     Ok(BuildReport {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -144,7 +229,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings,
         ranking_cache,
+        timings,
+        external_links,
     })
+}
+
+/// `medal check`: the content checks, then the site rendered in memory and its links
+/// checked; nothing is written.
+/// The search index is left out: it reads the pages but cannot break them.
+pub fn check_site(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
+    render_pipeline(opts, progress, false)
 }
 
 /// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.
@@ -153,7 +247,7 @@ pub fn check(root: &Path) -> Result<Vec<error::Diagnostic>> {
 }
 
 /// A mistyped `--root` should say so, not build an empty site.
-fn check_root(root: &Path) -> Result<()> {
+pub(crate) fn check_root(root: &Path) -> Result<()> {
     if !root.is_dir() {
         return Err(Error::Config {
             path: root.to_path_buf(),

@@ -7,6 +7,8 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::hostile::Limits;
 use crate::model::*;
 use serde::de::DeserializeOwned;
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Reads the whole portal under `root`. Content problems come back together as
@@ -29,6 +31,116 @@ pub fn load_with(root: &Path, limits: &Limits) -> Result<Portal> {
 /// Everything that loaded, with the problems of what did not. `Portal::unreadable` names the
 /// files that failed, so that validation can check the rest without cascading errors.
 pub fn load_partial(root: &Path, limits: &Limits) -> Result<(Portal, Vec<Diagnostic>)> {
+    load_partial_memo(root, limits, &mut Memo::disabled())
+}
+
+/// The results of loading each task folder and file, kept between loads by `medal serve` so
+/// that a rebuild re-reads only what changed. A result is reused until a path at or above
+/// its file (or folder) is marked changed.
+#[derive(Default)]
+pub struct Memo {
+    enabled: bool,
+    entries: HashMap<PathBuf, Entry>,
+    changed: Vec<PathBuf>,
+    /// Keys used by the last load: the others (deleted files) are dropped after it.
+    used: HashSet<PathBuf>,
+    /// Files read (not reused) by the last load.
+    pub reads: usize,
+}
+
+struct Entry {
+    value: Box<dyn Any + Send + Sync>,
+    diags: Vec<Diagnostic>,
+    unreadable: Unreadable,
+}
+
+impl Memo {
+    /// A memo that keeps results between loads.
+    pub fn new() -> Memo {
+        Memo {
+            enabled: true,
+            ..Memo::default()
+        }
+    }
+
+    fn disabled() -> Memo {
+        Memo::default()
+    }
+
+    /// `path` (a file or folder, absolute as under the root given to the loader) changed.
+    pub fn changed(&mut self, path: PathBuf) {
+        self.changed.push(path);
+    }
+
+    /// Forget everything (the limits of medal.toml changed, say).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.changed.clear();
+    }
+
+    fn stale(&self, key: &Path) -> bool {
+        self.changed
+            .iter()
+            .any(|c| key.starts_with(c) || c.starts_with(key))
+    }
+
+    /// The result of `f` for `key`, from the memo when nothing under `key` changed. `f` reports
+    /// into fresh `diags` and `unreadable`, which are kept with its result and replayed.
+    fn get<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        key: &Path,
+        diags: &mut Vec<Diagnostic>,
+        unreadable: &mut Unreadable,
+        f: impl FnOnce(&mut Vec<Diagnostic>, &mut Unreadable) -> Result<T>,
+    ) -> Result<T> {
+        if !self.enabled {
+            return f(diags, unreadable);
+        }
+        self.used.insert(key.to_path_buf());
+        if !self.stale(key)
+            && let Some(e) = self.entries.get(key)
+            && let Some(v) = e.value.downcast_ref::<T>()
+        {
+            diags.extend(e.diags.iter().cloned());
+            unreadable.merge(&e.unreadable);
+            return Ok(v.clone());
+        }
+        self.reads += 1;
+        let mut d = Vec::new();
+        let mut u = Unreadable::default();
+        let v = f(&mut d, &mut u)?;
+        diags.extend(d.iter().cloned());
+        unreadable.merge(&u);
+        self.entries.insert(
+            key.to_path_buf(),
+            Entry {
+                value: Box::new(v.clone()),
+                diags: d,
+                unreadable: u,
+            },
+        );
+        Ok(v)
+    }
+
+    fn begin(&mut self) {
+        self.used.clear();
+        self.reads = 0;
+    }
+
+    fn end(&mut self) {
+        let used = std::mem::take(&mut self.used);
+        self.entries.retain(|k, _| used.contains(k));
+        self.changed.clear();
+    }
+}
+
+/// [`load_partial`] reusing, from `memo`, the results of folders and files that did not change.
+pub fn load_partial_memo(
+    root: &Path,
+    limits: &Limits,
+    memo: &mut Memo,
+) -> Result<(Portal, Vec<Diagnostic>)> {
+    memo.begin();
     let mut diags = Vec::new();
     let mut portal = Portal::default();
     let content = root.join("content");
@@ -36,66 +148,89 @@ pub fn load_partial(root: &Path, limits: &Limits) -> Result<(Portal, Vec<Diagnos
     let r = Reader { root, limits };
 
     for dir in r.subdirs(&content.join("tasks"), &mut diags)? {
-        if let Some(bundle) = load_task_dir(&r, &dir, &mut diags, &mut portal.unreadable)? {
+        let bundle = memo.get(&dir, &mut diags, &mut portal.unreadable, |d, u| {
+            load_task_dir(&r, &dir, d, u)
+        })?;
+        if let Some(bundle) = bundle {
             portal.tasks.push(bundle);
         }
     }
 
     let systems_path = data.join("systems.yaml");
     if systems_path.exists() || systems_path.is_symlink() {
-        let parsed = r
-            .read(&systems_path, &mut diags)
-            .map(|text| parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0));
-        match parsed {
-            Some(Ok(f)) => {
-                portal.systems = f.systems;
-                portal.systems_schema_version = Some(f.schema_version);
-            }
-            Some(Err(d)) => {
-                diags.push(d);
-                portal.unreadable.systems = true;
-            }
-            None => portal.unreadable.systems = true,
+        let systems = memo.get(&systems_path, &mut diags, &mut portal.unreadable, |d, u| {
+            let parsed = r
+                .read(&systems_path, d)
+                .map(|text| parse_yaml::<SystemsFile>(&rel(root, &systems_path), &text, 0));
+            Ok(match parsed {
+                Some(Ok(f)) => Some((f.systems, f.schema_version)),
+                Some(Err(e)) => {
+                    d.push(e);
+                    u.systems = true;
+                    None
+                }
+                None => {
+                    u.systems = true;
+                    None
+                }
+            })
+        })?;
+        if let Some((systems, version)) = systems {
+            portal.systems = systems;
+            portal.systems_schema_version = Some(version);
         }
     }
 
     for path in r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)? {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let Some(text) = r.read(&path, &mut diags) else {
-            portal.unreadable.leaderboards.insert(stem);
-            continue;
-        };
-        let file = rel(root, &path);
-        match parse_json::<Leaderboard>(&file, &text) {
-            Ok(lb) if Some(lb.task.as_str()) != path.file_stem().and_then(|s| s.to_str()) => {
-                diags.push(
-                    Diagnostic::new(
-                        &file,
-                        format!("`task` is `{}` but the file is named otherwise", lb.task),
-                    )
-                    .at(line_of(&text, "\"task\""), Some(3))
-                    .field("task")
-                    .hint(
-                        "a leaderboard is named after its task: data/leaderboards/<task-id>.json",
-                    ),
-                );
-                portal.unreadable.leaderboards.insert(stem);
-            }
-            Ok(lb) => portal.leaderboards.push(lb),
-            Err(d) => {
-                diags.push(d);
-                portal.unreadable.leaderboards.insert(stem);
-            }
-        }
+        let lb = memo.get(&path, &mut diags, &mut portal.unreadable, |d, u| {
+            Ok(load_leaderboard(&r, &path, d, u))
+        })?;
+        portal.leaderboards.extend(lb);
     }
 
-    portal.reports = load_docs(&r, &content.join("reports"), &mut diags)?;
-    portal.news = load_docs(&r, &content.join("news"), &mut diags)?;
-    portal.pages = load_docs(&r, &content.join("pages"), &mut diags)?;
+    portal.reports = load_docs(&r, &content.join("reports"), &mut diags, memo)?;
+    portal.news = load_docs(&r, &content.join("news"), &mut diags, memo)?;
+    portal.pages = load_docs(&r, &content.join("pages"), &mut diags, memo)?;
+    memo.end();
     Ok((portal, diags))
+}
+
+fn load_leaderboard(
+    r: &Reader,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+    unreadable: &mut Unreadable,
+) -> Option<Leaderboard> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(text) = r.read(path, diags) else {
+        unreadable.leaderboards.insert(stem);
+        return None;
+    };
+    let file = rel(r.root, path);
+    match parse_json::<Leaderboard>(&file, &text) {
+        Ok(lb) if Some(lb.task.as_str()) != path.file_stem().and_then(|s| s.to_str()) => {
+            diags.push(
+                Diagnostic::new(
+                    &file,
+                    format!("`task` is `{}` but the file is named otherwise", lb.task),
+                )
+                .at(line_of(&text, "\"task\""), Some(3))
+                .field("task")
+                .hint("a leaderboard is named after its task: data/leaderboards/<task-id>.json"),
+            );
+            unreadable.leaderboards.insert(stem);
+            None
+        }
+        Ok(lb) => Some(lb),
+        Err(d) => {
+            diags.push(d);
+            unreadable.leaderboards.insert(stem);
+            None
+        }
+    }
 }
 
 fn load_task_dir(
@@ -198,19 +333,35 @@ fn load_task_dir(
     }
 }
 
-fn load_docs<M: DeserializeOwned>(
+fn load_docs<M: DeserializeOwned + Clone + Send + Sync + 'static>(
     r: &Reader,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
+    memo: &mut Memo,
 ) -> Result<Vec<Doc<M>>> {
     let mut docs = Vec::new();
+    let mut unreadable = Unreadable::default();
     for path in r.files_with_ext(dir, "md", diags)? {
+        let doc = memo.get(&path, diags, &mut unreadable, |d, _| {
+            Ok(load_doc::<M>(r, &path, d))
+        })?;
+        docs.extend(doc);
+    }
+    Ok(docs)
+}
+
+fn load_doc<M: DeserializeOwned>(
+    r: &Reader,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Doc<M>> {
+    {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy())
             .unwrap_or_default();
         let stem = stem.as_ref();
-        let file = rel(r.root, &path);
+        let file = rel(r.root, path);
         let id = match Slug::parse(stem) {
             Ok(id) => id,
             Err(msg) => {
@@ -218,18 +369,18 @@ fn load_docs<M: DeserializeOwned>(
                     Diagnostic::new(&file, msg)
                         .hint("the file name is the page's URL: rename the file to a slug"),
                 );
-                continue;
+                return None;
             }
         };
-        let Some(text) = r.read(&path, diags) else {
-            continue;
-        };
+        let text = r.read(path, diags)?;
         match parse_doc::<M>(&file, &text, Some(id)) {
-            Ok(doc) => docs.push(doc),
-            Err(d) => diags.push(d),
+            Ok(doc) => Some(doc),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
         }
     }
-    Ok(docs)
 }
 
 fn dir_slug(dir: &Path) -> Option<Slug> {
@@ -483,6 +634,16 @@ impl Reader<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Unreadable {
+    fn merge(&mut self, other: &Unreadable) {
+        self.tasks.extend(other.tasks.iter().cloned());
+        self.datacards.extend(other.datacards.iter().cloned());
+        self.rationales.extend(other.rationales.iter().cloned());
+        self.systems |= other.systems;
+        self.leaderboards.extend(other.leaderboards.iter().cloned());
     }
 }
 

@@ -67,15 +67,18 @@ pub struct IndexSummary {
 
 /// Builds the search bundle for the rendered `pages` (`language` is the site's ISO 639-1
 /// code; it picks the stemmer). Returns the files to write under [`BUNDLE_DIR`].
-pub fn index(pages: &[OutFile], language: &str) -> Result<(Vec<OutFile>, IndexSummary)> {
+pub fn index<'a>(
+    pages: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    language: &str,
+) -> Result<(Vec<OutFile>, IndexSummary)> {
     // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
     // every page would be a few hundred MB more at the peak.
     let searchable = pages
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| {
-            let html = std::str::from_utf8(&f.bytes).ok()?;
-            Some((f.path.as_str(), spaced_blocks(&searchable_part(html)?)))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, bytes)| {
+            let html = std::str::from_utf8(bytes).ok()?;
+            Some((path, spaced_blocks(&searchable_part(html)?)))
         });
     let mut n_pages = 0;
 
@@ -267,7 +270,11 @@ mod tests {
     }
 
     fn built(pages: &[OutFile]) -> (Vec<OutFile>, IndexSummary) {
-        index(pages, "en").unwrap()
+        index(
+            pages.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+            "en",
+        )
+        .unwrap()
     }
 
     /// Every word Pagefind stored, from its gzipped files.

@@ -528,7 +528,7 @@ fn a_warm_ranking_cache_renders_the_same_bytes_as_no_cache() {
     let p = portal();
     let config = medal::config::Config::load(&root).expect("medal.toml");
     let theme = medal::theme::Theme::load(&root, &config.theme).expect("theme");
-    let opts = medal::render::RenderOptions { drafts: false };
+    let opts = medal::render::RenderOptions::default();
     let render = |computed: &medal::compute::Computed| {
         medal::render::render(&p, computed, &config, &theme, &opts).expect("renders")
     };
@@ -538,10 +538,16 @@ fn a_warm_ranking_cache_renders_the_same_bytes_as_no_cache() {
     assert!(ranked >= 5, "the demo ranks several tasks");
 
     let cold = medal::compute::RankingCache::new(dir.path());
-    let cold_files = render(&medal::compute::compute_with(&p, Some(&cold)));
+    let cold_files = render(&medal::compute::compute_with(
+        &p,
+        &medal::compute::Inputs::cached(&cold),
+    ));
     assert_eq!(cold.stats(), (0, ranked));
     let warm = medal::compute::RankingCache::new(dir.path());
-    let warm_files = render(&medal::compute::compute_with(&p, Some(&warm)));
+    let warm_files = render(&medal::compute::compute_with(
+        &p,
+        &medal::compute::Inputs::cached(&warm),
+    ));
     assert_eq!(warm.stats(), (ranked, 0));
 
     for files in [&cold_files, &warm_files] {

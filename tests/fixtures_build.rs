@@ -47,7 +47,7 @@ fn hostile_contributor_text_is_made_harmless() {
     edit(
         &path,
         "  ## What the AI system must do\n",
-        "  <script>alert('x')</script><img src=x onerror=\"alert(1)\">\n  [click](javascript:alert(1)) <iframe src=\"https://evil.example\"></iframe>\n  ![pixel](https://tracker.example/p.gif)\n\n  ## What the AI system must do\n",
+        "  <script>alert('x')</script><img src=?x onerror=\"alert(1)\">\n  [click](javascript:alert(1)) <iframe src=\"https://evil.example\"></iframe>\n  ![pixel](https://tracker.example/p.gif)\n\n  ## What the AI system must do\n",
     );
     edit(
         &path,

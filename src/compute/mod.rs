@@ -60,23 +60,62 @@ pub struct ConsensusRow {
 }
 
 pub fn compute(portal: &Portal) -> Computed {
-    compute_with(portal, None)
+    compute_with(portal, &Inputs::default())
 }
 
-/// [`compute`], taking each task's ranking and uncertainty from `cache` when its leaderboard,
-/// evaluation block and the engine are unchanged, and storing what it computes.
-pub fn compute_with(portal: &Portal, cache: Option<&RankingCache>) -> Computed {
+/// A task's ranking and uncertainty analysis from an earlier run, when neither its task.yaml
+/// nor its leaderboard changed since (`medal serve` passes them so that an edit recomputes
+/// only the tasks it touched; the consensus and figures are always recomputed).
+pub type Reuse<'a> = dyn Fn(&str) -> Option<(TaskRanking, Option<Uncertainty>)> + Sync + 'a;
+
+/// Earlier results [`compute_with`] may take instead of computing.
+#[derive(Default)]
+pub struct Inputs<'a> {
+    /// The on-disk cache: a task's results are read from it when its leaderboard, evaluation
+    /// block and the engine are unchanged, and stored after computing.
+    pub cache: Option<&'a RankingCache>,
+    /// In-memory results of the previous run (`medal serve`), consulted before the cache.
+    pub reuse: Option<&'a Reuse<'a>>,
+    /// The previous consensus, kept when every ranking was reused and the released tasks are
+    /// the same.
+    pub previous: Option<&'a Consensus>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Only the on-disk cache.
+    pub fn cached(cache: &'a RankingCache) -> Self {
+        Inputs {
+            cache: Some(cache),
+            ..Default::default()
+        }
+    }
+}
+
+/// [`compute`], taking what it can from `inputs`.
+pub fn compute_with(portal: &Portal, inputs: &Inputs) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()
         .map(|lb| (lb.task.as_str(), lb))
         .collect();
-    let per_task: Vec<(String, CachedRanking)> = portal
+    let ranked = portal
         .tasks
-        .par_iter()
+        .iter()
         .filter(|b| b.task.status.has_leaderboard())
-        .filter_map(|b| {
-            let lb = leaderboards.get(b.task.id.as_str())?;
+        .filter_map(|b| Some((b, *leaderboards.get(b.task.id.as_str())?)));
+    let reused: BTreeMap<String, (TaskRanking, Option<Uncertainty>)> = match inputs.reuse {
+        Some(reuse) => ranked
+            .clone()
+            .filter_map(|(b, _)| Some((b.task.id.to_string(), reuse(b.task.id.as_str())?)))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let todo: Vec<_> = ranked
+        .filter(|(b, _)| !reused.contains_key(b.task.id.as_str()))
+        .collect();
+    let per_task: Vec<(String, CachedRanking)> = todo
+        .par_iter()
+        .filter_map(|(b, lb)| {
             let run = || {
                 let ranking = ranking::rank_task(&b.task, lb)?;
                 let uncertainty = uncertainty::analyse(&b.task, lb, &ranking);
@@ -85,13 +124,14 @@ pub fn compute_with(portal: &Portal, cache: Option<&RankingCache>) -> Computed {
                     uncertainty,
                 })
             };
-            let value = match cache {
+            let value = match inputs.cache {
                 Some(c) => c.get_or_compute(&b.task, lb, run),
                 None => run(),
             }?;
             Some((b.task.id.to_string(), value))
         })
         .collect();
+    let all_reused = per_task.is_empty();
     let mut rankings = BTreeMap::new();
     let mut uncertainty = BTreeMap::new();
     for (id, v) in per_task {
@@ -100,8 +140,17 @@ pub fn compute_with(portal: &Portal, cache: Option<&RankingCache>) -> Computed {
         }
         rankings.insert(id, v.ranking);
     }
+    for (id, (r, u)) in reused {
+        if let Some(u) = u {
+            uncertainty.insert(id.clone(), u);
+        }
+        rankings.insert(id, r);
+    }
     let mut consensus = consensus(portal, &rankings, &leaderboards);
-    consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards);
+    match inputs.previous {
+        Some(prev) if all_reused && prev.tasks == consensus.tasks => consensus = prev.clone(),
+        _ => consensus_intervals(&mut consensus, &rankings, &uncertainty, &leaderboards),
+    }
     let figures = stats::figures(portal, &rankings);
     let as_of = stats::as_of(portal);
     let progress = stats::snapshot(portal, |_| true);

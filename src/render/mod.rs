@@ -32,14 +32,25 @@ pub struct OutFile {
 pub struct RenderOptions {
     /// Include reports, news and pages marked `draft: true`.
     pub drafts: bool,
+    /// Build the contexts of these tasks' own pages only (task, data card, analysis); the
+    /// other tasks' jobs are listed with `built: false` (incremental rebuilds keep their
+    /// previous output). `None`: every task.
+    pub only_tasks: Option<std::collections::BTreeSet<String>>,
 }
 
-/// A page to render: where it goes, with which template and context.
-struct Job {
+/// A page to render: where it goes, with which template and context. The output of a job is
+/// a function of its template (and the templates that one uses), its context and the site
+/// globals only, which is what incremental rebuilds rely on.
+#[derive(Debug, Clone)]
+pub struct Job {
     /// URL relative to the base ("" for home, "tasks/x/"), or a file name ("404.html").
-    url: String,
-    template: &'static str,
-    ctx: Value,
+    pub url: String,
+    pub template: &'static str,
+    pub ctx: Value,
+    /// The task whose own page this is (task, data card, analysis), if any.
+    pub task: Option<String>,
+    /// False when the context was not built (see [`RenderOptions::only_tasks`]).
+    pub built: bool,
 }
 
 impl Job {
@@ -55,11 +66,13 @@ impl Job {
             url: url.into(),
             template,
             ctx,
+            task: None,
+            built: true,
         }
     }
 
     /// The output file: `tasks/x/` → `tasks/x/index.html`.
-    fn path(&self) -> String {
+    pub fn path(&self) -> String {
         if self.url.is_empty() {
             "index.html".into()
         } else if self.url.ends_with('/') {
@@ -70,71 +83,60 @@ impl Job {
     }
 }
 
-/// Renders the whole site.
-pub fn render(
+/// Everything a render needs, before any page is rendered: the templates with the site
+/// globals, one job per page, and the files that do not come from templates.
+pub struct Plan {
+    pub tera: tera::Tera,
+    /// The globals every template sees (`site`, `labels`): a page depends on them too.
+    pub globals: Value,
+    pub jobs: Vec<Job>,
+    /// robots.txt, syntax.css, downloads, schemas and the theme's static files.
+    pub extras: Vec<OutFile>,
+    minify: bool,
+}
+
+/// Lists the pages and prepares the templates, without rendering.
+pub fn plan(
     portal: &Portal,
     computed: &Computed,
     config: &Config,
     theme: &Theme,
     opts: &RenderOptions,
-) -> Result<Vec<OutFile>> {
+) -> Result<Plan> {
     let shown = |draft: bool| opts.drafts || !draft;
     let pages: Vec<&Doc<PageMeta>> = portal
         .pages
         .iter()
         .filter(|p| shown(p.meta.draft))
         .collect();
-    let tera = templates(theme, config, &pages)?;
+    let (tera, globals) = templates(theme, config, &pages)?;
     let jobs = jobs(portal, computed, config, opts, &pages);
 
-    let minify_cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: true,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    let mut files: Vec<OutFile> = jobs
-        .par_iter()
-        .map(|job| {
-            let ctx = tera::Context::from_serialize(&job.ctx)
-                .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
-            let html = tera.render(job.template, &ctx).map_err(|e| {
-                Error::Template(format!(
-                    "rendering {} for /{}: {}",
-                    job.template,
-                    job.url,
-                    describe(&e)
-                ))
-            })?;
-            let path = job.path();
-            let bytes = if config.build.minify && path.ends_with(".html") {
-                minify_html::minify(html.as_bytes(), &minify_cfg)
-            } else {
-                html.into_bytes()
-            };
-            Ok(OutFile { path, bytes })
-        })
-        .collect::<Result<_>>()?;
-
-    files.push(OutFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            config.base_url
-        )
-        .into_bytes(),
-    });
-    files.push(OutFile {
-        path: "static/syntax.css".into(),
-        bytes: markdown::syntax_css().into_bytes(),
-    });
-    files.extend(api::files(portal, computed));
-    files.extend(opendata::files(portal, computed, &config.base_url));
+    let mut extras = vec![
+        OutFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                config.base_url
+            )
+            .into_bytes(),
+        },
+        // GitHub Pages would run Jekyll over the site otherwise (and drop `_`-prefixed files).
+        OutFile {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        },
+        OutFile {
+            path: "static/syntax.css".into(),
+            bytes: markdown::syntax_css().into_bytes(),
+        },
+    ];
+    extras.extend(api::files(portal, computed));
+    extras.extend(opendata::files(portal, computed, &config.base_url));
     // The footer of printed reports and of the progress page.
     for r in portal.reports.iter().filter(|r| shown(r.meta.draft)) {
         let url = views::doc_url("reports", r);
-        files.push(OutFile {
+        extras.push(OutFile {
             path: format!("{url}print.css"),
             bytes: progress::print_css(
                 &format!(
@@ -148,7 +150,7 @@ pub fn render(
         });
     }
     if let Some(d) = &computed.as_of {
-        files.push(OutFile {
+        extras.push(OutFile {
             path: "progress/print.css".into(),
             bytes: progress::print_css(
                 &format!("{} progress as of {}", config.title, d.display()),
@@ -158,20 +160,91 @@ pub fn render(
         });
     }
     for (name, text) in crate::schema::all(&config.base_url) {
-        files.push(OutFile {
+        extras.push(OutFile {
             path: format!("schemas/{name}"),
             bytes: text.into_bytes(),
         });
     }
     for (path, bytes) in &theme.statics {
-        files.push(OutFile {
+        extras.push(OutFile {
             path: format!("static/{path}"),
             bytes: bytes.clone(),
         });
     }
+    Ok(Plan {
+        tera,
+        globals,
+        jobs,
+        extras,
+        minify: config.build.minify,
+    })
+}
+
+impl Plan {
+    /// Renders one page (and minifies it when `[build] minify` is on).
+    pub fn render_job(&self, job: &Job) -> Result<OutFile> {
+        let ctx = tera::Context::from_serialize(&job.ctx)
+            .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
+        let html = self.tera.render(job.template, &ctx).map_err(|e| {
+            Error::Template(format!(
+                "rendering {} for /{}: {}",
+                job.template,
+                job.url,
+                describe(&e)
+            ))
+        })?;
+        let path = job.path();
+        let bytes = if self.minify && path.ends_with(".html") {
+            let cfg = minify_html::Cfg {
+                minify_css: true,
+                minify_js: true,
+                keep_closing_tags: true,
+                keep_html_and_head_opening_tags: true,
+                ..minify_html::Cfg::default()
+            };
+            minify_html::minify(html.as_bytes(), &cfg)
+        } else {
+            html.into_bytes()
+        };
+        Ok(OutFile { path, bytes })
+    }
+
+    /// Renders every page in parallel, calling `on_page` after each, and returns the whole
+    /// site sorted by path.
+    pub fn render_all(&self, on_page: &(dyn Fn() + Sync)) -> Result<Vec<OutFile>> {
+        let pages: Vec<OutFile> = self
+            .jobs
+            .par_iter()
+            .filter(|job| job.built)
+            .map(|job| {
+                let f = self.render_job(job);
+                on_page();
+                f
+            })
+            .collect::<Result<_>>()?;
+        Ok(finish(pages, self.extras.iter().cloned()))
+    }
+}
+
+/// Rendered pages plus the other files, sorted by path; a page wins over a static file of the
+/// same path.
+pub fn finish(pages: Vec<OutFile>, extras: impl IntoIterator<Item = OutFile>) -> Vec<OutFile> {
+    let mut files = pages;
+    files.extend(extras);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    files
+}
+
+/// Renders the whole site.
+pub fn render(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Vec<OutFile>> {
+    plan(portal, computed, config, theme, opts)?.render_all(&|| {})
 }
 
 /// Tera's errors nest their cause; show the whole chain.
@@ -186,7 +259,11 @@ fn describe(e: &tera::Error) -> String {
     s
 }
 
-fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result<tera::Tera> {
+fn templates(
+    theme: &Theme,
+    config: &Config,
+    pages: &[&Doc<PageMeta>],
+) -> Result<(tera::Tera, Value)> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(
         theme
@@ -195,10 +272,11 @@ fn templates(theme: &Theme, config: &Config, pages: &[&Doc<PageMeta>]) -> Result
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )
     .map_err(|e| Error::Template(describe(&e)))?;
+    let globals = json!({"site": views::site(config, pages), "labels": views::labels()});
     let g = tera.global_context();
-    g.insert("site", &views::site(config, pages));
-    g.insert("labels", &views::labels());
-    Ok(tera)
+    g.insert("site", &globals["site"]);
+    g.insert("labels", &globals["labels"]);
+    Ok((tera, globals))
 }
 
 fn jobs(
@@ -308,7 +386,9 @@ fn jobs(
     for b in &published {
         let t = &b.task;
         let id = t.id.as_str();
-        let leaderboard = computed.rankings.get(id).and_then(|r| {
+        let first_job = jobs.len();
+        let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
+        let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
             let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
             Some(views::leaderboard(
                 t,
@@ -318,7 +398,11 @@ fn jobs(
                 portal,
             ))
         });
-        let task = views::task_full(b);
+        let task = if built {
+            views::task_full(b)
+        } else {
+            Value::Null
+        };
         if let (Some(r), Some(u), Some(lb)) = (
             computed.rankings.get(id),
             computed.uncertainty.get(id).filter(|u| u.samples > 0),
@@ -337,11 +421,15 @@ fn jobs(
                 url.clone(),
                 "analysis.html",
                 views::page(&url, &title, &description, "analysis"),
-                json!({
-                    "task": task,
-                    "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
-                    "analysis": views::analysis(t, lb, r, u, portal),
-                }),
+                if built {
+                    json!({
+                        "task": task,
+                        "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                        "analysis": views::analysis(t, lb, r, u, portal),
+                    })
+                } else {
+                    Value::Null
+                },
             ));
         }
         let url = views::task_url(id);
@@ -350,13 +438,17 @@ fn jobs(
             url.clone(),
             "task.html",
             views::page(&url, &t.title, &t.summary, "task"),
-            json!({
-                "task": task,
-                "rationale": b.rationale.as_ref().map(views::rationale),
-                "leaderboard": leaderboard,
-                "facet_links": views::facet_links(t),
-                "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
-            }),
+            if built {
+                json!({
+                    "task": task,
+                    "rationale": b.rationale.as_ref().map(views::rationale),
+                    "leaderboard": leaderboard,
+                    "facet_links": views::facet_links(t),
+                    "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
+                })
+            } else {
+                Value::Null
+            },
         ));
         if let Some(d) = &b.datacard {
             let url = views::datacard_url(id);
@@ -366,13 +458,21 @@ fn jobs(
                 url.clone(),
                 "datacard.html",
                 views::page(&url, &title, &t.summary, "datacard"),
-                json!({
-                    "task": task,
-                    "datacard": views::datacard(d),
-                    "dataset_jsonld": opendata::script_json(&dataset),
-                    "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
-                }),
+                if built {
+                    json!({
+                        "task": task,
+                        "datacard": views::datacard(d),
+                        "dataset_jsonld": opendata::script_json(&dataset),
+                        "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
+                    })
+                } else {
+                    Value::Null
+                },
             ));
+        }
+        for job in &mut jobs[first_job..] {
+            job.task = Some(id.to_string());
+            job.built = built;
         }
     }
 

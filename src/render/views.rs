@@ -214,9 +214,20 @@ pub fn labels() -> Value {
 
 /// `site`: settings plus the navigation (configured sections, then pages with `menu`).
 pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
+    // The default menu's "About" needs content/pages/about.md; without it the entry would be a
+    // broken link (a menu the curator wrote is kept as written, and link-checked).
+    let default = crate::config::default_nav();
+    let is_default = config
+        .nav
+        .iter()
+        .map(|n| (&n.name, &n.url))
+        .eq(default.iter().map(|n| (&n.name, &n.url)));
     let mut nav: Vec<Value> = config
         .nav
         .iter()
+        .filter(|n| {
+            !is_default || n.url != "about/" || pages.iter().any(|p| p.id.as_str() == "about")
+        })
         .map(|n| json!({"name": n.name, "url": n.url}))
         .collect();
     let mut menu: Vec<&&Doc<PageMeta>> = pages.iter().filter(|p| p.meta.menu.is_some()).collect();

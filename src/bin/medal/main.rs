@@ -1,10 +1,13 @@
 //! The `medal` command line. Reporting (what the user reads) lives here and in `report`; the
 //! library returns typed errors.
 
+mod output;
 mod report;
+mod serve;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use medal::error::Error;
+use output::{Terminal, Verbosity};
 use report::Format;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,7 +47,11 @@ enum Command {
         /// How problems in the content are reported.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        #[command(flatten)]
+        noise: Noise,
     },
+    /// Build, serve on 127.0.0.1, and rebuild and reload the browser on every change.
+    Serve(serve::ServeArgs),
     /// Start new content from a commented skeleton.
     New {
         #[command(subcommand)]
@@ -83,7 +90,31 @@ enum Command {
         /// human: source line and hint; json: for scripts; github: Actions annotations.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Also list every external link with the pages using it (nothing is fetched).
+        #[arg(long)]
+        external: bool,
+        #[command(flatten)]
+        noise: Noise,
     },
+}
+
+/// How much a build prints besides its problems.
+#[derive(Args, Clone, Copy)]
+struct Noise {
+    /// Print nothing but problems.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the time of every phase.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+impl Noise {
+    fn terminal(self, format: Format) -> Terminal {
+        // Machine formats own stdout; keep stderr to problems too.
+        let quiet = self.quiet || format != Format::Human;
+        Terminal::new(Verbosity::from_flags(quiet, self.verbose && !quiet))
+    }
 }
 
 #[derive(Subcommand)]
@@ -107,8 +138,10 @@ fn main() -> ExitCode {
             drafts,
             no_cache,
             format,
+            noise,
         } => {
             let started = Instant::now();
+            let term = noise.terminal(format);
             let opts = medal::BuildOptions {
                 root: root.clone(),
                 out,
@@ -116,17 +149,24 @@ fn main() -> ExitCode {
                 drafts,
                 no_cache,
             };
-            match medal::build(&opts) {
+            match medal::build_with(&opts, &term) {
                 Ok(r) => {
                     report::print(&r.warnings, &root, format);
-                    eprintln!(
-                        "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s",
+                    term.timings(&r.timings);
+                    let cache = match r.ranking_cache {
+                        Some((hits, misses)) if hits + misses > 0 => {
+                            format!("; rankings: {hits} cached, {misses} computed")
+                        }
+                        _ => String::new(),
+                    };
+                    term.say(&format!(
+                        "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s{cache}",
                         r.pages,
                         r.files,
                         r.bytes as f64 / 1e6,
                         r.out.display(),
                         started.elapsed().as_secs_f64()
-                    );
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, &root, format),
@@ -164,6 +204,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, &out, Format::Human),
             }
         }
+        Command::Serve(args) => serve::run(args),
         Command::New {
             what: New::Task { id, root },
         } => match medal::scaffold::new_task(&root, &id, &today()) {
@@ -191,18 +232,39 @@ fn main() -> ExitCode {
                 Err(e) => fail(Error::io(&out, e), Path::new("."), Format::Human),
             }
         }
-        Command::Check { root, format } => {
+        Command::Check {
+            root,
+            format,
+            external,
+            noise,
+        } => {
             let started = Instant::now();
-            match medal::check(&root) {
-                Ok(warnings) => {
-                    report::print(&warnings, &root, format);
-                    if format == Format::Human {
-                        eprintln!(
-                            "No errors ({} warning(s)), checked in {:.2} s.",
-                            warnings.len(),
-                            started.elapsed().as_secs_f64()
-                        );
+            let term = noise.terminal(format);
+            match medal::check_site(&medal::BuildOptions::new(&root), &term) {
+                Ok(r) => {
+                    report::print(&r.warnings, &root, format);
+                    if external {
+                        // The list is the command's output: stdout, one link a line.
+                        for (url, pages) in &r.external_links {
+                            let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+                            println!("{url}\t{}", pages.join(" "));
+                        }
                     }
+                    term.timings(&r.timings);
+                    term.say(&format!(
+                        "No errors ({} warning(s)); {} pages and their links checked in {:.2} s{}.",
+                        r.warnings.len(),
+                        r.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+                        started.elapsed().as_secs_f64(),
+                        if external {
+                            format!(
+                                "; {} external link(s) listed, none fetched",
+                                r.external_links.len()
+                            )
+                        } else {
+                            String::new()
+                        }
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e, &root, format),
@@ -212,7 +274,7 @@ fn main() -> ExitCode {
 }
 
 /// Exit codes: 1 for content errors, 2 for usage, configuration or I/O errors.
-fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
+pub(crate) fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
     match e {
         Error::Content(diags) => {
             report::print(&diags, root, format);

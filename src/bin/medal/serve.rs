@@ -1,0 +1,219 @@
+//! `medal serve`: build, serve on 127.0.0.1, watch, rebuild what changed, reload the browser.
+
+use crate::output::{Terminal, Verbosity, interactive, ms};
+use crate::report;
+use medal::error::Error;
+use medal::incremental::{Files, Incremental};
+use medal::serve::{Server, Watcher};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The portal root: medal.toml, content/, data/, themes/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Address to listen on. Only 127.0.0.1 unless you say otherwise.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include reports, news and pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Print nothing but problems.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the time of every phase of every rebuild.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// Editors save in bursts (a temporary file, a rename, a metadata change): wait until the
+/// sources have been quiet this long before rebuilding ...
+const QUIET: Duration = Duration::from_millis(25);
+/// ... but never longer than this after the first event.
+const MAX_WAIT: Duration = Duration::from_millis(300);
+
+pub fn run(a: ServeArgs) -> ExitCode {
+    let term = Terminal::new(Verbosity::from_flags(a.quiet, a.verbose));
+    let root = match a.root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => return crate::fail(Error::io(&a.root, e), &a.root, report::Format::Human),
+    };
+    let config = match medal::build_config(&medal::BuildOptions::new(&root)) {
+        Ok(c) => c,
+        Err(e) => return crate::fail(e, &root, report::Format::Human),
+    };
+    let base = config.base_path();
+    let server = match Server::start(
+        SocketAddr::new(a.bind, a.port),
+        &base,
+        Arc::new(Files::new()),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
+                a.bind, a.port
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let addr = server.addr();
+    let host = if addr.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+    } else {
+        addr
+    };
+    let url = format!("http://{host}{base}");
+    let mut opts = medal::BuildOptions::new(&root);
+    opts.base_url = Some(url.clone());
+    opts.drafts = a.drafts;
+    let mut site = Incremental::new(opts);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        if let Err(e) = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)) {
+            eprintln!("warning: Ctrl-C handler not installed: {e}");
+        }
+    }
+    let watcher = match Watcher::new(&root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    };
+
+    let started = Instant::now();
+    rebuild(&mut site, &server, &term, &root, started, true);
+    // The address on stdout, alone on its line, for scripts and tests.
+    println!("Serving {url}");
+    term.say("Watching content/, data/, themes/ and medal.toml; Ctrl-C stops.");
+    if a.open {
+        open_browser(&url);
+    }
+
+    while !stop.load(Ordering::SeqCst) {
+        let Some(paths) = watcher.next_batch(Duration::from_millis(200), QUIET, MAX_WAIT, &root)
+        else {
+            continue;
+        };
+        if paths.is_empty() {
+            continue;
+        }
+        let t0 = Instant::now();
+        site.changed(&paths);
+        if term.verbosity() == Verbosity::Verbose {
+            for p in &paths {
+                eprintln!(
+                    "  changed: {}",
+                    p.strip_prefix(&root).unwrap_or(p).display()
+                );
+            }
+        }
+        rebuild(&mut site, &server, &term, &root, t0, false);
+    }
+    server.stop();
+    term.say("Stopped.");
+    ExitCode::SUCCESS
+}
+
+fn rebuild(
+    site: &mut Incremental,
+    server: &Server,
+    term: &Terminal,
+    root: &Path,
+    t0: Instant,
+    first: bool,
+) {
+    match site.rebuild(term) {
+        Ok(u) => {
+            server.publish(u.files.clone());
+            report::print(&u.warnings, root, report::Format::Human);
+            // The edit is served; now the search index catches up (no reload needed).
+            let t = Instant::now();
+            match site.reindex() {
+                Ok(Some(files)) => {
+                    server.replace(files);
+                    if term.verbosity() == Verbosity::Verbose {
+                        eprintln!("  search index: {:.0} ms", ms(t.elapsed()));
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => eprintln!("warning: the search index was not updated: {e}"),
+            }
+            term.timings(&u.timings);
+            let pages = u.files.keys().filter(|p| p.ends_with(".html")).count();
+            if first {
+                term.say(&format!(
+                    "Built {pages} pages ({} files) in {:.0} ms",
+                    u.files.len(),
+                    ms(t0.elapsed())
+                ));
+            } else {
+                term.say(&format!(
+                    "Rebuilt in {:.0} ms: {} file(s) read, {} page(s) rendered, {} file(s) changed, {} removed",
+                    ms(t0.elapsed()),
+                    u.reads,
+                    u.rendered,
+                    u.changed.len(),
+                    u.removed.len()
+                ));
+            }
+        }
+        Err(e) => {
+            let (styled_text, plain) = describe(&e, root);
+            eprintln!("{styled_text}");
+            eprintln!("The last good site is still served; fix the problem and save.");
+            server.show_error(plain);
+        }
+    }
+}
+
+/// The error as the terminal shows it, and as plain text for the browser overlay.
+fn describe(e: &Error, root: &Path) -> (String, String) {
+    match e {
+        Error::Content(diags) => {
+            let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let summary = format!("{errors} error(s), {} warning(s)", diags.len() - errors);
+            let text = |s: bool| {
+                let mut out: Vec<String> =
+                    diags.iter().map(|d| report::human(d, root, s)).collect();
+                out.push(summary.clone());
+                out.join("\n\n")
+            };
+            (text(styled), text(false))
+        }
+        other => (format!("error: {other}"), format!("error: {other}")),
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(cmd.0)
+        .args(&cmd.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("warning: could not open a browser ({e}); open {url} yourself.");
+    }
+}

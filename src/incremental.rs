@@ -1,0 +1,509 @@
+//! Incremental rebuilds for `medal serve`: keep the last good build in memory and, on a change,
+//! redo only what depends on the changed files.
+//!
+//! - **Load**: [`load::Memo`] reuses the parse results (and diagnostics) of every task folder
+//!   and file below which nothing changed; only changed files are read again.
+//! - **Validate** runs over the whole portal (it is fast and its rules cross files).
+//! - **Compute**: a task whose task.yaml and leaderboard did not change keeps its ranking and
+//!   uncertainty analysis; the consensus and the figures are recomputed.
+//! - **Render**: the own pages of a task (task, data card, analysis) are built only for the
+//!   tasks that changed; every other page's context is rebuilt and the page re-rendered only
+//!   when its context, its template (or one that template uses) or the site globals differ
+//!   from the last build. A change to medal.toml, systems.yaml or a template used by task
+//!   pages re-renders every task. When unsure, everything is rebuilt.
+//! - **Links**: only changed pages are scanned again; when no page appeared, vanished or lost
+//!   an anchor, only the links of changed pages are checked, otherwise all of them.
+//!
+//! A failed rebuild (a content error, a broken link) leaves the last good site in place and
+//! keeps the pending changes, so the next rebuild after the fix covers them too.
+
+use crate::BuildOptions;
+use crate::compute::{self, Computed};
+use crate::error::{Diagnostic, Error, Result};
+use crate::links::{self, PageLinks};
+use crate::load::{self, Memo};
+use crate::render::{self, OutFile, RenderOptions};
+use crate::theme::Theme;
+use crate::timings::{Progress, Timings};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The built site: output path → bytes.
+pub type Files = BTreeMap<String, Arc<[u8]>>;
+
+/// The last good build.
+struct State {
+    config: Value,
+    theme: Theme,
+    computed: Computed,
+    globals: Value,
+    /// Output path → (template, context) of the page rendered there.
+    jobs: HashMap<String, (&'static str, Arc<Value>)>,
+    files: Arc<Files>,
+    scans: HashMap<String, Arc<PageLinks>>,
+    /// Task id → what its ranking depends on in task.yaml (status and evaluation).
+    fingerprints: HashMap<String, String>,
+}
+
+/// What changed since the last good build.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Rebuild everything (first build, medal.toml, an unknown path).
+    all: bool,
+    /// Re-render the own pages of every task (systems.yaml, a task folder added or removed).
+    all_tasks: bool,
+    /// Task ids whose task folder or leaderboard changed.
+    tasks: BTreeSet<String>,
+    /// Task ids whose leaderboard changed.
+    leaderboards: BTreeSet<String>,
+}
+
+/// The result of one (re)build.
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub files: Arc<Files>,
+    /// Output paths written or changed by this build.
+    pub changed: Vec<String>,
+    /// Output paths gone since the last build.
+    pub removed: Vec<String>,
+    /// Pages rendered (the others were reused).
+    pub rendered: usize,
+    /// Files read from the portal (the others were reused).
+    pub reads: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// A site kept in memory between builds.
+pub struct Incremental {
+    opts: BuildOptions,
+    memo: Memo,
+    state: Option<State>,
+    pending: Pending,
+    limits: Option<String>,
+    /// The search index predates a page change; [`Incremental::reindex`] rebuilds it.
+    search_stale: bool,
+    language: String,
+}
+
+impl Incremental {
+    /// `opts.root` should be absolute and canonical, as the watcher reports paths under it.
+    pub fn new(opts: BuildOptions) -> Incremental {
+        Incremental {
+            opts,
+            memo: Memo::new(),
+            state: None,
+            pending: Pending {
+                all: true,
+                ..Pending::default()
+            },
+            limits: None,
+            search_stale: true,
+            language: String::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// Notes changed files or folders (absolute paths under the root).
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            self.classify(p);
+        }
+    }
+
+    fn classify(&mut self, path: &Path) {
+        let Ok(rel) = path.strip_prefix(&self.opts.root) else {
+            self.pending.all = true;
+            return;
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        if matches!(parts.as_slice(), ["content" | "data", ..]) {
+            self.memo.changed(path.to_path_buf());
+        }
+        match parts.as_slice() {
+            ["medal.toml"] => self.pending.all = true,
+            ["themes", ..] => {} // compared file by file at the next build
+            ["content", "tasks", id, _, ..] => {
+                self.pending.tasks.insert(id.to_string());
+            }
+            ["data", "leaderboards", file] => {
+                let id = file.strip_suffix(".json").unwrap_or(file);
+                self.pending.tasks.insert(id.to_string());
+                self.pending.leaderboards.insert(id.to_string());
+            }
+            ["content", "news" | "reports" | "pages", _] => {} // their pages are always planned
+            ["data", "systems.yaml"] => self.pending.all_tasks = true,
+            // A task folder itself (added, removed, renamed), or something unexpected.
+            ["content", "tasks", _] => self.pending.all_tasks = true,
+            _ => self.pending.all = true,
+        }
+    }
+
+    /// Rebuilds what the noted changes affect. On error the last good site stays, and the
+    /// changes stay pending.
+    pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Update> {
+        crate::check_root(&self.opts.root)?;
+        let mut t = Timings::default();
+        let root = self.opts.root.clone();
+        let mut config = crate::build_config(&self.opts)?;
+        // A preview is read locally: minifying the large listing pages would double the time
+        // from save to reload. `medal build` output is minified as configured.
+        config.build.minify = false;
+        let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
+        let limits = format!("{:?}", config.limits());
+        if self.limits.as_ref() != Some(&limits) {
+            self.memo.clear();
+            self.pending.all = true;
+        }
+        let full = self.pending.all || self.state.as_ref().is_none_or(|s| s.config != config_value);
+
+        let (portal, diags) = t.phase("load", progress, || {
+            load::load_partial_memo(&root, &config.limits(), &mut self.memo)
+        })?;
+        let reads = self.memo.reads;
+        self.limits = Some(limits);
+        let warnings = t.phase("validate", progress, || {
+            crate::checked(&root, &portal, diags)
+        })?;
+
+        let previous = self.state.as_ref().filter(|_| !full);
+        // A ranking depends on the leaderboard and, in task.yaml, on the status and the
+        // evaluation section only: a text edit keeps it.
+        let fingerprints: HashMap<String, String> = portal
+            .tasks
+            .iter()
+            .map(|b| {
+                let f = serde_json::to_string(&(&b.task.status, &b.task.evaluation))
+                    .unwrap_or_default();
+                (b.task.id.to_string(), f)
+            })
+            .collect();
+        let pending = &self.pending;
+        let cache = (!self.opts.no_cache)
+            .then(|| compute::RankingCache::new(root.join(&config.build.cache_dir)));
+        let computed = t.phase("compute", progress, || {
+            let reuse = |id: &str| {
+                let prev = previous?;
+                if pending.leaderboards.contains(id)
+                    || (pending.tasks.contains(id)
+                        && prev.fingerprints.get(id) != fingerprints.get(id))
+                {
+                    return None;
+                }
+                let r = prev.computed.rankings.get(id)?.clone();
+                Some((r, prev.computed.uncertainty.get(id).cloned()))
+            };
+            compute::compute_with(
+                &portal,
+                &compute::Inputs {
+                    cache: cache.as_ref(),
+                    reuse: Some(&reuse),
+                    previous: previous.map(|p| &p.computed.consensus),
+                },
+            )
+        });
+
+        let theme = t.phase("theme", progress, || Theme::load(&root, &config.theme))?;
+        let touched = match previous {
+            Some(prev) => changed_templates(&prev.theme, &theme),
+            None => theme.templates.keys().cloned().collect(),
+        };
+        let task_templates = ["task.html", "datacard.html", "analysis.html"];
+        let all_tasks =
+            full || self.pending.all_tasks || task_templates.iter().any(|n| touched.contains(*n));
+        let plan_for = |only: Option<BTreeSet<String>>| {
+            render::plan(
+                &portal,
+                &computed,
+                &config,
+                &theme,
+                &RenderOptions {
+                    drafts: self.opts.drafts,
+                    only_tasks: only,
+                },
+            )
+        };
+        let mut plan = t.phase("plan", progress, || {
+            plan_for((!all_tasks).then(|| self.pending.tasks.clone()))
+        })?;
+        let mut previous = previous;
+        if let Some(prev) = previous
+            && (prev.globals != plan.globals
+                || plan
+                    .jobs
+                    .iter()
+                    .any(|j| !j.built && !prev.jobs.contains_key(&j.path())))
+        {
+            // The site globals changed (a page's menu entry, say), or a page we would keep
+            // was never built: everything again.
+            previous = None;
+            plan = t.phase("plan", progress, || plan_for(None))?;
+        }
+
+        // Render what changed.
+        let started = Instant::now();
+        let todo: Vec<usize> = plan
+            .jobs
+            .iter()
+            .enumerate()
+            .filter(|(_, j)| j.built)
+            .filter(|(_, j)| match previous {
+                None => true,
+                Some(prev) => {
+                    touched.contains(j.template)
+                        || prev
+                            .jobs
+                            .get(&j.path())
+                            .is_none_or(|(tpl, ctx)| *tpl != j.template || **ctx != j.ctx)
+                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        progress.start("render", Some(todo.len() as u64));
+        let rendered: Vec<OutFile> = todo
+            .par_iter()
+            .map(|&i| {
+                let f = plan.render_job(&plan.jobs[i]);
+                progress.advance(1);
+                f
+            })
+            .collect::<Result<_>>()?;
+        t.record("render", started.elapsed(), Some(todo.len()), progress);
+
+        // Assemble the site: rendered pages, kept pages, then the other files.
+        let assembling = Instant::now();
+        let mut pages: Vec<OutFile> = Vec::with_capacity(plan.jobs.len());
+        let mut new_files: Files = BTreeMap::new();
+        let n_rendered = rendered.len();
+        pages.extend(rendered);
+        for f in render::finish(pages, std::iter::empty()) {
+            new_files.insert(f.path, Arc::from(f.bytes));
+        }
+        if let Some(prev) = previous {
+            for j in &plan.jobs {
+                let path = j.path();
+                if !new_files.contains_key(&path)
+                    && let Some(b) = prev.files.get(&path)
+                {
+                    new_files.insert(path, b.clone());
+                }
+            }
+        }
+        for f in &plan.extras {
+            new_files
+                .entry(f.path.clone())
+                .or_insert_with(|| Arc::from(f.bytes.as_slice()));
+        }
+        // The last search index stays until `reindex` replaces it.
+        if let Some(state) = &self.state {
+            for (p, b) in state.files.range(SEARCH_DIR.to_string()..) {
+                if !p.starts_with(SEARCH_DIR) {
+                    break;
+                }
+                new_files.entry(p.clone()).or_insert_with(|| b.clone());
+            }
+        }
+
+        let empty = Files::new();
+        let old_files = self.state.as_ref().map_or(&empty, |s| &*s.files);
+        let changed: Vec<String> = new_files
+            .iter()
+            .filter(|(p, b)| old_files.get(*p) != Some(*b))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let removed: Vec<String> = old_files
+            .keys()
+            .filter(|p| !new_files.contains_key(*p))
+            .cloned()
+            .collect();
+
+        t.record("assemble", assembling.elapsed(), None, progress);
+
+        // Links.
+        let started = Instant::now();
+        let mut scans = self
+            .state
+            .as_ref()
+            .map(|s| s.scans.clone())
+            .unwrap_or_default();
+        for p in &removed {
+            scans.remove(p);
+        }
+        let fresh: HashMap<String, Arc<PageLinks>> = changed
+            .par_iter()
+            .filter(|p| p.ends_with(".html"))
+            .filter_map(|p| {
+                let b = new_files.get(p)?;
+                Some((
+                    p.clone(),
+                    Arc::new(links::scan(&String::from_utf8_lossy(b))),
+                ))
+            })
+            .collect();
+        let lost_anchor = fresh.iter().any(|(p, s)| {
+            scans
+                .get(p)
+                .is_none_or(|old| !old.anchors.is_subset(&s.anchors))
+        });
+        let only: HashSet<String> = fresh.keys().cloned().collect();
+        scans.extend(fresh);
+        let paths: HashSet<&str> = new_files.keys().map(String::as_str).collect();
+        let all_links = self.state.is_none() || !removed.is_empty() || lost_anchor;
+        let report = links::check_scanned(
+            &scans,
+            &paths,
+            &config.base_url,
+            (!all_links).then_some(&only),
+        );
+        t.record("links", started.elapsed(), Some(scans.len()), progress);
+        if !report.broken.is_empty() {
+            return Err(Error::Content(
+                report.broken.iter().map(|b| b.to_diagnostic()).collect(),
+            ));
+        }
+
+        let jobs = plan
+            .jobs
+            .into_iter()
+            .filter_map(|j| {
+                let path = j.path();
+                if j.built {
+                    Some((path, (j.template, Arc::new(j.ctx))))
+                } else {
+                    let kept = self.state.as_ref()?.jobs.get(&path)?.clone();
+                    Some((path, kept))
+                }
+            })
+            .collect();
+        let files = Arc::new(new_files);
+        self.state = Some(State {
+            config: config_value,
+            theme,
+            computed,
+            globals: plan.globals,
+            jobs,
+            files: files.clone(),
+            scans,
+            fingerprints,
+        });
+        self.pending = Pending::default();
+        self.search_stale |= changed.iter().any(|p| p.ends_with(".html"));
+        self.language = config.language.clone();
+        Ok(Update {
+            files,
+            changed,
+            removed,
+            rendered: n_rendered,
+            reads,
+            warnings,
+            timings: t,
+        })
+    }
+}
+
+/// Where [`crate::search`] writes its bundle.
+const SEARCH_DIR: &str = "pagefind/";
+
+impl Incremental {
+    /// Rebuilds the search index when a page changed since it was built, and returns the site
+    /// with it. Kept apart from [`Incremental::rebuild`] so a preview shows an edit before the
+    /// index (seconds at thousands of pages) catches up.
+    pub fn reindex(&mut self) -> Result<Option<Arc<Files>>> {
+        let Some(state) = self.state.as_mut().filter(|_| self.search_stale) else {
+            return Ok(None);
+        };
+        let (bundle, _) = crate::search::index(
+            state.files.iter().map(|(p, b)| (p.as_str(), &b[..])),
+            &self.language,
+        )?;
+        let mut files: Files = state
+            .files
+            .iter()
+            .filter(|(p, _)| !p.starts_with(SEARCH_DIR))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        for f in bundle {
+            files.insert(f.path, Arc::from(f.bytes));
+        }
+        state.files = Arc::new(files);
+        self.search_stale = false;
+        Ok(Some(state.files.clone()))
+    }
+}
+
+/// Templates whose text changed, were added or removed, and every template that uses one of
+/// them (by name in `extends`, `include` or `import`; a mention of the quoted name counts,
+/// which may rebuild more than needed but never less).
+fn changed_templates(old: &Theme, new: &Theme) -> HashSet<String> {
+    let mut touched: HashSet<String> = new
+        .templates
+        .iter()
+        .filter(|(k, v)| old.templates.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .chain(
+            old.templates
+                .keys()
+                .filter(|k| !new.templates.contains_key(*k))
+                .cloned(),
+        )
+        .collect();
+    loop {
+        let more: Vec<String> = new
+            .templates
+            .iter()
+            .filter(|(k, _)| !touched.contains(*k))
+            .filter(|(_, text)| {
+                touched
+                    .iter()
+                    .any(|t| text.contains(&format!("\"{t}\"")) || text.contains(&format!("'{t}'")))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if more.is_empty() {
+            return touched;
+        }
+        touched.extend(more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(t: &[(&str, &str)]) -> Theme {
+        Theme {
+            templates: t
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            statics: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_template_change_reaches_the_templates_using_it() {
+        let old = theme(&[
+            ("base.html", "a"),
+            ("macros.html", "m"),
+            ("task.html", r#"{% extends "base.html" %}"#),
+            ("news.html", r#"{% import "macros.html" as m %}"#),
+        ]);
+        let mut new = old.clone();
+        new.templates.insert("base.html".into(), "b".into());
+        let t = changed_templates(&old, &new);
+        assert!(t.contains("base.html") && t.contains("task.html"));
+        assert!(!t.contains("news.html"));
+        assert!(changed_templates(&old, &old).is_empty());
+    }
+}

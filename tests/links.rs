@@ -1,0 +1,103 @@
+//! The link check of `medal build` and `medal check` on small fixture sites: a broken link, a
+//! broken anchor, and a site under a sub-path base URL.
+
+mod common;
+
+use medal::error::Error;
+use std::path::Path;
+
+fn page(root: &Path, name: &str, body: &str) {
+    let dir = root.join("content/pages");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.md")),
+        format!("---\ntitle: Links\n---\n\n{body}\n"),
+    )
+    .unwrap();
+}
+
+fn build_errors(root: &Path, base_url: Option<&str>) -> Vec<String> {
+    let out = tempfile::tempdir().unwrap();
+    let opts = medal::BuildOptions {
+        out: Some(out.path().join("public")),
+        base_url: base_url.map(str::to_string),
+        ..medal::BuildOptions::new(root)
+    };
+    match medal::build(&opts) {
+        Ok(_) => Vec::new(),
+        Err(Error::Content(d)) => {
+            assert!(!out.path().join("public").exists(), "nothing written");
+            d.iter()
+                .map(|d| format!("{}: {}", d.file.display(), d.message))
+                .collect()
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_broken_link_fails_the_build_naming_page_and_link() {
+    let site = common::copy_site(&common::spec_examples());
+    page(
+        site.path(),
+        "links",
+        "See [the list](../tasks/no-such-task/).",
+    );
+    let errors = build_errors(site.path(), None);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("links/index.html"), "{errors:?}");
+    assert!(errors[0].contains("../tasks/no-such-task/"), "{errors:?}");
+    // `medal check` reports the same, without writing anything.
+    let Err(Error::Content(d)) = medal::check_site(
+        &medal::BuildOptions::new(site.path()),
+        &medal::timings::Silent,
+    ) else {
+        panic!("check must fail");
+    };
+    assert!(d[0].message.contains("no-such-task"));
+}
+
+#[test]
+fn a_broken_anchor_fails_the_build() {
+    let site = common::copy_site(&common::spec_examples());
+    page(
+        site.path(),
+        "links",
+        "[ok](../tasks/hepatic-metastases-ct/) and [bad](../tasks/hepatic-metastases-ct/#no-such-section) and [self](#links-below)\n\n## Links below",
+    );
+    let errors = build_errors(site.path(), None);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("#no-such-section"), "{errors:?}");
+}
+
+#[test]
+fn a_sub_path_base_builds_and_catches_links_escaping_it() {
+    let site = common::copy_site(&common::spec_examples());
+    assert!(build_errors(site.path(), Some("https://org.github.io/medal/")).is_empty());
+
+    page(site.path(), "links", "[root-relative](/tasks/)");
+    // Fine at the root of a host ...
+    assert!(build_errors(site.path(), Some("https://medal.example.org/")).is_empty());
+    // ... broken under /medal/, where /tasks/ is another site.
+    let errors = build_errors(site.path(), Some("https://org.github.io/medal/"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("outside the site's base path /medal/"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn the_demo_site_has_no_broken_links_and_lists_its_external_ones() {
+    let r = medal::check_site(
+        &medal::BuildOptions::new(common::demo_root()),
+        &medal::timings::Silent,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!r.external_links.is_empty());
+    assert!(
+        r.external_links
+            .keys()
+            .all(|u| u.starts_with("http") && !u.starts_with("http://127.0.0.1:8000/"))
+    );
+}
