@@ -570,7 +570,8 @@ fn jobs(
     }
 
     // The live progress page, up to the newest dated content
-    if let Some(as_of) = &computed.as_of {
+    // (An empty portal has no dates: the page says so rather than vanish from the menu.)
+    {
         let latest = reports.first().map(|r| views::report_summary(r));
         jobs.push(Job::new(
             "progress/",
@@ -582,12 +583,12 @@ fn jobs(
                 "progress",
             ),
             json!({
-                "progress": progress::context(portal, computed, &progress::Window {
+                "progress": computed.as_of.as_ref().map(|as_of| progress::context(portal, computed, &progress::Window {
                     start: None,
                     end: as_of,
                     previous_end: None,
                     id: "live",
-                }),
+                })),
                 "latest_report": latest,
             }),
         ));
