@@ -567,7 +567,9 @@ fn datacard(g: &mut Gen, id: &str, published: &str, cases: usize) -> Value {
         "schema_version": "0.1",
         "dataset": {"name": format!("Dataset of {id}"), "version": "1.0.0", "date_published": published},
         "files": [{"id": "archive", "name": format!("{id}.tar"),
-                   "url": format!("https://data.example.org/{id}/{id}.tar"), "format": "application/x-tar"}],
+                   "url": format!("https://data.example.org/{id}/{id}.tar"), "format": "application/x-tar",
+                   // Illustrative: the archive does not exist; a checksum keeps Croissant valid.
+                   "sha256": blake3::hash(id.as_bytes()).to_hex().to_string()}],
         "composition": {
             "instance": "One study of one patient",
             "counts": {"patients": train + cases, "studies": train + cases},
@@ -704,8 +706,8 @@ mod tests {
         assert!(s.leaderboards >= 5);
         let warnings = crate::check(a.path()).unwrap_or_else(|e| panic!("check fails: {e}"));
         assert!(
-            !warnings.iter().any(|d| d.is_error()),
-            "{:?}",
+            warnings.is_empty(),
+            "a generated corpus passes without warnings: {:?}",
             warnings.iter().map(|d| d.to_string()).collect::<Vec<_>>()
         );
         let b = tempfile::tempdir().expect("tempdir");

@@ -415,18 +415,39 @@ impl Incremental {
 /// Where [`crate::search`] writes its bundle.
 const SEARCH_DIR: &str = "pagefind/";
 
-impl Incremental {
-    /// Rebuilds the search index when a page changed since it was built, and returns the site
-    /// with it. Kept apart from [`Incremental::rebuild`] so a preview shows an edit before the
-    /// index (seconds at thousands of pages) catches up.
-    pub fn reindex(&mut self) -> Result<Option<Arc<Files>>> {
-        let Some(state) = self.state.as_mut().filter(|_| self.search_stale) else {
-            return Ok(None);
-        };
-        let (bundle, _) = crate::search::index(
-            state.files.iter().map(|(p, b)| (p.as_str(), &b[..])),
+/// A search index to build from a snapshot of the site, off the rebuild path (seconds at
+/// thousands of pages): `medal serve` runs it on a thread of its own so edits keep flowing.
+pub struct SearchJob {
+    files: Arc<Files>,
+    language: String,
+}
+
+impl SearchJob {
+    /// The bundle under `pagefind/` for the snapshot.
+    pub fn run(self) -> Result<Vec<OutFile>> {
+        crate::search::index(
+            self.files.iter().map(|(p, b)| (p.as_str(), &b[..])),
             &self.language,
-        )?;
+        )
+        .map(|(bundle, _)| bundle)
+    }
+}
+
+impl Incremental {
+    /// The search index job when a page changed since the index was built, else `None`.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        let state = self.state.as_ref().filter(|_| self.search_stale)?;
+        self.search_stale = false;
+        Some(SearchJob {
+            files: state.files.clone(),
+            language: self.language.clone(),
+        })
+    }
+
+    /// Puts a finished search bundle into the current site (which may be newer than the job's
+    /// snapshot: the index then lags one edit behind until the next job) and returns it.
+    pub fn apply_search(&mut self, bundle: Vec<OutFile>) -> Option<Arc<Files>> {
+        let state = self.state.as_mut()?;
         let mut files: Files = state
             .files
             .iter()
@@ -437,8 +458,15 @@ impl Incremental {
             files.insert(f.path, Arc::from(f.bytes));
         }
         state.files = Arc::new(files);
-        self.search_stale = false;
-        Ok(Some(state.files.clone()))
+        Some(state.files.clone())
+    }
+
+    /// [`Incremental::search_job`] and [`Incremental::apply_search`] in one go.
+    pub fn reindex(&mut self) -> Result<Option<Arc<Files>>> {
+        match self.search_job() {
+            None => Ok(None),
+            Some(job) => Ok(self.apply_search(job.run()?)),
+        }
     }
 }
 

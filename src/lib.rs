@@ -222,6 +222,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     } = render_site_with(opts, progress)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     timings.phase("write", progress, || write::write_site(&out, &files))?;
+    if let Some(last) = timings.phases.last_mut() {
+        last.items = Some(files.len());
+    }
     Ok(BuildReport {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),

@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -301,8 +301,30 @@ pub fn slugify(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Highlights one code block with classes; unknown languages come out as escaped plain text.
+/// Highlighted blocks by (language, source): a portal repeats snippets across tasks (the same
+/// loading code, the same metric), and highlighting is the costliest part of Markdown.
+static HIGHLIGHTED: LazyLock<Mutex<HashMap<blake3::Hash, Arc<str>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Highlights one code block with classes, once per distinct (language, source).
 fn highlight(lang: &str, src: &str) -> String {
+    let key = blake3::Hasher::new()
+        .update(lang.as_bytes())
+        .update(&[0])
+        .update(src.as_bytes())
+        .finalize();
+    if let Some(hit) = HIGHLIGHTED.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit.to_string();
+    }
+    let html = highlight_uncached(lang, src);
+    if let Ok(mut m) = HIGHLIGHTED.lock() {
+        m.insert(key, Arc::from(html.as_str()));
+    }
+    html
+}
+
+/// Unknown languages come out as escaped plain text.
+fn highlight_uncached(lang: &str, src: &str) -> String {
     let syntax = (!lang.is_empty())
         .then(|| SYNTAXES.find_syntax_by_token(lang))
         .flatten();

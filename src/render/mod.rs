@@ -110,8 +110,29 @@ pub fn plan(
         .filter(|p| shown(p.meta.draft))
         .collect();
     let (tera, globals) = templates(theme, config, &pages)?;
-    let jobs = jobs(portal, computed, config, opts, &pages);
+    // The downloads and other non-page files are independent of the pages' contexts.
+    let (jobs, extras) = rayon::join(
+        || jobs(portal, computed, config, opts, &pages),
+        || extras(portal, computed, config, theme, opts),
+    );
+    Ok(Plan {
+        tera,
+        globals,
+        jobs,
+        extras,
+        minify: config.build.minify,
+    })
+}
 
+/// Every file of the site that is not a rendered page.
+fn extras(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Vec<OutFile> {
+    let shown = |draft: bool| opts.drafts || !draft;
     let mut extras = vec![
         OutFile {
             path: "robots.txt".into(),
@@ -171,13 +192,7 @@ pub fn plan(
             bytes: bytes.clone(),
         });
     }
-    Ok(Plan {
-        tera,
-        globals,
-        jobs,
-        extras,
-        minify: config.build.minify,
-    })
+    extras
 }
 
 impl Plan {
@@ -382,11 +397,14 @@ fn jobs(
         }
     }
 
-    // Task pages and data cards
-    for b in &published {
+    // Task pages and data cards: each task's contexts (Markdown, highlighting, charts) are
+    // independent, so they are built in parallel and appended in the listing's order.
+    let task_jobs: Vec<Vec<Job>> = published
+        .par_iter()
+        .map(|b| {
+        let mut jobs = Vec::new();
         let t = &b.task;
         let id = t.id.as_str();
-        let first_job = jobs.len();
         let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
         let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
             let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
@@ -470,11 +488,14 @@ fn jobs(
                 },
             ));
         }
-        for job in &mut jobs[first_job..] {
+        for job in &mut jobs {
             job.task = Some(id.to_string());
             job.built = built;
         }
-    }
+        jobs
+        })
+        .collect();
+    jobs.extend(task_jobs.into_iter().flatten());
 
     // Systems
     let mut systems: Vec<&System> = portal.systems.iter().collect();

@@ -104,8 +104,8 @@ struct Noise {
     /// Print nothing but problems.
     #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print the time of every phase.
-    #[arg(long, short)]
+    /// Print the time and peak memory of every phase (`--timings` is the same).
+    #[arg(long, short, alias = "timings")]
     verbose: bool,
 }
 
@@ -127,6 +127,11 @@ enum New {
         root: PathBuf,
     },
 }
+
+/// A build allocates many small strings and JSON values on every thread; mimalloc's
+/// thread-local heaps measured markedly faster than glibc's malloc on the build bench.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -63,10 +63,26 @@ impl Terminal {
         if self.verbosity != Verbosity::Verbose {
             return;
         }
+        let mb = |b: Option<u64>| {
+            b.map(|b| format!("{:>8.1} MB", b as f64 / 1e6))
+                .unwrap_or_default()
+        };
+        eprintln!("  {:<10} {:>12} {:>11}  items", "phase", "time", "peak RSS");
         for p in &t.phases {
-            let items = p.items.map(|n| format!(" ({n})")).unwrap_or_default();
-            eprintln!("  {:<10} {:>9.1} ms{items}", p.name, ms(p.duration));
+            let items = p.items.map(|n| n.to_string()).unwrap_or_default();
+            eprintln!(
+                "  {:<10} {:>9.1} ms {:>11}  {items}",
+                p.name,
+                ms(p.duration),
+                mb(p.peak_rss)
+            );
         }
+        eprintln!(
+            "  {:<10} {:>9.1} ms {:>11}",
+            "total",
+            ms(t.total()),
+            mb(t.peak_rss())
+        );
     }
 
     fn clear(&self) {

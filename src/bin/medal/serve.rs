@@ -4,6 +4,7 @@ use crate::output::{Terminal, Verbosity, interactive, ms};
 use crate::report;
 use medal::error::Error;
 use medal::incremental::{Files, Incremental};
+use medal::render::OutFile;
 use medal::serve::{Server, Watcher};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -97,6 +98,8 @@ pub fn run(a: ServeArgs) -> ExitCode {
 
     let started = Instant::now();
     rebuild(&mut site, &server, &term, &root, started, true);
+    let mut search = SearchIndexer::default();
+    search.poll(&mut site, &server, &term);
     // The address on stdout, alone on its line, for scripts and tests.
     println!("Serving {url}");
     term.say("Watching content/, data/, themes/ and medal.toml; Ctrl-C stops.");
@@ -105,8 +108,9 @@ pub fn run(a: ServeArgs) -> ExitCode {
     }
 
     while !stop.load(Ordering::SeqCst) {
-        let Some(paths) = watcher.next_batch(Duration::from_millis(200), QUIET, MAX_WAIT, &root)
-        else {
+        let batch = watcher.next_batch(Duration::from_millis(100), QUIET, MAX_WAIT, &root);
+        search.poll(&mut site, &server, &term);
+        let Some(paths) = batch else {
             continue;
         };
         if paths.is_empty() {
@@ -129,6 +133,38 @@ pub fn run(a: ServeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Keeps the search index of the served site up to date on a thread of its own: an edit is
+/// served as soon as its pages are, and the index (seconds at thousands of pages) follows.
+#[derive(Default)]
+struct SearchIndexer {
+    running: Option<(Instant, std::thread::JoinHandle<medal::error::Result<Vec<OutFile>>>)>,
+}
+
+impl SearchIndexer {
+    /// Takes a finished index into the site, and starts the next one when pages changed.
+    fn poll(&mut self, site: &mut Incremental, server: &Server, term: &Terminal) {
+        if let Some((t, handle)) = self.running.take_if(|(_, h)| h.is_finished()) {
+            match handle.join() {
+                Ok(Ok(bundle)) => {
+                    if let Some(files) = site.apply_search(bundle) {
+                        server.replace(files);
+                    }
+                    if term.verbosity() == Verbosity::Verbose {
+                        eprintln!("  search index updated in {:.0} ms", ms(t.elapsed()));
+                    }
+                }
+                Ok(Err(e)) => eprintln!("warning: the search index was not updated: {e}"),
+                Err(_) => eprintln!("warning: the search indexer stopped"),
+            }
+        }
+        if self.running.is_none()
+            && let Some(job) = site.search_job()
+        {
+            self.running = Some((Instant::now(), std::thread::spawn(move || job.run())));
+        }
+    }
+}
+
 fn rebuild(
     site: &mut Incremental,
     server: &Server,
@@ -141,18 +177,6 @@ fn rebuild(
         Ok(u) => {
             server.publish(u.files.clone());
             report::print(&u.warnings, root, report::Format::Human);
-            // The edit is served; now the search index catches up (no reload needed).
-            let t = Instant::now();
-            match site.reindex() {
-                Ok(Some(files)) => {
-                    server.replace(files);
-                    if term.verbosity() == Verbosity::Verbose {
-                        eprintln!("  search index: {:.0} ms", ms(t.elapsed()));
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => eprintln!("warning: the search index was not updated: {e}"),
-            }
             term.timings(&u.timings);
             let pages = u.files.keys().filter(|p| p.ends_with(".html")).count();
             if first {
