@@ -121,13 +121,17 @@ pub fn build_config(opts: &BuildOptions) -> Result<config::Config> {
 /// [`render_site`], phase by phase, telling `progress`; a broken internal link or anchor in
 /// the rendered pages is an error naming the page and the link.
 pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
-    render_pipeline(opts, progress, true)
+    render_pipeline(opts, progress, true, None)
 }
 
+/// The stages up to a checked site in memory. With `staging`, the pages are written there
+/// while the search index is built (on a thread of its own: it is the longest single-threaded
+/// stage), then the index files.
 fn render_pipeline(
     opts: &BuildOptions,
     progress: &dyn Progress,
     with_search: bool,
+    staging: Option<&write::Staging>,
 ) -> Result<Rendered> {
     check_root(&opts.root)?;
     let mut t = Timings::default();
@@ -162,27 +166,54 @@ fn render_pipeline(
     })?;
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
-    let mut files = plan.render_all(&|| progress.advance(1))?;
+    let files = plan.render_all(&|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(plan.jobs.len()), progress);
-    if with_search {
+    drop(plan);
+    let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.
-        let (bundle, summary) = t.phase("search", progress, || {
-            search::index(
-                files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
-                &config.language,
-            )
-        })?;
-        if let Some(last) = t.phases.last_mut() {
-            last.items = Some(summary.pages);
+        let indexer = with_search.then(|| {
+            s.spawn(|| {
+                let started = Instant::now();
+                let r = search::index(
+                    files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+                    &config.language,
+                );
+                (r, started.elapsed())
+            })
+        });
+        let report = t.phase("links", progress, || links::check(&files, &config.base_url));
+        if let Some(staging) = staging.filter(|_| report.broken.is_empty()) {
+            t.phase("write", progress, || staging.write(&files))?;
+            if let Some(last) = t.phases.last_mut() {
+                last.items = Some(files.len());
+            }
         }
-        files = render::finish(files, bundle);
-    }
-    let report = t.phase("links", progress, || links::check(&files, &config.base_url));
+        let bundle = match indexer {
+            Some(h) => {
+                progress.start("search", None);
+                let (r, took) = h
+                    .join()
+                    .map_err(|_| Error::Output("the search indexer stopped".into()))?;
+                let (bundle, summary) = r?;
+                t.record("search", took, Some(summary.pages), progress);
+                bundle
+            }
+            None => Vec::new(),
+        };
+        Ok((report, bundle))
+    })?;
     if !report.broken.is_empty() {
         return Err(Error::Content(
             report.broken.iter().map(|b| b.to_diagnostic()).collect(),
         ));
     }
+    if let Some(staging) = staging {
+        t.phase("write", progress, || staging.write(&bundle))?;
+        if let Some(last) = t.phases.last_mut() {
+            last.items = Some(bundle.len());
+        }
+    }
+    let files = render::finish(files, bundle);
     Ok(Rendered {
         files,
         warnings,
@@ -213,18 +244,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// [`build`], telling `progress` about each phase.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    check_root(&opts.root)?;
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    // Removed again, with the output untouched, if anything below fails.
+    let staging = write::Staging::new(&out)?;
     let Rendered {
         files,
         warnings,
         ranking_cache,
         mut timings,
         external_links,
-    } = render_site_with(opts, progress)?;
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    timings.phase("write", progress, || write::write_site(&out, &files))?;
-    if let Some(last) = timings.phases.last_mut() {
-        last.items = Some(files.len());
-    }
+    } = render_pipeline(opts, progress, true, Some(&staging))?;
+    timings.phase("swap", progress, || staging.commit())?;
     Ok(BuildReport {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -241,7 +272,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
 /// checked; nothing is written.
 /// The search index is left out: it reads the pages but cannot break them.
 pub fn check_site(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
-    render_pipeline(opts, progress, false)
+    render_pipeline(opts, progress, false, None)
 }
 
 /// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.

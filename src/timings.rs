@@ -130,6 +130,9 @@ mod tests {
         });
         assert_eq!(kept, 64 << 20);
         let peak = t.get("allocate").and_then(|p| p.peak_rss).unwrap_or(0);
-        assert!(peak >= 64 << 20, "peak {peak} below the 64 MB the phase touched");
+        assert!(
+            peak >= 64 << 20,
+            "peak {peak} below the 64 MB the phase touched"
+        );
     }
 }

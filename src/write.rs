@@ -10,43 +10,79 @@ use std::path::{Path, PathBuf};
 /// Writes `files` into `out`, replacing its previous content atomically (as far as the file
 /// system allows: two renames).
 pub fn write_site(out: &Path, files: &[OutFile]) -> Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
+    let staging = Staging::new(out)?;
+    staging.write(files)?;
+    staging.commit()
+}
 
-    files.par_iter().try_for_each(|f| {
-        let path = staging.path().join(safe_relative(&f.path)?);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
-    })?;
+/// A folder beside the output where a site is written in parts (pages while the search index
+/// is still being built, say) before it replaces the output whole. Dropped without
+/// [`Staging::commit`], it is removed and the output is untouched.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: tempfile::TempDir,
+}
 
-    let staged = staging.keep();
-    if out.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
-        if let Err(e) = std::fs::rename(&staged, out) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(Error::io(out, e));
-        }
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-    } else {
-        std::fs::rename(&staged, out).map_err(|e| Error::io(out, e))?;
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.building-"))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            dir,
+        })
     }
-    Ok(())
+
+    /// Writes `files` into the staging folder, in parallel.
+    pub fn write(&self, files: &[OutFile]) -> Result<()> {
+        files.par_iter().try_for_each(|f| {
+            let path = self.dir.path().join(safe_relative(&f.path)?);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+        })
+    }
+
+    /// Swaps the staged site in for the output.
+    pub fn commit(self) -> Result<()> {
+        let Staging {
+            out,
+            parent,
+            name,
+            dir,
+        } = self;
+        let staged = dir.keep();
+        if out.exists() {
+            let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+            std::fs::rename(&out, &old).map_err(|e| Error::io(&out, e))?;
+            if let Err(e) = std::fs::rename(&staged, &out) {
+                // Put the previous site back before reporting.
+                let _ = std::fs::rename(&old, &out);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(Error::io(&out, e));
+            }
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        } else {
+            std::fs::rename(&staged, &out).map_err(|e| Error::io(&out, e))?;
+        }
+        Ok(())
+    }
 }
 
 /// Output paths come from ids (slugs) and theme file names; refuse anything that could leave

@@ -402,97 +402,97 @@ fn jobs(
     let task_jobs: Vec<Vec<Job>> = published
         .par_iter()
         .map(|b| {
-        let mut jobs = Vec::new();
-        let t = &b.task;
-        let id = t.id.as_str();
-        let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
-        let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
-            let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
-            Some(views::leaderboard(
-                t,
-                lb,
-                r,
-                computed.uncertainty.get(id),
-                portal,
-            ))
-        });
-        let task = if built {
-            views::task_full(b)
-        } else {
-            Value::Null
-        };
-        if let (Some(r), Some(u), Some(lb)) = (
-            computed.rankings.get(id),
-            computed.uncertainty.get(id).filter(|u| u.samples > 0),
-            portal.leaderboards.iter().find(|lb| lb.task == t.id),
-        ) {
-            let url = views::analysis_url(id);
-            let title = format!(
-                "How sure is the ranking? {}",
-                t.acronym.as_deref().unwrap_or(&t.title)
-            );
-            let description = format!(
-                "Bootstrap and significance analysis of the leaderboard of {}",
-                t.title
-            );
-            jobs.push(Job::new(
-                url.clone(),
-                "analysis.html",
-                views::page(&url, &title, &description, "analysis"),
-                if built {
-                    json!({
-                        "task": task,
-                        "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
-                        "analysis": views::analysis(t, lb, r, u, portal),
-                    })
-                } else {
-                    Value::Null
-                },
-            ));
-        }
-        let url = views::task_url(id);
-        let cite = citation::task(t, &config.title, &config.base_url);
-        jobs.push(Job::new(
-            url.clone(),
-            "task.html",
-            views::page(&url, &t.title, &t.summary, "task"),
-            if built {
-                json!({
-                    "task": task,
-                    "rationale": b.rationale.as_ref().map(views::rationale),
-                    "leaderboard": leaderboard,
-                    "facet_links": views::facet_links(t),
-                    "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
-                })
+            let mut jobs = Vec::new();
+            let t = &b.task;
+            let id = t.id.as_str();
+            let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
+            let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
+                let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
+                Some(views::leaderboard(
+                    t,
+                    lb,
+                    r,
+                    computed.uncertainty.get(id),
+                    portal,
+                ))
+            });
+            let task = if built {
+                views::task_full(b)
             } else {
                 Value::Null
-            },
-        ));
-        if let Some(d) = &b.datacard {
-            let url = views::datacard_url(id);
-            let title = format!("Data card: {}", d.dataset.name);
-            let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
+            };
+            if let (Some(r), Some(u), Some(lb)) = (
+                computed.rankings.get(id),
+                computed.uncertainty.get(id).filter(|u| u.samples > 0),
+                portal.leaderboards.iter().find(|lb| lb.task == t.id),
+            ) {
+                let url = views::analysis_url(id);
+                let title = format!(
+                    "How sure is the ranking? {}",
+                    t.acronym.as_deref().unwrap_or(&t.title)
+                );
+                let description = format!(
+                    "Bootstrap and significance analysis of the leaderboard of {}",
+                    t.title
+                );
+                jobs.push(Job::new(
+                    url.clone(),
+                    "analysis.html",
+                    views::page(&url, &title, &description, "analysis"),
+                    if built {
+                        json!({
+                            "task": task,
+                            "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                            "analysis": views::analysis(t, lb, r, u, portal),
+                        })
+                    } else {
+                        Value::Null
+                    },
+                ));
+            }
+            let url = views::task_url(id);
+            let cite = citation::task(t, &config.title, &config.base_url);
             jobs.push(Job::new(
                 url.clone(),
-                "datacard.html",
-                views::page(&url, &title, &t.summary, "datacard"),
+                "task.html",
+                views::page(&url, &t.title, &t.summary, "task"),
                 if built {
                     json!({
                         "task": task,
-                        "datacard": views::datacard(d),
-                        "dataset_jsonld": opendata::script_json(&dataset),
-                        "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
+                        "rationale": b.rationale.as_ref().map(views::rationale),
+                        "leaderboard": leaderboard,
+                        "facet_links": views::facet_links(t),
+                        "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
                     })
                 } else {
                     Value::Null
                 },
             ));
-        }
-        for job in &mut jobs {
-            job.task = Some(id.to_string());
-            job.built = built;
-        }
-        jobs
+            if let Some(d) = &b.datacard {
+                let url = views::datacard_url(id);
+                let title = format!("Data card: {}", d.dataset.name);
+                let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
+                jobs.push(Job::new(
+                    url.clone(),
+                    "datacard.html",
+                    views::page(&url, &title, &t.summary, "datacard"),
+                    if built {
+                        json!({
+                            "task": task,
+                            "datacard": views::datacard(d),
+                            "dataset_jsonld": opendata::script_json(&dataset),
+                            "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
+                        })
+                    } else {
+                        Value::Null
+                    },
+                ));
+            }
+            for job in &mut jobs {
+                job.task = Some(id.to_string());
+                job.built = built;
+            }
+            jobs
         })
         .collect();
     jobs.extend(task_jobs.into_iter().flatten());

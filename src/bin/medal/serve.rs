@@ -137,7 +137,10 @@ pub fn run(a: ServeArgs) -> ExitCode {
 /// served as soon as its pages are, and the index (seconds at thousands of pages) follows.
 #[derive(Default)]
 struct SearchIndexer {
-    running: Option<(Instant, std::thread::JoinHandle<medal::error::Result<Vec<OutFile>>>)>,
+    running: Option<(
+        Instant,
+        std::thread::JoinHandle<medal::error::Result<Vec<OutFile>>>,
+    )>,
 }
 
 impl SearchIndexer {
