@@ -1136,5 +1136,13 @@ pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
         }
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    out.into_iter().map(|(_, _, v)| v).collect()
+    // A feed carries the latest news, not the archive (which is the leaderboards): readers
+    // poll it, and thousands of entries made it megabytes.
+    out.into_iter()
+        .take(UPDATES_IN_FEED)
+        .map(|(_, _, v)| v)
+        .collect()
 }
+
+/// Entries of the leaderboard-updates feed, newest first.
+pub const UPDATES_IN_FEED: usize = 100;
