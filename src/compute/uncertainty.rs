@@ -27,7 +27,7 @@
 //!   closed: `[1, 2]` and `[2, 4]` overlap.
 
 use super::ranking::{
-    CaseMatrix, TaskRanking, WilcoxonBuf, case_matrix, rank_into, share_beaten_rows,
+    CaseMatrix, PairedDifferences, TaskRanking, WilcoxonBuf, case_matrix, rank_into,
     wilcoxon_both_buf,
 };
 use crate::model::*;
@@ -276,8 +276,6 @@ struct Scratch {
     counts: Vec<f64>,
     agg: Vec<f64>,
     scores: Vec<f64>,
-    gathered: Vec<f64>,
-    wilcoxon: WilcoxonBuf,
 }
 
 /// The uncertainty analysis of `tr` (the ranking of `lb` under `task`). `None` when the task
@@ -398,6 +396,9 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
         RankingMethod::TestThenRank => Direction::HigherIsBetter,
     };
 
+    // test_then_rank: each pair's differences sorted once, not once per sample.
+    let paired = (reuse.is_none() && tr.method == RankingMethod::TestThenRank)
+        .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
     let results: Vec<Sample> = (0..samples)
         .into_par_iter()
         .map_init(Scratch::default, |s, b| {
@@ -456,20 +457,10 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                     }
                 }
                 (None, RankingMethod::TestThenRank) => {
-                    s.gathered.clear();
-                    for a in 0..k {
-                        let row = &rows[a * n..(a + 1) * n];
-                        s.gathered.extend(draw.idx.iter().map(|&c| row[c]));
-                    }
                     s.scores.resize(k, 0.0);
-                    share_beaten_rows(
-                        &s.gathered,
-                        n,
-                        tr.direction,
-                        alpha,
-                        &mut s.wilcoxon,
-                        &mut s.scores,
-                    );
+                    if let Some(p) = &paired {
+                        p.share_beaten(draw.counts, alpha, &mut s.scores);
+                    }
                 }
             }
             let mut ranks = vec![0.0; k];
