@@ -166,9 +166,13 @@ fn render_pipeline(
     })?;
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
-    let files = plan.render_all(&|| progress.advance(1))?;
-    t.record("render", started.elapsed(), Some(plan.jobs.len()), progress);
-    drop(plan);
+    // The pages' contexts hold what they need; at 10,000 tasks the portal and the rankings are
+    // hundreds of MB that the rest of the build does not read.
+    drop(computed);
+    drop(portal);
+    let n_jobs = plan.jobs.len();
+    let files = plan.into_files(&|| progress.advance(1))?;
+    t.record("render", started.elapsed(), Some(n_jobs), progress);
     let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.
         let indexer = with_search.then(|| {

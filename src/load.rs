@@ -6,6 +6,7 @@
 use crate::error::{Diagnostic, Error, Result};
 use crate::hostile::Limits;
 use crate::model::*;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -47,6 +48,9 @@ pub struct Memo {
     /// Files read (not reused) by the last load.
     pub reads: usize,
 }
+
+/// One file or folder loaded afresh: its value, diagnostics and unreadable marks.
+type Loaded<T> = (Result<T>, Vec<Diagnostic>, Unreadable);
 
 struct Entry {
     value: Box<dyn Any + Send + Sync>,
@@ -122,6 +126,56 @@ impl Memo {
         Ok(v)
     }
 
+    /// [`Memo::get`] for many keys: what is not memoized is loaded in parallel, and the
+    /// results, diagnostics and unreadable marks are merged in the order of `keys`.
+    fn get_all<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        keys: &[PathBuf],
+        diags: &mut Vec<Diagnostic>,
+        unreadable: &mut Unreadable,
+        f: impl Fn(&Path, &mut Vec<Diagnostic>, &mut Unreadable) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        let fresh: Vec<bool> = keys
+            .iter()
+            .map(|k| {
+                self.enabled
+                    && !self.stale(k)
+                    && self
+                        .entries
+                        .get(k)
+                        .is_some_and(|e| e.value.downcast_ref::<T>().is_some())
+            })
+            .collect();
+        let loaded: Vec<Option<Loaded<T>>> = keys
+            .par_iter()
+            .zip(&fresh)
+            .map(|(k, &fresh)| {
+                (!fresh).then(|| {
+                    let mut d = Vec::new();
+                    let mut u = Unreadable::default();
+                    let v = f(k, &mut d, &mut u);
+                    (v, d, u)
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for (key, loaded) in keys.iter().zip(loaded) {
+            // A fresh entry is read back by `get`; a loaded one is stored by it.
+            let v = match loaded {
+                None => self.get(key, diags, unreadable, |_, _| -> Result<T> {
+                    Err(Error::Output("memo entry vanished".into()))
+                })?,
+                Some((v, d, u)) => self.get(key, diags, unreadable, |dd, uu| {
+                    dd.extend(d);
+                    uu.merge(&u);
+                    v
+                })?,
+            };
+            out.push(v);
+        }
+        Ok(out)
+    }
+
     fn begin(&mut self) {
         self.used.clear();
         self.reads = 0;
@@ -147,14 +201,11 @@ pub fn load_partial_memo(
     let data = root.join("data");
     let r = Reader { root, limits };
 
-    for dir in r.subdirs(&content.join("tasks"), &mut diags)? {
-        let bundle = memo.get(&dir, &mut diags, &mut portal.unreadable, |d, u| {
-            load_task_dir(&r, &dir, d, u)
-        })?;
-        if let Some(bundle) = bundle {
-            portal.tasks.push(bundle);
-        }
-    }
+    let dirs = r.subdirs(&content.join("tasks"), &mut diags)?;
+    let bundles = memo.get_all(&dirs, &mut diags, &mut portal.unreadable, |dir, d, u| {
+        load_task_dir(&r, dir, d, u)
+    })?;
+    portal.tasks.extend(bundles.into_iter().flatten());
 
     let systems_path = data.join("systems.yaml");
     if systems_path.exists() || systems_path.is_symlink() {
@@ -181,12 +232,11 @@ pub fn load_partial_memo(
         }
     }
 
-    for path in r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)? {
-        let lb = memo.get(&path, &mut diags, &mut portal.unreadable, |d, u| {
-            Ok(load_leaderboard(&r, &path, d, u))
-        })?;
-        portal.leaderboards.extend(lb);
-    }
+    let paths = r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)?;
+    let lbs = memo.get_all(&paths, &mut diags, &mut portal.unreadable, |path, d, u| {
+        Ok(load_leaderboard(&r, path, d, u))
+    })?;
+    portal.leaderboards.extend(lbs.into_iter().flatten());
 
     portal.reports = load_docs(&r, &content.join("reports"), &mut diags, memo)?;
     portal.news = load_docs(&r, &content.join("news"), &mut diags, memo)?;

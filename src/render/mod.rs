@@ -239,6 +239,38 @@ impl Plan {
             .collect::<Result<_>>()?;
         Ok(finish(pages, self.extras.iter().cloned()))
     }
+
+    /// [`Plan::render_all`] for a one-off build: each page's context is freed as soon as the
+    /// page is rendered, and the other files move instead of being copied, so contexts and
+    /// pages are not all in memory at once.
+    pub fn into_files(self, on_page: &(dyn Fn() + Sync)) -> Result<Vec<OutFile>> {
+        let Plan {
+            tera,
+            globals,
+            jobs,
+            extras,
+            minify,
+        } = self;
+        drop(globals);
+        let plan = Plan {
+            tera,
+            globals: Value::Null,
+            jobs: Vec::new(),
+            extras: Vec::new(),
+            minify,
+        };
+        let pages: Vec<OutFile> = jobs
+            .into_par_iter()
+            .filter(|job| job.built)
+            .map(|job| {
+                let f = plan.render_job(&job);
+                drop(job);
+                on_page();
+                f
+            })
+            .collect::<Result<_>>()?;
+        Ok(finish(pages, extras))
+    }
 }
 
 /// Rendered pages plus the other files, sorted by path; a page wins over a static file of the
@@ -259,7 +291,7 @@ pub fn render(
     theme: &Theme,
     opts: &RenderOptions,
 ) -> Result<Vec<OutFile>> {
-    plan(portal, computed, config, theme, opts)?.render_all(&|| {})
+    plan(portal, computed, config, theme, opts)?.into_files(&|| {})
 }
 
 /// Tera's errors nest their cause; show the whole chain.

@@ -712,6 +712,10 @@ pub fn system(sys: &System) -> Value {
     Value::Object(o)
 }
 
+/// Up to this many released tasks, the overall ranking shows a column per task; beyond, a
+/// table that wide helps no reader (each system's page lists its ranks per task).
+pub const MAX_TASK_COLUMNS: usize = 24;
+
 pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
     let c = &computed.consensus;
     let tasks: Vec<Value> = c
@@ -794,6 +798,7 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
         .map(|(_, n)| n)
         .collect();
     json!({
+        "task_columns": tasks.len() <= MAX_TASK_COLUMNS,
         "tasks": tasks,
         "rows": rows,
         "chart_svg": chart_svg,

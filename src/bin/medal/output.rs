@@ -90,6 +90,9 @@ impl Terminal {
     }
 }
 
+/// Phases that take at least this long get a line of their own when there is no progress bar.
+const SLOW_PHASE: Duration = Duration::from_secs(2);
+
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -131,7 +134,11 @@ impl Progress for Terminal {
         }
     }
 
-    fn finish(&self, _phase: &'static str, _elapsed: Duration) {
+    fn finish(&self, phase: &'static str, elapsed: Duration) {
         self.clear();
+        // Without a bar (a log, CI), a long build still says where it is.
+        if !self.bars && self.verbosity == Verbosity::Normal && elapsed >= SLOW_PHASE {
+            eprintln!("{phase}: {:.1} s", elapsed.as_secs_f64());
+        }
     }
 }
