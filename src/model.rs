@@ -1246,6 +1246,20 @@ impl Unreadable {
 }
 
 impl Portal {
+    /// The leaderboard of task `id`. Leaderboards come sorted by file name, which is the task
+    /// id in all but rare orders (`a-b.json` before `a.json`): a binary search, then a scan
+    /// when it misses. Pages look leaderboards up per task and system, so a scan alone made
+    /// large portals quadratic.
+    pub fn leaderboard(&self, id: &str) -> Option<&Leaderboard> {
+        match self
+            .leaderboards
+            .binary_search_by(|lb| lb.task.as_str().cmp(id))
+        {
+            Ok(i) => self.leaderboards.get(i),
+            Err(_) => self.leaderboards.iter().find(|lb| lb.task.as_str() == id),
+        }
+    }
+
     pub fn published_tasks(&self) -> impl Iterator<Item = &TaskBundle> {
         self.tasks.iter().filter(|t| t.task.status.is_published())
     }

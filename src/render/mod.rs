@@ -439,7 +439,7 @@ fn jobs(
             let id = t.id.as_str();
             let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
             let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
-                let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
+                let lb = portal.leaderboard(t.id.as_str())?;
                 Some(views::leaderboard(
                     t,
                     lb,
@@ -456,7 +456,7 @@ fn jobs(
             if let (Some(r), Some(u), Some(lb)) = (
                 computed.rankings.get(id),
                 computed.uncertainty.get(id).filter(|u| u.samples > 0),
-                portal.leaderboards.iter().find(|lb| lb.task == t.id),
+                portal.leaderboard(t.id.as_str()),
             ) {
                 let url = views::analysis_url(id);
                 let title = format!(

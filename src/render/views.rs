@@ -288,7 +288,7 @@ pub fn task_card(b: &TaskBundle, r: Option<&TaskRanking>, portal: &Portal) -> Va
 }
 
 fn leader(r: &TaskRanking, t: &Task, portal: &Portal) -> Option<Value> {
-    let lb = portal.leaderboards.iter().find(|lb| lb.task == t.id)?;
+    let lb = portal.leaderboard(t.id.as_str())?;
     let first = *r.order.first()?;
     r.entries[first].rank?;
     let e = &lb.entries[first];
@@ -665,7 +665,7 @@ pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec
         let t = &b.task;
         let (Some(r), Some(lb)) = (
             computed.rankings.get(t.id.as_str()),
-            portal.leaderboards.iter().find(|lb| lb.task == t.id),
+            portal.leaderboard(t.id.as_str()),
         ) else {
             continue;
         };
@@ -1090,7 +1090,7 @@ pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
         let t = &b.task;
         let (Some(r), Some(lb)) = (
             computed.rankings.get(t.id.as_str()),
-            portal.leaderboards.iter().find(|lb| lb.task == t.id),
+            portal.leaderboard(t.id.as_str()),
         ) else {
             continue;
         };
