@@ -658,21 +658,35 @@ pub fn leaderboard(
     })
 }
 
-/// A system's results on every published leaderboard.
-pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec<Value> {
-    let mut out = Vec::new();
-    for b in portal.published_tasks() {
+/// Every published task with a ranked leaderboard: the task, its ranking, its leaderboard and
+/// the ranking's metric (as the task defines it, when it does).
+fn ranked_leaderboards<'a>(
+    portal: &'a Portal,
+    computed: &'a Computed,
+) -> impl Iterator<
+    Item = (
+        &'a Task,
+        &'a TaskRanking,
+        &'a Leaderboard,
+        Option<&'a Metric>,
+    ),
+> {
+    portal.published_tasks().filter_map(|b| {
         let t = &b.task;
-        let (Some(r), Some(lb)) = (
-            computed.rankings.get(t.id.as_str()),
-            portal.leaderboard(t.id.as_str()),
-        ) else {
-            continue;
-        };
+        let r = computed.rankings.get(t.id.as_str())?;
+        let lb = portal.leaderboard(t.id.as_str())?;
         let metric = t
             .evaluation
             .as_ref()
             .and_then(|e| e.metric(r.metric.as_str()));
+        Some((t, r, lb, metric))
+    })
+}
+
+/// A system's results on every published leaderboard.
+pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (t, r, lb, metric) in ranked_leaderboards(portal, computed) {
         for (e, res) in lb.entries.iter().zip(&r.entries) {
             if e.system != sys.id {
                 continue;
@@ -1086,18 +1100,7 @@ pub fn analysis(
 /// Every result on a published leaderboard as a feed entry, newest first.
 pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
     let mut out: Vec<(String, String, Value)> = Vec::new();
-    for b in portal.published_tasks() {
-        let t = &b.task;
-        let (Some(r), Some(lb)) = (
-            computed.rankings.get(t.id.as_str()),
-            portal.leaderboard(t.id.as_str()),
-        ) else {
-            continue;
-        };
-        let metric = t
-            .evaluation
-            .as_ref()
-            .and_then(|e| e.metric(r.metric.as_str()));
+    for (t, r, lb, metric) in ranked_leaderboards(portal, computed) {
         let metric_name = metric.map_or(r.metric.as_str(), |m| m.name.as_str());
         let short = t.acronym.as_deref().unwrap_or(&t.title);
         for (e, res) in lb.entries.iter().zip(&r.entries) {
