@@ -100,30 +100,13 @@ impl Memo {
         if !self.enabled {
             return f(diags, unreadable);
         }
-        self.used.insert(key.to_path_buf());
-        if !self.stale(key)
-            && let Some(e) = self.entries.get(key)
-            && let Some(v) = e.value.downcast_ref::<T>()
-        {
-            diags.extend(e.diags.iter().cloned());
-            unreadable.merge(&e.unreadable);
-            return Ok(v.clone());
+        if let Some(v) = self.lookup(key, diags, unreadable) {
+            return Ok(v);
         }
-        self.reads += 1;
         let mut d = Vec::new();
         let mut u = Unreadable::default();
         let v = f(&mut d, &mut u)?;
-        diags.extend(d.iter().cloned());
-        unreadable.merge(&u);
-        self.entries.insert(
-            key.to_path_buf(),
-            Entry {
-                value: Box::new(v.clone()),
-                diags: d,
-                unreadable: u,
-            },
-        );
-        Ok(v)
+        Ok(self.store(key, v, d, u, diags, unreadable))
     }
 
     /// [`Memo::get`] for many keys: what is not memoized is loaded in parallel, and the
@@ -135,17 +118,7 @@ impl Memo {
         unreadable: &mut Unreadable,
         f: impl Fn(&Path, &mut Vec<Diagnostic>, &mut Unreadable) -> Result<T> + Sync,
     ) -> Result<Vec<T>> {
-        let fresh: Vec<bool> = keys
-            .iter()
-            .map(|k| {
-                self.enabled
-                    && !self.stale(k)
-                    && self
-                        .entries
-                        .get(k)
-                        .is_some_and(|e| e.value.downcast_ref::<T>().is_some())
-            })
-            .collect();
+        let fresh: Vec<bool> = keys.iter().map(|k| self.is_fresh::<T>(k)).collect();
         let loaded: Vec<Option<Loaded<T>>> = keys
             .par_iter()
             .zip(&fresh)
@@ -160,20 +133,73 @@ impl Memo {
             .collect();
         let mut out = Vec::with_capacity(keys.len());
         for (key, loaded) in keys.iter().zip(loaded) {
-            // A fresh entry is read back by `get`; a loaded one is stored by it.
             let v = match loaded {
-                None => self.get(key, diags, unreadable, |_, _| -> Result<T> {
-                    Err(Error::Output("memo entry vanished".into()))
-                })?,
-                Some((v, d, u)) => self.get(key, diags, unreadable, |dd, uu| {
-                    dd.extend(d);
-                    uu.merge(&u);
-                    v
-                })?,
+                // Fresh: `is_fresh` just found it.
+                None => self.lookup(key, diags, unreadable),
+                Some((v, d, u)) if self.enabled => {
+                    Some(self.store(key, v?, d, u, diags, unreadable))
+                }
+                Some((v, d, u)) => {
+                    diags.extend(d);
+                    unreadable.merge(&u);
+                    Some(v?)
+                }
             };
-            out.push(v);
+            out.extend(v);
         }
         Ok(out)
+    }
+
+    /// A memoized result for `key` that no change has made stale.
+    fn is_fresh<T: 'static>(&self, key: &Path) -> bool {
+        self.enabled
+            && !self.stale(key)
+            && self
+                .entries
+                .get(key)
+                .is_some_and(|e| e.value.downcast_ref::<T>().is_some())
+    }
+
+    /// The memoized result for `key`, its diagnostics and marks replayed, if it is fresh.
+    fn lookup<T: Clone + 'static>(
+        &mut self,
+        key: &Path,
+        diags: &mut Vec<Diagnostic>,
+        unreadable: &mut Unreadable,
+    ) -> Option<T> {
+        self.used.insert(key.to_path_buf());
+        if !self.is_fresh::<T>(key) {
+            return None;
+        }
+        let e = self.entries.get(key)?;
+        diags.extend(e.diags.iter().cloned());
+        unreadable.merge(&e.unreadable);
+        e.value.downcast_ref::<T>().cloned()
+    }
+
+    /// Keeps a result just read, and passes it and its diagnostics on.
+    fn store<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        key: &Path,
+        v: T,
+        d: Vec<Diagnostic>,
+        u: Unreadable,
+        diags: &mut Vec<Diagnostic>,
+        unreadable: &mut Unreadable,
+    ) -> T {
+        self.used.insert(key.to_path_buf());
+        self.reads += 1;
+        diags.extend(d.iter().cloned());
+        unreadable.merge(&u);
+        self.entries.insert(
+            key.to_path_buf(),
+            Entry {
+                value: Box::new(v.clone()),
+                diags: d,
+                unreadable: u,
+            },
+        );
+        v
     }
 
     fn begin(&mut self) {

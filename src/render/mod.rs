@@ -198,30 +198,7 @@ fn extras(
 impl Plan {
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
-        let ctx = tera::Context::from_serialize(&job.ctx)
-            .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
-        let html = self.tera.render(job.template, &ctx).map_err(|e| {
-            Error::Template(format!(
-                "rendering {} for /{}: {}",
-                job.template,
-                job.url,
-                describe(&e)
-            ))
-        })?;
-        let path = job.path();
-        let bytes = if self.minify && path.ends_with(".html") {
-            let cfg = minify_html::Cfg {
-                minify_css: true,
-                minify_js: true,
-                keep_closing_tags: true,
-                keep_html_and_head_opening_tags: true,
-                ..minify_html::Cfg::default()
-            };
-            minify_html::minify(html.as_bytes(), &cfg)
-        } else {
-            html.into_bytes()
-        };
-        Ok(OutFile { path, bytes })
+        render_page(&self.tera, self.minify, job)
     }
 
     /// Renders every page in parallel, calling `on_page` after each, and returns the whole
@@ -246,24 +223,16 @@ impl Plan {
     pub fn into_files(self, on_page: &(dyn Fn() + Sync)) -> Result<Vec<OutFile>> {
         let Plan {
             tera,
-            globals,
             jobs,
             extras,
             minify,
+            ..
         } = self;
-        drop(globals);
-        let plan = Plan {
-            tera,
-            globals: Value::Null,
-            jobs: Vec::new(),
-            extras: Vec::new(),
-            minify,
-        };
         let pages: Vec<OutFile> = jobs
             .into_par_iter()
             .filter(|job| job.built)
             .map(|job| {
-                let f = plan.render_job(&job);
+                let f = render_page(&tera, minify, &job);
                 drop(job);
                 on_page();
                 f
@@ -271,6 +240,34 @@ impl Plan {
             .collect::<Result<_>>()?;
         Ok(finish(pages, extras))
     }
+}
+
+/// One page through its template, minified when `minify` is on.
+fn render_page(tera: &tera::Tera, minify: bool, job: &Job) -> Result<OutFile> {
+    let ctx = tera::Context::from_serialize(&job.ctx)
+        .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
+    let html = tera.render(job.template, &ctx).map_err(|e| {
+        Error::Template(format!(
+            "rendering {} for /{}: {}",
+            job.template,
+            job.url,
+            describe(&e)
+        ))
+    })?;
+    let path = job.path();
+    let bytes = if minify && path.ends_with(".html") {
+        let cfg = minify_html::Cfg {
+            minify_css: true,
+            minify_js: true,
+            keep_closing_tags: true,
+            keep_html_and_head_opening_tags: true,
+            ..minify_html::Cfg::default()
+        };
+        minify_html::minify(html.as_bytes(), &cfg)
+    } else {
+        html.into_bytes()
+    };
+    Ok(OutFile { path, bytes })
 }
 
 /// Rendered pages plus the other files, sorted by path; a page wins over a static file of the
