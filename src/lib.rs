@@ -16,6 +16,7 @@ pub mod locate;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod reuse;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
@@ -68,6 +69,11 @@ pub struct BuildReport {
     /// Rankings read from the cache and computed afresh, as `(hits, misses)`; `None` without
     /// a cache.
     pub ranking_cache: Option<(usize, usize)>,
+    /// Pages whose minified bytes and link scan came from the page cache, and pages minified
+    /// afresh, as `(hits, misses)`; `None` without a cache.
+    pub page_cache: Option<(usize, usize)>,
+    /// Whether the search bundle came from the cache.
+    pub search_cached: bool,
     /// Load, validate, compute, render, search, links, write.
     pub timings: Timings,
     /// External link → pages using it (listed by `medal check --external`, never fetched).
@@ -80,6 +86,8 @@ pub struct Rendered {
     pub files: Vec<render::OutFile>,
     pub warnings: Vec<error::Diagnostic>,
     pub ranking_cache: Option<(usize, usize)>,
+    pub page_cache: Option<(usize, usize)>,
+    pub search_cached: bool,
     pub timings: Timings,
     pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
@@ -140,8 +148,10 @@ fn render_pipeline(
         load::load_partial(&opts.root, &config.limits())
     })?;
     let warnings = t.phase("validate", progress, || checked(&opts.root, &portal, diags))?;
-    let cache = (!opts.no_cache)
-        .then(|| compute::RankingCache::new(opts.root.join(&config.build.cache_dir)));
+    let cache_dir = opts.root.join(&config.build.cache_dir);
+    let cache = (!opts.no_cache).then(|| compute::RankingCache::new(&cache_dir));
+    let page_cache = (!opts.no_cache).then(|| reuse::PageCache::new(&cache_dir));
+    let search_cache = (!opts.no_cache).then(|| reuse::SearchCache::new(&cache_dir));
     let computed = t.phase("rankings", progress, || {
         compute::compute_with(
             &portal,
@@ -171,21 +181,39 @@ fn render_pipeline(
     drop(computed);
     drop(portal);
     let n_jobs = plan.jobs.len();
-    let files = plan.into_files(&|| progress.advance(1))?;
+    let files = plan.into_files(page_cache.as_ref(), &|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(n_jobs), progress);
     let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.
         let indexer = with_search.then(|| {
             s.spawn(|| {
                 let started = Instant::now();
-                let r = search::index(
-                    files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
-                    &config.language,
-                );
+                let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
+                let r = match &search_cache {
+                    Some(c) => {
+                        let key = reuse::SearchCache::key(pages(), &config.language);
+                        match c.get(&key) {
+                            Some((bundle, n)) => Ok((bundle, n, true)),
+                            None => search::index(pages(), &config.language).map(|(b, sum)| {
+                                c.store(&key, &b, sum.pages);
+                                (b, sum.pages, false)
+                            }),
+                        }
+                    }
+                    None => search::index(pages(), &config.language)
+                        .map(|(b, sum)| (b, sum.pages, false)),
+                };
                 (r, started.elapsed())
             })
         });
-        let report = t.phase("links", progress, || links::check(&files, &config.base_url));
+        let known = page_cache.as_ref().map(|c| c.scans()).unwrap_or_default();
+        let (report, scans) = t.phase("links", progress, || {
+            links::check_with(&files, &config.base_url, known)
+        });
+        if let Some(c) = &page_cache {
+            t.phase("cache", progress, || c.store(&files, &scans));
+        }
+        drop(scans);
         if let Some(staging) = staging.filter(|_| report.broken.is_empty()) {
             t.phase("write", progress, || staging.write(&files))?;
             if let Some(last) = t.phases.last_mut() {
@@ -198,14 +226,15 @@ fn render_pipeline(
                 let (r, took) = h
                     .join()
                     .map_err(|_| Error::Output("the search indexer stopped".into()))?;
-                let (bundle, summary) = r?;
-                t.record("search", took, Some(summary.pages), progress);
-                bundle
+                let (bundle, pages, cached) = r?;
+                t.record("search", took, Some(pages), progress);
+                (bundle, cached)
             }
-            None => Vec::new(),
+            None => (Vec::new(), false),
         };
         Ok((report, bundle))
     })?;
+    let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
         return Err(Error::Content(
             report.broken.iter().map(|b| b.to_diagnostic()).collect(),
@@ -218,10 +247,16 @@ fn render_pipeline(
         }
     }
     let files = render::finish(files, bundle);
+    if let Some(c) = page_cache.as_ref().filter(|_| staging.is_some()) {
+        // A build keeps the entries of the site it wrote; `medal check` leaves them alone.
+        c.sweep();
+    }
     Ok(Rendered {
         files,
         warnings,
         ranking_cache: cache.map(|c| c.stats()),
+        page_cache: page_cache.map(|c| c.stats()),
+        search_cached,
         timings: t,
         external_links: report.external,
     })
@@ -256,6 +291,8 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         files,
         warnings,
         ranking_cache,
+        page_cache,
+        search_cached,
         mut timings,
         external_links,
     } = render_pipeline(opts, progress, true, Some(&staging))?;
@@ -267,6 +304,8 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings,
         ranking_cache,
+        page_cache,
+        search_cached,
         timings,
         external_links,
     })

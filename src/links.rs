@@ -105,23 +105,30 @@ impl TokenSink for Sink {
     }
 }
 
-/// Scans every HTML file (in parallel).
-pub fn scan_all(files: &[OutFile]) -> HashMap<String, PageLinks> {
-    files
-        .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.clone(), scan(&String::from_utf8_lossy(&f.bytes))))
-        .collect()
-}
-
 /// Checks the links of a rendered site whose base URL is `base_url` (`https://host/sub/`).
 pub fn check(files: &[OutFile], base_url: &str) -> LinkReport {
-    let pages: HashMap<String, std::sync::Arc<PageLinks>> = scan_all(files)
-        .into_iter()
-        .map(|(k, v)| (k, std::sync::Arc::new(v)))
+    check_with(files, base_url, HashMap::new()).0
+}
+
+/// [`check`] reusing the scans in `known` (pages from the page cache, by output path): the
+/// other HTML files are scanned now. Returns the report and every page's scan.
+pub fn check_with(
+    files: &[OutFile],
+    base_url: &str,
+    mut known: HashMap<String, std::sync::Arc<PageLinks>>,
+) -> (LinkReport, HashMap<String, std::sync::Arc<PageLinks>>) {
+    let scanned: Vec<(String, std::sync::Arc<PageLinks>)> = files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html") && !known.contains_key(&f.path))
+        .map(|f| {
+            let links = scan(&String::from_utf8_lossy(&f.bytes));
+            (f.path.clone(), std::sync::Arc::new(links))
+        })
         .collect();
+    known.extend(scanned);
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    check_scanned(&pages, &paths, base_url, None)
+    let report = check_scanned(&known, &paths, base_url, None);
+    (report, known)
 }
 
 /// [`check`] over pages scanned before (incremental rebuilds keep the scans of unchanged

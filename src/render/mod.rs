@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::{self, Placement};
 use crate::model::*;
+use crate::reuse::PageCache;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -198,7 +199,7 @@ fn extras(
 impl Plan {
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
-        render_page(&self.tera, self.minify, job)
+        render_page(&self.tera, self.minify, job, None)
     }
 
     /// Renders every page in parallel, calling `on_page` after each, and returns the whole
@@ -219,8 +220,13 @@ impl Plan {
 
     /// [`Plan::render_all`] for a one-off build: each page's context is freed as soon as the
     /// page is rendered, and the other files move instead of being copied, so contexts and
-    /// pages are not all in memory at once.
-    pub fn into_files(self, on_page: &(dyn Fn() + Sync)) -> Result<Vec<OutFile>> {
+    /// pages are not all in memory at once. With `cache`, a page whose template output is
+    /// cached is not minified again.
+    pub fn into_files(
+        self,
+        cache: Option<&PageCache>,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Vec<OutFile>> {
         let Plan {
             tera,
             jobs,
@@ -232,7 +238,7 @@ impl Plan {
             .into_par_iter()
             .filter(|job| job.built)
             .map(|job| {
-                let f = render_page(&tera, minify, &job);
+                let f = render_page(&tera, minify, &job, cache);
                 drop(job);
                 on_page();
                 f
@@ -243,7 +249,12 @@ impl Plan {
 }
 
 /// One page through its template, minified when `minify` is on.
-fn render_page(tera: &tera::Tera, minify: bool, job: &Job) -> Result<OutFile> {
+fn render_page(
+    tera: &tera::Tera,
+    minify: bool,
+    job: &Job,
+    cache: Option<&PageCache>,
+) -> Result<OutFile> {
     let ctx = tera::Context::from_serialize(&job.ctx)
         .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
     let html = tera.render(job.template, &ctx).map_err(|e| {
@@ -256,14 +267,10 @@ fn render_page(tera: &tera::Tera, minify: bool, job: &Job) -> Result<OutFile> {
     })?;
     let path = job.path();
     let bytes = if minify && path.ends_with(".html") {
-        let cfg = minify_html::Cfg {
-            minify_css: true,
-            minify_js: true,
-            keep_closing_tags: true,
-            keep_html_and_head_opening_tags: true,
-            ..minify_html::Cfg::default()
-        };
-        minify_html::minify(html.as_bytes(), &cfg)
+        match cache {
+            Some(c) => c.minified(&path, html.as_bytes()),
+            None => crate::reuse::minify(html.as_bytes()),
+        }
     } else {
         html.into_bytes()
     };
@@ -288,7 +295,7 @@ pub fn render(
     theme: &Theme,
     opts: &RenderOptions,
 ) -> Result<Vec<OutFile>> {
-    plan(portal, computed, config, theme, opts)?.into_files(&|| {})
+    plan(portal, computed, config, theme, opts)?.into_files(None, &|| {})
 }
 
 /// Tera's errors nest their cause; show the whole chain.

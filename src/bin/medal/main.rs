@@ -158,12 +158,18 @@ fn main() -> ExitCode {
                 Ok(r) => {
                     report::print(&r.warnings, &root, format);
                     term.timings(&r.timings);
-                    let cache = match r.ranking_cache {
+                    let mut cache = match r.ranking_cache {
                         Some((hits, misses)) if hits + misses > 0 => {
                             format!("; rankings: {hits} cached, {misses} computed")
                         }
                         _ => String::new(),
                     };
+                    if let Some((hits, misses)) = r.page_cache.filter(|(h, _)| *h > 0) {
+                        cache.push_str(&format!("; pages: {hits} cached, {misses} minified"));
+                        if r.search_cached {
+                            cache.push_str("; search index cached");
+                        }
+                    }
                     term.say(&format!(
                         "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s{cache}",
                         r.pages,
