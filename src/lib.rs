@@ -162,6 +162,10 @@ fn render_pipeline(
         )
     });
     let theme = theme::Theme::load(&opts.root, &config.theme)?;
+    let markdown_cache = (!opts.no_cache).then(|| cache_dir.join("_markdown.bin"));
+    if let Some(path) = &markdown_cache {
+        markdown::load_cache(path);
+    }
     let plan = t.phase("plan", progress, || {
         render::plan(
             &portal,
@@ -174,6 +178,9 @@ fn render_pipeline(
             },
         )
     })?;
+    if let Some(path) = &markdown_cache {
+        markdown::save_cache(path);
+    }
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
     // The pages' contexts hold what they need; at 10,000 tasks the portal and the rankings are

@@ -4,6 +4,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -56,8 +57,114 @@ pub struct Placement {
     pub id_prefix: &'static str,
 }
 
-/// Renders untrusted Markdown to sanitized HTML.
+/// Renders untrusted Markdown to sanitized HTML, once per distinct (text, placement) in a
+/// process; [`load_cache`] carries the results over from the previous build.
 pub fn render(markdown: &str, opts: Placement) -> String {
+    let key = memo_key(markdown, opts);
+    if let Some(hit) = lock_memo().get_mut(&key) {
+        hit.1 = true;
+        return hit.0.to_string();
+    }
+    let html = render_uncached(markdown, opts);
+    let mut memo = lock_memo();
+    memo.insert(key, (Arc::from(html.as_str()), true));
+    MEMO_CHANGED.store(true, Ordering::Relaxed);
+    drop(memo);
+    html
+}
+
+/// What decides a rendering besides the text: the code of this module and the versions of
+/// pulldown-cmark, syntect and ammonia (in `Cargo.lock`).
+const CODE: &[&str] = &[
+    env!("CARGO_PKG_VERSION"),
+    include_str!("markdown.rs"),
+    include_str!("../Cargo.lock"),
+];
+
+static SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| {
+    let mut h = blake3::Hasher::new();
+    for part in CODE {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h
+});
+
+/// Rendered texts by key, each with whether this build used it (unused ones are not saved).
+type Memo = HashMap<[u8; 32], (Arc<str>, bool)>;
+static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Mutex::default);
+/// Whether the memo gained or lost entries since it was loaded or saved.
+static MEMO_CHANGED: AtomicBool = AtomicBool::new(false);
+
+fn lock_memo() -> std::sync::MutexGuard<'static, Memo> {
+    // A panic elsewhere leaves the map itself intact.
+    MEMO.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn memo_key(markdown: &str, opts: Placement) -> [u8; 32] {
+    let mut h = SEED.clone();
+    h.update(&[opts.heading_offset]);
+    h.update(&(opts.id_prefix.len() as u64).to_le_bytes());
+    h.update(opts.id_prefix.as_bytes());
+    h.update(markdown.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    entries: Vec<([u8; 32], String)>,
+}
+
+/// Reads the renderings saved by [`save_cache`] at `path` into the memo. A missing or
+/// unreadable file only means rendering again.
+pub fn load_cache(path: &std::path::Path) {
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
+    let Ok(saved) = postcard::from_bytes::<Saved>(&bytes) else {
+        return;
+    };
+    let mut memo = lock_memo();
+    for (key, html) in saved.entries {
+        memo.entry(key).or_insert_with(|| (Arc::from(html), false));
+    }
+}
+
+/// Saves the renderings used since [`load_cache`] to `path` (when anything changed), drops
+/// the rest from the memo, and marks the kept ones unused for the next build.
+pub fn save_cache(path: &std::path::Path) {
+    let mut memo = lock_memo();
+    let before = memo.len();
+    memo.retain(|_, (_, used)| *used);
+    let changed = MEMO_CHANGED.swap(false, Ordering::Relaxed) || memo.len() != before;
+    let mut entries: Vec<([u8; 32], String)> = Vec::new();
+    if changed {
+        entries = memo.iter().map(|(k, (v, _))| (*k, v.to_string())).collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    for (_, used) in memo.values_mut() {
+        *used = false;
+    }
+    drop(memo);
+    if !changed {
+        return;
+    }
+    let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) else {
+        return;
+    };
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+        use std::io::Write;
+        if tmp.write_all(&bytes).is_ok() {
+            let _ = tmp.persist(path);
+        }
+    }
+}
+
+fn render_uncached(markdown: &str, opts: Placement) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
