@@ -140,7 +140,7 @@ pub fn save_cache(path: &std::path::Path) {
     let mut entries: Vec<([u8; 32], String)> = Vec::new();
     if changed {
         entries = memo.iter().map(|(k, (v, _))| (*k, v.to_string())).collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by_key(|e| e.0);
     }
     for (_, used) in memo.values_mut() {
         *used = false;
