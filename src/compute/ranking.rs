@@ -374,9 +374,43 @@ pub fn share_beaten_rows(
 #[derive(Debug)]
 pub struct PairedDifferences {
     k: usize,
-    /// Per unordered pair (a, b), a < b, in row-major order: (case, d) by ascending |d|, with
-    /// zero differences and missing values left out.
-    pairs: Vec<Vec<(u32, f64)>>,
+    /// Per unordered pair (a, b), a < b, in row-major order.
+    pairs: Vec<Pair>,
+}
+
+/// One pair's differences by ascending |d|, with zero differences and missing values left
+/// out, laid out for [`weighted_statistic`]'s loop, which runs once per pair per bootstrap
+/// sample: the case of each difference, 1 where it is positive (else 0), and the lengths of
+/// the tie groups in |d|, unless every group is a single difference (the usual case).
+#[derive(Debug)]
+struct Pair {
+    cases: Vec<u32>,
+    positive: Vec<u8>,
+    ties: Option<Vec<u32>>,
+}
+
+/// Above this many drawn cases the integer sums of [`weighted_statistic`] could leave the
+/// range where `f64` is exact (its tie term grows as the cube), so the `f64` loop runs.
+const EXACT_CASES: u64 = 100_000;
+
+impl Pair {
+    fn new(d: &[(u32, f64)]) -> Self {
+        let mut runs: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < d.len() {
+            let j = i + d[i..]
+                .iter()
+                .take_while(|x| x.1.abs() == d[i].1.abs())
+                .count();
+            runs.push((j - i) as u32);
+            i = j;
+        }
+        Pair {
+            cases: d.iter().map(|x| x.0).collect(),
+            positive: d.iter().map(|x| u8::from(x.1 > 0.0)).collect(),
+            ties: runs.iter().any(|&r| r > 1).then_some(runs),
+        }
+    }
 }
 
 impl PairedDifferences {
@@ -402,7 +436,7 @@ impl PairedDifferences {
                     .filter(|(_, d)| *d != 0.0)
                     .collect();
                 d.sort_unstable_by(|p, q| p.1.abs().total_cmp(&q.1.abs()));
-                pairs.push(d);
+                pairs.push(Pair::new(&d));
             }
         }
         PairedDifferences { k, pairs }
@@ -415,17 +449,25 @@ impl PairedDifferences {
         if k < 2 {
             return;
         }
+        // Bootstrap counts are whole numbers: summed as integers they give the same values
+        // as the f64 sums (which are exact in this range) without their latency.
+        let whole: Option<Vec<u64>> = counts
+            .iter()
+            .map(|&c| (c >= 0.0 && c.fract() == 0.0).then_some(c as u64))
+            .collect::<Option<Vec<u64>>>()
+            .filter(|w| w.iter().sum::<u64>() <= EXACT_CASES);
         let mut pair = self.pairs.iter();
         for a in 0..k {
             for b in a + 1..k {
                 let Some(d) = pair.next() else { return };
-                let (ab, ba) = weighted_statistic(d, counts).map_or((1.0, 1.0), |s| {
-                    let reversed = WilcoxonStatistic {
-                        v: s.n * (s.n + 1.0) / 2.0 - s.v,
-                        ..s
-                    };
-                    (s.p_greater(), reversed.p_greater())
-                });
+                let (ab, ba) =
+                    weighted_statistic(d, counts, whole.as_deref()).map_or((1.0, 1.0), |s| {
+                        let reversed = WilcoxonStatistic {
+                            v: s.n * (s.n + 1.0) / 2.0 - s.v,
+                            ..s
+                        };
+                        (s.p_greater(), reversed.p_greater())
+                    });
                 if ab <= alpha {
                     out[a] += 1.0;
                 }
@@ -440,29 +482,57 @@ impl PairedDifferences {
     }
 }
 
-/// The signed-rank statistic of differences `d` (sorted by |d|) each taken `counts[case]` times.
-fn weighted_statistic(d: &[(u32, f64)], counts: &[f64]) -> Option<WilcoxonStatistic> {
+/// The signed-rank statistic of a pair's differences, each taken `counts[case]` times
+/// (`whole`: the same counts as integers, when they are whole and few enough to sum exactly).
+fn weighted_statistic(
+    pair: &Pair,
+    counts: &[f64],
+    whole: Option<&[u64]>,
+) -> Option<WilcoxonStatistic> {
     let (mut offset, mut v, mut tie_term) = (0.0, 0.0, 0.0);
-    let mut i = 0;
-    while i < d.len() {
-        let magnitude = d[i].1.abs();
-        let (mut weight, mut positive) = (0.0, 0.0);
-        let mut j = i;
-        while j < d.len() && d[j].1.abs() == magnitude {
-            let w = counts[d[j].0 as usize];
-            weight += w;
-            if d[j].1 > 0.0 {
-                positive += w;
+    match (&pair.ties, whole) {
+        // Without ties a group is one difference; no branch on its sign or on a zero count (a
+        // case drawn 0 times adds 0). Every partial sum of the f64 loop below is a whole or
+        // half number under 2^53, so exact, and twice the rank sum in integers is the same
+        // number.
+        (None, Some(whole)) => {
+            let (mut off, mut v2, mut tie) = (0u64, 0u64, 0u64);
+            for (&case, &pos) in pair.cases.iter().zip(&pair.positive) {
+                let w = whole[case as usize];
+                v2 += (2 * off + w + 1) * w * u64::from(pos);
+                tie += w * w * w - w;
+                off += w;
             }
-            j += 1;
+            offset = off as f64;
+            v = v2 as f64 / 2.0;
+            tie_term = tie as f64;
         }
-        if weight > 0.0 {
-            // The group holds ranks offset+1 ..= offset+weight: all get their average.
-            v += (offset + (weight + 1.0) / 2.0) * positive;
-            tie_term += weight * weight * weight - weight;
-            offset += weight;
+        (None, None) => {
+            for (&case, &pos) in pair.cases.iter().zip(&pair.positive) {
+                let w = counts[case as usize];
+                v += (offset + (w + 1.0) / 2.0) * (w * f64::from(pos));
+                tie_term += w * w * w - w;
+                offset += w;
+            }
         }
-        i = j;
+        (Some(runs), _) => {
+            let mut i = 0;
+            for &len in runs {
+                let (mut weight, mut positive) = (0.0, 0.0);
+                for j in i..i + len as usize {
+                    let w = counts[pair.cases[j] as usize];
+                    weight += w;
+                    positive += w * f64::from(pair.positive[j]);
+                }
+                if weight > 0.0 {
+                    // The group holds ranks offset+1 ..= offset+weight: all get their average.
+                    v += (offset + (weight + 1.0) / 2.0) * positive;
+                    tie_term += weight * weight * weight - weight;
+                    offset += weight;
+                }
+                i += len as usize;
+            }
+        }
     }
     if offset == 0.0 {
         return None;
@@ -597,8 +667,13 @@ mod tests {
         let mut buf = WilcoxonBuf::default();
         for (k, n) in [(2usize, 3usize), (3, 1), (5, 40), (8, 120), (4, 0)] {
             for round in 0..15 {
+                // Coarse values tie often (the grouped loop); fine ones almost never (the
+                // branch-free loop).
                 let mut rows: Vec<f64> = (0..k * n)
-                    .map(|_| (rng.below(9) as f64 - 4.0) * 0.125)
+                    .map(|_| match round % 3 {
+                        2 => rng.below(1 << 40) as f64 / (1u64 << 40) as f64,
+                        _ => (rng.below(9) as f64 - 4.0) * 0.125,
+                    })
                     .collect();
                 if round % 5 == 1 && !rows.is_empty() {
                     rows[0] = f64::NAN;
