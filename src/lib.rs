@@ -40,7 +40,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` of medal.toml (e.g. for a preview under another host).
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Compute every ranking afresh instead of reading the ranking cache (`[build] cache_dir`).
+    /// Compute everything afresh: the ranking, page, Markdown and search caches
+    /// (`[build] cache_dir`) are neither read nor written.
     pub no_cache: bool,
 }
 

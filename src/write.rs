@@ -48,12 +48,20 @@ impl Staging {
         })
     }
 
-    /// Writes `files` into the staging folder, in parallel.
+    /// Writes `files` into the staging folder, in parallel. A file whose bytes equal the
+    /// current output's file of the same path becomes a hard link to it: nothing is written
+    /// (most of a rebuild's files are unchanged), and deploy tools see its old timestamp.
     pub fn write(&self, files: &[OutFile]) -> Result<()> {
         files.par_iter().try_for_each(|f| {
-            let path = self.dir.path().join(safe_relative(&f.path)?);
+            let rel = safe_relative(&f.path)?;
+            let path = self.dir.path().join(rel);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            if same_file_bytes(&self.out.join(rel), &f.bytes)
+                && std::fs::hard_link(self.out.join(rel), &path).is_ok()
+            {
+                return Ok(());
             }
             std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
         })
@@ -83,6 +91,12 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Deletes a previous output: its files in parallel (tens of thousands on a large portal,
@@ -126,6 +140,45 @@ mod tests {
             path: path.into(),
             bytes: s.as_bytes().to_vec(),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_kept_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        write_site(&out, &[f("a/index.html", "same"), f("b.css", "old")]).unwrap();
+        let (a, b) = (ino("a/index.html"), ino("b.css"));
+        // A link in the output is never followed into the new site.
+        std::fs::write(dir.path().join("elsewhere"), "link").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), out.join("c.txt")).unwrap();
+        write_site(
+            &out,
+            &[
+                f("a/index.html", "same"),
+                f("b.css", "new"),
+                f("c.txt", "link"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            ino("a/index.html"),
+            a,
+            "the unchanged file is the same file"
+        );
+        assert_ne!(ino("b.css"), b);
+        assert_eq!(std::fs::read_to_string(out.join("b.css")).unwrap(), "new");
+        assert!(
+            !std::fs::symlink_metadata(out.join("c.txt"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::metadata(out.join("a/index.html")).unwrap().nlink(),
+            1
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ enum Command {
         /// confidential task.
         #[arg(long)]
         drafts: bool,
-        /// Compute every ranking afresh instead of reading the ranking cache.
+        /// Compute everything afresh: no ranking, page, Markdown or search cache is read or written.
         #[arg(long)]
         no_cache: bool,
         /// How problems in the content are reported.
