@@ -263,6 +263,9 @@ pub fn load_partial_memo(
         Ok(load_leaderboard(&r, path, d, u))
     })?;
     portal.leaderboards.extend(lbs.into_iter().flatten());
+    // File order puts `a-b.json` before `a.json`; lookups by id want id order.
+    portal.leaderboards.sort_by(|a, b| a.task.cmp(&b.task));
+    portal.tasks.sort_by(|a, b| a.task.id.cmp(&b.task.id));
 
     portal.reports = load_docs(&r, &content.join("reports"), &mut diags, memo)?;
     portal.news = load_docs(&r, &content.join("news"), &mut diags, memo)?;

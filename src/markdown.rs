@@ -149,18 +149,8 @@ pub fn save_cache(path: &std::path::Path) {
     if !changed {
         return;
     }
-    let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) else {
-        return;
-    };
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
-        use std::io::Write;
-        if tmp.write_all(&bytes).is_ok() {
-            let _ = tmp.persist(path);
-        }
+    if let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) {
+        crate::reuse::write_atomically(path, &bytes);
     }
 }
 

@@ -1251,13 +1251,22 @@ impl Portal {
     /// when it misses. Pages look leaderboards up per task and system, so a scan alone made
     /// large portals quadratic.
     pub fn leaderboard(&self, id: &str) -> Option<&Leaderboard> {
-        match self
+        debug_assert!(self.leaderboards.is_sorted_by(|a, b| a.task <= b.task));
+        let i = self
             .leaderboards
             .binary_search_by(|lb| lb.task.as_str().cmp(id))
-        {
-            Ok(i) => self.leaderboards.get(i),
-            Err(_) => self.leaderboards.iter().find(|lb| lb.task.as_str() == id),
-        }
+            .ok()?;
+        self.leaderboards.get(i)
+    }
+
+    /// The task with this id (any status), by binary search: `tasks` is sorted by id.
+    pub fn task(&self, id: &str) -> Option<&TaskBundle> {
+        debug_assert!(self.tasks.is_sorted_by(|a, b| a.task.id <= b.task.id));
+        let i = self
+            .tasks
+            .binary_search_by(|b| b.task.id.as_str().cmp(id))
+            .ok()?;
+        self.tasks.get(i)
     }
 
     pub fn published_tasks(&self) -> impl Iterator<Item = &TaskBundle> {

@@ -206,7 +206,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Option<()> {
+/// Writes a cache entry whole or not at all (a temporary file, then a rename); `None` when
+/// that failed, which a cache ignores.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Option<()> {
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
@@ -280,16 +282,20 @@ impl SearchCache {
         let Ok(bytes) = postcard::to_stdvec(&entry) else {
             return;
         };
-        if write_atomically(&self.path(key), &bytes).is_none() {
-            return;
+        if write_atomically(&self.path(key), &bytes).is_some() {
+            keep_only(&self.dir, key);
         }
-        let current = format!("{key}.bin");
-        if let Ok(list) = std::fs::read_dir(&self.dir) {
-            for f in list.flatten() {
-                let name = f.file_name();
-                if name.to_string_lossy().ends_with(".bin") && name != current.as_str() {
-                    let _ = std::fs::remove_file(f.path());
-                }
+    }
+}
+
+/// Removes the entries (`<key>.bin`) in `dir` other than `key`'s.
+pub(crate) fn keep_only(dir: &Path, key: &str) {
+    let current = format!("{key}.bin");
+    if let Ok(list) = std::fs::read_dir(dir) {
+        for f in list.flatten() {
+            let name = f.file_name();
+            if name.to_string_lossy().ends_with(".bin") && name != current.as_str() {
+                let _ = std::fs::remove_file(f.path());
             }
         }
     }

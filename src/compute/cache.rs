@@ -118,10 +118,6 @@ impl RankingCache {
     /// Writes the entry atomically (temporary file, then rename) and removes the task's older
     /// entries. Failures are ignored: the next build computes again.
     fn store(&self, task_id: &str, key: &str, value: &CachedRanking) {
-        let dir = self.dir.join(task_id);
-        if std::fs::create_dir_all(&dir).is_err() {
-            return;
-        }
         let entry = Entry {
             key: key.to_string(),
             value: value.clone(),
@@ -129,21 +125,8 @@ impl RankingCache {
         let Ok(bytes) = postcard::to_stdvec(&entry) else {
             return;
         };
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
-            return;
-        };
-        use std::io::Write;
-        if tmp.write_all(&bytes).is_err() || tmp.persist(self.path(task_id, key)).is_err() {
-            return;
-        }
-        let current = format!("{key}.bin");
-        if let Ok(list) = std::fs::read_dir(&dir) {
-            for f in list.flatten() {
-                let name = f.file_name();
-                if name.to_string_lossy().ends_with(".bin") && name != current.as_str() {
-                    let _ = std::fs::remove_file(f.path());
-                }
-            }
+        if crate::reuse::write_atomically(&self.path(task_id, key), &bytes).is_some() {
+            crate::reuse::keep_only(&self.dir.join(task_id), key);
         }
     }
 }

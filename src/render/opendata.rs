@@ -154,9 +154,9 @@ pub fn systems(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
                 .iter()
                 .filter(|b| computed.rankings.contains_key(b.task.id.as_str()))
                 .filter(|b| {
-                    portal.leaderboards.iter().any(|lb| {
-                        lb.task == b.task.id && lb.entries.iter().any(|e| e.system == s.id)
-                    })
+                    portal
+                        .leaderboard(b.task.id.as_str())
+                        .is_some_and(|lb| lb.entries.iter().any(|e| e.system == s.id))
                 })
                 .map(|b| b.task.id.as_str())
                 .collect();

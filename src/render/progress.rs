@@ -295,7 +295,7 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         .best
         .iter()
         .filter_map(|s| {
-            let b = portal.tasks.iter().find(|b| b.task.id.as_str() == s.task)?;
+            let b = portal.task(&s.task)?;
             let released = stats::reached_stage(b, Stage::Released)?;
             if released > w.end {
                 return None;

@@ -736,7 +736,7 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
         .tasks
         .iter()
         .map(|id| {
-            let t = portal.tasks.iter().find(|b| b.task.id.as_str() == id);
+            let t = portal.task(id);
             json!({
                 "id": id,
                 "title": t.map(|b| b.task.title.as_str()),

@@ -332,7 +332,7 @@ fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
         );
     }
     if t.status == Status::Released
-        && !portal.leaderboards.iter().any(|lb| lb.task == t.id)
+        && portal.leaderboard(t.id.as_str()).is_none()
         && !portal.unreadable.leaderboards.contains(t.id.as_str())
     {
         v.warning(
