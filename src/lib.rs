@@ -196,21 +196,7 @@ fn render_pipeline(
         let indexer = with_search.then(|| {
             s.spawn(|| {
                 let started = Instant::now();
-                let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
-                let r = match &search_cache {
-                    Some(c) => {
-                        let key = reuse::SearchCache::key(pages(), &config.language);
-                        match c.get(&key) {
-                            Some((bundle, n)) => Ok((bundle, n, true)),
-                            None => search::index(pages(), &config.language).map(|(b, sum)| {
-                                c.store(&key, &b, sum.pages);
-                                (b, sum.pages, false)
-                            }),
-                        }
-                    }
-                    None => search::index(pages(), &config.language)
-                        .map(|(b, sum)| (b, sum.pages, false)),
-                };
+                let r = search_bundle(&files, &config.language, search_cache.as_ref());
                 (r, started.elapsed())
             })
         });
@@ -268,6 +254,26 @@ fn render_pipeline(
         timings: t,
         external_links: report.external,
     })
+}
+
+/// The search bundle of `files`, from `cache` when no page changed: the files, the number
+/// of pages indexed, and whether they came from the cache.
+fn search_bundle(
+    files: &[render::OutFile],
+    language: &str,
+    cache: Option<&reuse::SearchCache>,
+) -> Result<(Vec<render::OutFile>, usize, bool)> {
+    let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
+    let Some(cache) = cache else {
+        return search::index(pages(), language).map(|(b, sum)| (b, sum.pages, false));
+    };
+    let key = reuse::SearchCache::key(pages(), language);
+    if let Some((bundle, n)) = cache.get(&key) {
+        return Ok((bundle, n, true));
+    }
+    let (bundle, summary) = search::index(pages(), language)?;
+    cache.store(&key, &bundle, summary.pages);
+    Ok((bundle, summary.pages, false))
 }
 
 /// Validation after loading: `Ok` with the warnings when no error remains.
