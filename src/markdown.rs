@@ -130,25 +130,22 @@ pub fn load_cache(path: &std::path::Path) {
     }
 }
 
-/// Saves the renderings used since [`load_cache`] to `path` (when anything changed), drops
-/// the rest from the memo, and marks the kept ones unused for the next build.
+/// Saves the renderings used since [`load_cache`] to `path` (when anything changed) and
+/// empties the memo: a build's pages hold their own copies by then, and at 10,000 tasks the
+/// memo is a few hundred MB.
 pub fn save_cache(path: &std::path::Path) {
-    let mut memo = lock_memo();
-    let before = memo.len();
-    memo.retain(|_, (_, used)| *used);
-    let changed = MEMO_CHANGED.swap(false, Ordering::Relaxed) || memo.len() != before;
-    let mut entries: Vec<([u8; 32], String)> = Vec::new();
-    if changed {
-        entries = memo.iter().map(|(k, (v, _))| (*k, v.to_string())).collect();
-        entries.sort_unstable_by_key(|e| e.0);
-    }
-    for (_, used) in memo.values_mut() {
-        *used = false;
-    }
-    drop(memo);
+    let memo = std::mem::take(&mut *lock_memo());
+    let used = memo.values().filter(|(_, used)| *used).count();
+    let changed = MEMO_CHANGED.swap(false, Ordering::Relaxed) || used != memo.len();
     if !changed {
         return;
     }
+    let mut entries: Vec<([u8; 32], String)> = memo
+        .into_iter()
+        .filter(|(_, (_, used))| *used)
+        .map(|(k, (v, _))| (k, v.to_string()))
+        .collect();
+    entries.sort_unstable_by_key(|e| e.0);
     if let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) {
         crate::reuse::write_atomically(path, &bytes);
     }
