@@ -26,17 +26,32 @@ fn pretty(v: &Value) -> Vec<u8> {
 }
 
 fn escape_markup(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    // Byte by byte, copying the runs between escapes: `/api/tasks.json` is megabytes.
+    let b = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + 64);
+    let (mut last, mut i) = (0, 0);
+    while i < b.len() {
+        let escape = match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'<', ..) => Some(("\\u003c", 1)),
+            (b'>', ..) => Some(("\\u003e", 1)),
+            (b'&', ..) => Some(("\\u0026", 1)),
+            // U+2028 and U+2029 in UTF-8.
+            (0xE2, Some(0x80), Some(0xA8)) => Some(("\\u2028", 3)),
+            (0xE2, Some(0x80), Some(0xA9)) => Some(("\\u2029", 3)),
+            _ => None,
+        };
+        match escape {
+            Some((with, len)) => {
+                // `i` starts a character: an ASCII byte or a three-byte sequence.
+                out.push_str(&json[last..i]);
+                out.push_str(with);
+                i += len;
+                last = i;
+            }
+            None => i += 1,
         }
     }
+    out.push_str(&json[last..]);
     out
 }
 
@@ -993,6 +1008,26 @@ fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped_and_nothing_else_changes() {
+        let json = "{\"t\":\"a<b>&c \u{2028}\u{2029} é € \u{2027}\u{202A} </script>\"}";
+        let want: String = json
+            .chars()
+            .map(|c| match c {
+                '<' => "\\u003c".to_string(),
+                '>' => "\\u003e".to_string(),
+                '&' => "\\u0026".to_string(),
+                '\u{2028}' => "\\u2028".to_string(),
+                '\u{2029}' => "\\u2029".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        assert_eq!(escape_markup(json), want);
+        assert!(!escape_markup(json).contains('<'));
+        assert_eq!(escape_markup(""), "");
+        assert_eq!(escape_markup("\u{2028}"), "\\u2028");
+    }
 
     #[test]
     fn script_json_cannot_end_its_block() {
