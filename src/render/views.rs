@@ -628,7 +628,7 @@ pub fn leaderboard(
     } else {
         None
     };
-    json!({
+    let mut view = json!({
         "updated": lb.updated,
         "updated_display": lb.updated.display(),
         "split": lb.split,
@@ -654,8 +654,10 @@ pub fn leaderboard(
         "download_csv_url": format!("tasks/{}/leaderboard.csv", t.id),
         "note": note,
         "metrics": metrics.iter().map(|m| json!({"id": m.id, "name": m.name, "direction": m.direction, "level": m.level})).collect::<Vec<_>>(),
-        "rows": rows,
-    })
+    });
+    // Moved in, not through `json!`, which would copy every row (it serializes a reference).
+    view["rows"] = Value::Array(rows);
+    view
 }
 
 /// Every published task with a ranked leaderboard: the task, its ranking, its leaderboard and
