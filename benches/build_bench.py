@@ -29,13 +29,23 @@ WORK = ROOT / "target" / "bench-corpus"
 
 
 def timed(cmd, cwd=None):
-    """Wall seconds and peak RSS (MB) of a command, via GNU time."""
+    """Wall seconds and peak RSS (MB) of a command, via GNU time.
+
+    medal resets the kernel's high-water mark after each phase to measure it per phase
+    (`--timings`), which also resets what GNU time reads at exit; so for medal the peak is
+    the largest per-phase peak that `--timings` prints."""
+    is_medal = cmd[0] == MEDAL
+    if is_medal:
+        cmd = [*cmd, "--timings"]
     t = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if p.returncode != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
+    peak = re.search(r"^\s*peak\s+([\d.]+) MB", p.stderr, re.M)
+    if is_medal and peak:
+        rss = max(rss, float(peak.group(1)))
     return wall, rss
 
 

@@ -179,8 +179,10 @@ fn render_pipeline(
             },
         )
     })?;
-    if let Some(path) = &markdown_cache {
-        markdown::save_cache(path);
+    match &markdown_cache {
+        Some(path) => markdown::save_cache(path),
+        // The contexts hold every rendering now; the memo would only double them.
+        None => markdown::forget(),
     }
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));

@@ -151,6 +151,12 @@ pub fn save_cache(path: &std::path::Path) {
     }
 }
 
+/// Empties the memo (what [`save_cache`] does after saving).
+pub fn forget() {
+    drop(std::mem::take(&mut *lock_memo()));
+    MEMO_CHANGED.store(false, Ordering::Relaxed);
+}
+
 fn render_uncached(markdown: &str, opts: Placement) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
