@@ -81,14 +81,7 @@ const CODE: &[&str] = &[
     include_str!("../Cargo.lock"),
 ];
 
-static SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| {
-    let mut h = blake3::Hasher::new();
-    for part in CODE {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    h
-});
+static SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::reuse::hasher(CODE));
 
 /// Rendered texts by key, each with whether this build used it (unused ones are not saved).
 type Memo = HashMap<[u8; 32], (Arc<str>, bool)>;

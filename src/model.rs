@@ -1246,10 +1246,9 @@ impl Unreadable {
 }
 
 impl Portal {
-    /// The leaderboard of task `id`. Leaderboards come sorted by file name, which is the task
-    /// id in all but rare orders (`a-b.json` before `a.json`): a binary search, then a scan
-    /// when it misses. Pages look leaderboards up per task and system, so a scan alone made
-    /// large portals quadratic.
+    /// The leaderboard of task `id`, by binary search: the loader sorts `leaderboards` by task
+    /// id. Pages look leaderboards up per task and system, so a scan made large portals
+    /// quadratic.
     pub fn leaderboard(&self, id: &str) -> Option<&Leaderboard> {
         debug_assert!(self.leaderboards.is_sorted_by(|a, b| a.task <= b.task));
         let i = self

@@ -56,7 +56,9 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     minify_html::minify(html, &cfg)
 }
 
-fn hasher(code: &[&str]) -> blake3::Hasher {
+/// A hasher primed with `code` (each part length-prefixed): the sources and versions that
+/// decide a cached value, so changing any of them changes every key.
+pub(crate) fn hasher(code: &[&str]) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     for part in code {
         h.update(&(part.len() as u64).to_le_bytes());
@@ -312,18 +314,24 @@ mod tests {
         HashMap::from([("p/index.html".to_string(), Arc::new(scan))])
     }
 
-    #[test]
-    fn a_page_comes_back_with_its_bytes_and_scan() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cold = PageCache::new(dir.path());
-        let bytes = cold.minified("p/index.html", PAGE.as_bytes());
-        assert_eq!(bytes, minify(PAGE.as_bytes()));
-        assert_eq!(cold.stats(), (0, 1));
+    /// One build of a one-page site with template output `html`: minified, then stored.
+    fn build_once(dir: &Path, html: &str) -> (PageCache, Vec<u8>) {
+        let c = PageCache::new(dir);
+        let bytes = c.minified("p/index.html", html.as_bytes());
         let file = OutFile {
             path: "p/index.html".into(),
             bytes: bytes.clone(),
         };
-        cold.store(std::slice::from_ref(&file), &scan_of(&bytes));
+        c.store(std::slice::from_ref(&file), &scan_of(&bytes));
+        (c, bytes)
+    }
+
+    #[test]
+    fn a_page_comes_back_with_its_bytes_and_scan() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (cold, bytes) = build_once(dir.path(), PAGE);
+        assert_eq!(bytes, minify(PAGE.as_bytes()));
+        assert_eq!(cold.stats(), (0, 1));
 
         let warm = PageCache::new(dir.path());
         assert_eq!(warm.minified("p/index.html", PAGE.as_bytes()), bytes);
@@ -338,18 +346,8 @@ mod tests {
     #[test]
     fn sweep_keeps_only_what_the_build_used() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = |html: &str| {
-            let c = PageCache::new(dir.path());
-            let bytes = c.minified("p/index.html", html.as_bytes());
-            let file = OutFile {
-                path: "p/index.html".into(),
-                bytes: bytes.clone(),
-            };
-            c.store(std::slice::from_ref(&file), &scan_of(&bytes));
-            c
-        };
-        store(PAGE);
-        let second = store(&PAGE.replace("Hello", "Hallo"));
+        build_once(dir.path(), PAGE);
+        let (second, _) = build_once(dir.path(), &PAGE.replace("Hello", "Hallo"));
         second.sweep();
         let warm = PageCache::new(dir.path());
         warm.minified("p/index.html", PAGE.as_bytes());
@@ -360,13 +358,7 @@ mod tests {
     #[test]
     fn a_damaged_entry_is_minified_again() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let c = PageCache::new(dir.path());
-        let bytes = c.minified("p/index.html", PAGE.as_bytes());
-        let file = OutFile {
-            path: "p/index.html".into(),
-            bytes: bytes.clone(),
-        };
-        c.store(std::slice::from_ref(&file), &scan_of(&bytes));
+        let (c, bytes) = build_once(dir.path(), PAGE);
         let path = c.path(&c.key(PAGE.as_bytes()));
         let mut damaged = std::fs::read(&path).expect("entry");
         damaged.truncate(damaged.len() / 2);

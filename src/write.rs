@@ -58,8 +58,8 @@ impl Staging {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
-            if same_file_bytes(&self.out.join(rel), &f.bytes)
-                && std::fs::hard_link(self.out.join(rel), &path).is_ok()
+            let previous = self.out.join(rel);
+            if same_file_bytes(&previous, &f.bytes) && std::fs::hard_link(&previous, &path).is_ok()
             {
                 return Ok(());
             }

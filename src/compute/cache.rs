@@ -73,11 +73,7 @@ impl RankingCache {
     /// then the evaluation block and the leaderboard as JSON streamed into the hasher (a JSON
     /// value is self-delimiting; a 0xFF byte, never in UTF-8, separates the two).
     pub fn key(task: &Task, lb: &Leaderboard) -> String {
-        let mut h = blake3::Hasher::new();
-        for src in ENGINE {
-            h.update(&(src.len() as u64).to_le_bytes());
-            h.update(src.as_bytes());
-        }
+        let mut h = crate::reuse::hasher(ENGINE);
         // Cannot fail: string keys only, and the loader refuses non-finite numbers.
         let _ = serde_json::to_writer(&mut h, &task.evaluation);
         h.update(&[0xFF]);
