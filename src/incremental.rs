@@ -231,6 +231,7 @@ impl Incremental {
                 &RenderOptions {
                     drafts: self.opts.drafts,
                     only_tasks: only,
+                    defer_tasks: false,
                 },
             )
         };

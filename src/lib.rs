@@ -175,23 +175,29 @@ fn render_pipeline(
             &theme,
             &render::RenderOptions {
                 drafts: opts.drafts,
+                defer_tasks: true,
                 ..Default::default()
             },
         )
     })?;
-    match &markdown_cache {
-        Some(path) => markdown::save_cache(path),
-        // The contexts hold every rendering now; the memo would only double them.
-        None => markdown::forget(),
-    }
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
-    // The pages' contexts hold what they need; at 10,000 tasks the portal and the rankings are
-    // hundreds of MB that the rest of the build does not read.
+    let n_jobs = plan.jobs.len();
+    let sources = render::Sources {
+        portal: &portal,
+        computed: &computed,
+        config: &config,
+    };
+    let files = plan.into_files(sources, page_cache.as_ref(), &|| progress.advance(1))?;
+    // The task pages rendered their Markdown while rendering (their contexts are deferred).
+    match &markdown_cache {
+        Some(path) => markdown::save_cache(path),
+        None => markdown::forget(),
+    }
+    // At 10,000 tasks the portal and the rankings are hundreds of MB that the rest of the
+    // build does not read.
     drop(computed);
     drop(portal);
-    let n_jobs = plan.jobs.len();
-    let files = plan.into_files(page_cache.as_ref(), &|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(n_jobs), progress);
     let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.

@@ -37,6 +37,10 @@ pub struct RenderOptions {
     /// other tasks' jobs are listed with `built: false` (incremental rebuilds keep their
     /// previous output). `None`: every task.
     pub only_tasks: Option<std::collections::BTreeSet<String>>,
+    /// Leave every task's own pages unbuilt in the plan; [`Plan::into_files`] builds each
+    /// task's contexts just before rendering its pages, so only the contexts in flight are in
+    /// memory (at 10,000 tasks, all of them at once were gigabytes).
+    pub defer_tasks: bool,
 }
 
 /// A page to render: where it goes, with which template and context. The output of a job is
@@ -94,6 +98,16 @@ pub struct Plan {
     /// robots.txt, syntax.css, downloads, schemas and the theme's static files.
     pub extras: Vec<OutFile>,
     minify: bool,
+    /// Task pages left unbuilt for [`Plan::into_files`] (see [`RenderOptions::defer_tasks`]).
+    deferred: bool,
+}
+
+/// What deferred task pages are built from.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub portal: &'a Portal,
+    pub computed: &'a Computed,
+    pub config: &'a Config,
 }
 
 /// Lists the pages and prepares the templates, without rendering.
@@ -122,6 +136,7 @@ pub fn plan(
         jobs,
         extras,
         minify: config.build.minify,
+        deferred: opts.defer_tasks,
     })
 }
 
@@ -219,11 +234,13 @@ impl Plan {
     }
 
     /// [`Plan::render_all`] for a one-off build: each page's context is freed as soon as the
-    /// page is rendered, and the other files move instead of being copied, so contexts and
-    /// pages are not all in memory at once. With `cache`, a page whose template output is
-    /// cached is not minified again.
+    /// page is rendered, deferred task pages are built from `sources` a task at a time, and
+    /// the other files move instead of being copied, so contexts and pages are not all in
+    /// memory at once. With `cache`, a page whose template output is cached is not minified
+    /// again.
     pub fn into_files(
         self,
+        sources: Sources,
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
@@ -232,18 +249,36 @@ impl Plan {
             jobs,
             extras,
             minify,
+            deferred,
             ..
         } = self;
-        let pages: Vec<OutFile> = jobs
-            .into_par_iter()
-            .filter(|job| job.built)
-            .map(|job| {
-                let f = render_page(&tera, minify, &job, cache);
-                drop(job);
-                on_page();
-                f
+        let render = |job: Job| {
+            let f = render_page(&tera, minify, &job, cache);
+            drop(job);
+            on_page();
+            f
+        };
+        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.built);
+        let mut tasks: Vec<String> = if deferred {
+            unbuilt.into_iter().filter_map(|j| j.task).collect()
+        } else {
+            Vec::new()
+        };
+        tasks.dedup();
+        let task_pages: Vec<Vec<OutFile>> = tasks
+            .par_iter()
+            .map(|id| {
+                let Some(b) = sources.portal.task(id) else {
+                    return Ok(Vec::new());
+                };
+                task_jobs(b, sources.portal, sources.computed, sources.config, true)
+                    .into_iter()
+                    .map(render)
+                    .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
+        let mut pages: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
+        pages.extend(task_pages.into_iter().flatten());
         Ok(finish(pages, extras))
     }
 }
@@ -295,7 +330,12 @@ pub fn render(
     theme: &Theme,
     opts: &RenderOptions,
 ) -> Result<Vec<OutFile>> {
-    plan(portal, computed, config, theme, opts)?.into_files(None, &|| {})
+    let sources = Sources {
+        portal,
+        computed,
+        config,
+    };
+    plan(portal, computed, config, theme, opts)?.into_files(sources, None, &|| {})
 }
 
 /// Tera's errors nest their cause; show the whole chain.
@@ -434,101 +474,15 @@ fn jobs(
     }
 
     // Task pages and data cards: each task's contexts (Markdown, highlighting, charts) are
-    // independent, so they are built in parallel and appended in the listing's order.
+    // independent, so they are built in parallel and appended in the listing's order. Deferred
+    // ones are built while rendering instead (see `Plan::into_files`).
     let task_jobs: Vec<Vec<Job>> = published
         .par_iter()
         .map(|b| {
-            let mut jobs = Vec::new();
-            let t = &b.task;
-            let id = t.id.as_str();
-            let built = opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
-            let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
-                let lb = portal.leaderboard(t.id.as_str())?;
-                Some(views::leaderboard(
-                    t,
-                    lb,
-                    r,
-                    computed.uncertainty.get(id),
-                    portal,
-                ))
-            });
-            let task = if built {
-                views::task_full(b)
-            } else {
-                Value::Null
-            };
-            if let (Some(r), Some(u), Some(lb)) = (
-                computed.rankings.get(id),
-                computed.uncertainty.get(id).filter(|u| u.samples > 0),
-                portal.leaderboard(t.id.as_str()),
-            ) {
-                let url = views::analysis_url(id);
-                let title = format!(
-                    "How sure is the ranking? {}",
-                    t.acronym.as_deref().unwrap_or(&t.title)
-                );
-                let description = format!(
-                    "Bootstrap and significance analysis of the leaderboard of {}",
-                    t.title
-                );
-                jobs.push(Job::new(
-                    url.clone(),
-                    "analysis.html",
-                    views::page(&url, &title, &description, "analysis"),
-                    if built {
-                        json!({
-                            "task": task,
-                            "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
-                            "analysis": views::analysis(t, lb, r, u, portal),
-                        })
-                    } else {
-                        Value::Null
-                    },
-                ));
-            }
-            let url = views::task_url(id);
-            let cite = citation::task(t, &config.title, &config.base_url);
-            jobs.push(Job::new(
-                url.clone(),
-                "task.html",
-                views::page(&url, &t.title, &t.summary, "task"),
-                if built {
-                    json!({
-                        "task": task,
-                        "rationale": b.rationale.as_ref().map(views::rationale),
-                        "leaderboard": leaderboard,
-                        "facet_links": views::facet_links(t),
-                        "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
-                    })
-                } else {
-                    Value::Null
-                },
-            ));
-            if let Some(d) = &b.datacard {
-                let url = views::datacard_url(id);
-                let title = format!("Data card: {}", d.dataset.name);
-                let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
-                jobs.push(Job::new(
-                    url.clone(),
-                    "datacard.html",
-                    views::page(&url, &title, &t.summary, "datacard"),
-                    if built {
-                        json!({
-                            "task": task,
-                            "datacard": views::datacard(d),
-                            "dataset_jsonld": opendata::script_json(&dataset),
-                            "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
-                        })
-                    } else {
-                        Value::Null
-                    },
-                ));
-            }
-            for job in &mut jobs {
-                job.task = Some(id.to_string());
-                job.built = built;
-            }
-            jobs
+            let id = b.task.id.as_str();
+            let built =
+                !opts.defer_tasks && opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
+            task_jobs(b, portal, computed, config, built)
         })
         .collect();
     jobs.extend(task_jobs.into_iter().flatten());
@@ -808,5 +762,106 @@ fn jobs(
         views::page("sitemap.xml", "Sitemap", "", "sitemap"),
         json!({"urls": urls}),
     ));
+    jobs
+}
+
+/// A published task's own pages: its analysis (when ranked with an uncertainty analysis), the
+/// task page and its data card. With `built` false, the contexts are left out.
+fn task_jobs(
+    b: &TaskBundle,
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    built: bool,
+) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let t = &b.task;
+    let id = t.id.as_str();
+    let leaderboard = computed.rankings.get(id).filter(|_| built).and_then(|r| {
+        let lb = portal.leaderboard(t.id.as_str())?;
+        Some(views::leaderboard(
+            t,
+            lb,
+            r,
+            computed.uncertainty.get(id),
+            portal,
+        ))
+    });
+    let task = if built {
+        views::task_full(b)
+    } else {
+        Value::Null
+    };
+    if let (Some(r), Some(u), Some(lb)) = (
+        computed.rankings.get(id),
+        computed.uncertainty.get(id).filter(|u| u.samples > 0),
+        portal.leaderboard(t.id.as_str()),
+    ) {
+        let url = views::analysis_url(id);
+        let title = format!(
+            "How sure is the ranking? {}",
+            t.acronym.as_deref().unwrap_or(&t.title)
+        );
+        let description = format!(
+            "Bootstrap and significance analysis of the leaderboard of {}",
+            t.title
+        );
+        jobs.push(Job::new(
+            url.clone(),
+            "analysis.html",
+            views::page(&url, &title, &description, "analysis"),
+            if built {
+                json!({
+                    "task": task,
+                    "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                    "analysis": views::analysis(t, lb, r, u, portal),
+                })
+            } else {
+                Value::Null
+            },
+        ));
+    }
+    let url = views::task_url(id);
+    let cite = citation::task(t, &config.title, &config.base_url);
+    jobs.push(Job::new(
+        url.clone(),
+        "task.html",
+        views::page(&url, &t.title, &t.summary, "task"),
+        if built {
+            json!({
+                "task": task,
+                "rationale": b.rationale.as_ref().map(views::rationale),
+                "leaderboard": leaderboard,
+                "facet_links": views::facet_links(t),
+                "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
+            })
+        } else {
+            Value::Null
+        },
+    ));
+    if let Some(d) = &b.datacard {
+        let url = views::datacard_url(id);
+        let title = format!("Data card: {}", d.dataset.name);
+        let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
+        jobs.push(Job::new(
+            url.clone(),
+            "datacard.html",
+            views::page(&url, &title, &t.summary, "datacard"),
+            if built {
+                json!({
+                    "task": task,
+                    "datacard": views::datacard(d),
+                    "dataset_jsonld": opendata::script_json(&dataset),
+                    "dataset_bibtex": opendata::dataset_bibtex(t, d, &config.base_url),
+                })
+            } else {
+                Value::Null
+            },
+        ));
+    }
+    for job in &mut jobs {
+        job.task = Some(id.to_string());
+        job.built = built;
+    }
     jobs
 }
