@@ -9,6 +9,10 @@
 //!   (`url`, `*_url`, `orcid`, `ror`, `doi`) whose scheme is not http, https or mailto
 //!   (`javascript:`, `data:`, `vbscript:`) are refused with a located diagnostic.
 //!
+//! A build with a cache remembers the texts that passed a scan (`_scanned.bin`, by a hash of
+//! this module's code and the text), so an unchanged file is scanned once; failures are never
+//! remembered.
+//!
 //! Everything else a contributor can write is neutralised at render time: Markdown goes through
 //! ammonia ([`crate::markdown`]) and plain strings are escaped by Tera; content is never
 //! rendered as a template, so `{{ 7*7 }}` prints as written.
@@ -20,6 +24,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use std::sync::{LazyLock, Mutex};
 
 /// The default of `[check] max_file_bytes`: far above any real content file.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -174,10 +179,105 @@ struct Found {
 
 type Slot = RefCell<Option<Found>>;
 
+/// What decides a scan's verdict besides the text: this module's code and serde_yaml's and
+/// serde_json's versions.
+const SCAN_CODE: &[&str] = &[
+    env!("CARGO_PKG_VERSION"),
+    include_str!("hostile.rs"),
+    include_str!("../Cargo.lock"),
+];
+
+static SCAN_SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::reuse::hasher(SCAN_CODE));
+
+/// Texts that passed a scan, by the hash of the code, the format and the text: those loaded
+/// from an earlier build and those that passed in this one. `None` until [`load_passed`]: only
+/// a build with a cache remembers.
+static PASSED: Mutex<Option<Passed>> = Mutex::new(None);
+
+#[derive(Default)]
+struct Passed {
+    before: HashSet<[u8; 32]>,
+    now: HashSet<[u8; 32]>,
+}
+
+fn lock_passed() -> std::sync::MutexGuard<'static, Option<Passed>> {
+    PASSED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `scan` unless the same text passed it in this or the last build: a warm build
+/// otherwise parses every file twice (once here, once typed).
+fn remembered(
+    format: u8,
+    text: &str,
+    scan: impl FnOnce() -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let key = {
+        let passed = lock_passed();
+        let Some(p) = passed.as_ref() else {
+            drop(passed);
+            return scan();
+        };
+        let key = scan_key(format, text);
+        if p.before.contains(&key) || p.now.contains(&key) {
+            drop(passed);
+            if let Some(p) = lock_passed().as_mut() {
+                p.now.insert(key);
+            }
+            return Ok(());
+        }
+        key
+    };
+    scan()?;
+    if let Some(p) = lock_passed().as_mut() {
+        p.now.insert(key);
+    }
+    Ok(())
+}
+
+fn scan_key(format: u8, text: &str) -> [u8; 32] {
+    let mut h = SCAN_SEED.clone();
+    h.update(&[format]);
+    h.update(text.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// Starts remembering passed scans, with those [`save_passed`] wrote to `path` (a missing or
+/// unreadable file only means scanning again).
+pub fn load_passed(path: &Path) {
+    let before = std::fs::read(path)
+        .ok()
+        .and_then(|b| postcard::from_bytes::<Vec<[u8; 32]>>(&b).ok())
+        .unwrap_or_default();
+    *lock_passed() = Some(Passed {
+        before: before.into_iter().collect(),
+        now: HashSet::new(),
+    });
+}
+
+/// Saves the texts that passed in this build to `path` (when they differ from the loaded
+/// ones) and stops remembering.
+pub fn save_passed(path: &Path) {
+    let Some(p) = lock_passed().take() else {
+        return;
+    };
+    if p.now == p.before {
+        return;
+    }
+    let mut keys: Vec<[u8; 32]> = p.now.into_iter().collect();
+    keys.sort_unstable();
+    if let Ok(bytes) = postcard::to_stdvec(&keys) {
+        crate::reuse::write_atomically(path, &bytes);
+    }
+}
+
 /// Scans YAML text (`line_offset` lines into its file) for the problems listed in the module
 /// documentation. Syntax errors are left to the typed parse, which reports them with the
 /// field path; only alias bombs and too deep nesting are reported here.
 pub fn scan_yaml(file: &Path, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
+    remembered(b'y', text, || scan_yaml_uncached(file, text, line_offset))
+}
+
+fn scan_yaml_uncached(file: &Path, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
     let slot = Slot::default();
     let de = serde_yaml::Deserializer::from_str(text);
     let Err(err) = Node::root(&slot).deserialize(de) else {
@@ -211,6 +311,10 @@ pub fn scan_yaml(file: &Path, text: &str, line_offset: usize) -> Result<(), Diag
 /// Scans JSON text like [`scan_yaml`]. serde_json already refuses `NaN`, `Infinity` and
 /// out-of-range numbers such as `1e999`; syntax errors are left to the typed parse.
 pub fn scan_json(file: &Path, text: &str) -> Result<(), Diagnostic> {
+    remembered(b'j', text, || scan_json_uncached(file, text))
+}
+
+fn scan_json_uncached(file: &Path, text: &str) -> Result<(), Diagnostic> {
     let slot = Slot::default();
     let mut de = serde_json::Deserializer::from_str(text);
     let Err(err) = Node::root(&slot).deserialize(&mut de) else {
@@ -483,6 +587,31 @@ impl<'de> Visitor<'de> for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_passed_scans_are_remembered_and_saved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let saved = dir.path().join("scanned.bin");
+        let good = "title: remembered\n";
+        let bad = "a: 1\na: 2\n";
+        let keys = || -> Vec<[u8; 32]> {
+            postcard::from_bytes(&std::fs::read(&saved).expect("saved")).expect("keys")
+        };
+        load_passed(&saved);
+        assert!(scan_yaml(Path::new("f.yaml"), good, 0).is_ok());
+        assert!(scan_yaml(Path::new("f.yaml"), bad, 0).is_err());
+        save_passed(&saved);
+        assert!(keys().contains(&scan_key(b'y', good)));
+        assert!(!keys().contains(&scan_key(b'y', bad)));
+        // Remembered or not, a bad text is refused with its diagnostic every time.
+        load_passed(&saved);
+        assert!(scan_yaml(Path::new("f.yaml"), bad, 0).is_err());
+        assert!(scan_yaml(Path::new("f.yaml"), good, 0).is_ok());
+        save_passed(&saved);
+        assert!(keys().contains(&scan_key(b'y', good)));
+        // The JSON scan is another key.
+        assert!(!keys().contains(&scan_key(b'j', good)));
+    }
 
     #[test]
     fn url_schemes_as_a_browser_reads_them() {

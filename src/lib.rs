@@ -70,8 +70,9 @@ pub struct BuildReport {
     /// Rankings read from the cache and computed afresh, as `(hits, misses)`; `None` without
     /// a cache.
     pub ranking_cache: Option<(usize, usize)>,
-    /// Pages whose minified bytes and link scan came from the page cache, and pages minified
-    /// afresh, as `(hits, misses)`; `None` without a cache.
+    /// HTML pages whose finished bytes and link scan came from the page cache (same template
+    /// and context as a cached page), and pages rendered afresh, as `(hits, misses)`; `None`
+    /// without a cache.
     pub page_cache: Option<(usize, usize)>,
     /// Whether the search bundle came from the cache.
     pub search_cached: bool,
@@ -145,11 +146,19 @@ fn render_pipeline(
     check_root(&opts.root)?;
     let mut t = Timings::default();
     let config = build_config(opts)?;
-    let (portal, diags) = t.phase("load", progress, || {
-        load::load_partial(&opts.root, &config.limits())
-    })?;
-    let warnings = t.phase("validate", progress, || checked(&opts.root, &portal, diags))?;
     let cache_dir = opts.root.join(&config.build.cache_dir);
+    let scan_cache = (!opts.no_cache).then(|| cache_dir.join("_scanned.bin"));
+    if let Some(path) = &scan_cache {
+        hostile::load_passed(path);
+    }
+    let loaded = t.phase("load", progress, || {
+        load::load_partial(&opts.root, &config.limits())
+    });
+    if let Some(path) = &scan_cache {
+        hostile::save_passed(path);
+    }
+    let (portal, diags) = loaded?;
+    let warnings = t.phase("validate", progress, || checked(&opts.root, &portal, diags))?;
     let cache = (!opts.no_cache).then(|| compute::RankingCache::new(&cache_dir));
     let page_cache = (!opts.no_cache).then(|| reuse::PageCache::new(&cache_dir));
     let search_cache = (!opts.no_cache).then(|| reuse::SearchCache::new(&cache_dir));

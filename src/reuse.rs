@@ -1,10 +1,11 @@
 //! Content-addressed caches of finished output, kept between builds beside the ranking cache
 //! (`[build] cache_dir`), so a rebuild does again only the work whose input changed.
 //!
-//! - **Pages** (`_pages/`): a page's template output (before minification), hashed, gives its
-//!   minified bytes and its link scan. Minifying and scanning are most of the per-page cost
-//!   after rendering; the template output itself is always rendered, so nothing a page shows
-//!   can come from a stale entry.
+//! - **Pages** (`_pages/`): what decides an HTML page (its template name and context, every
+//!   template of the theme, the site globals, the minify setting, the rendering code and the
+//!   versions of Tera and minify-html), hashed, gives its finished bytes and its link scan, so
+//!   an unchanged page is neither rendered nor minified nor scanned. Contexts are always
+//!   built afresh from the content, so nothing a page shows can come from a stale entry.
 //! - **Search** (`_search/`): the whole Pagefind bundle, keyed by every HTML page's path and
 //!   bytes in order. One edit anywhere rebuilds it (the index is one structure); a rebuild
 //!   without content changes reads it back.
@@ -24,11 +25,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// What decides a cached page besides its template output.
+/// What decides a cached page besides its template, its context and the site (see
+/// [`site_inputs`]): the minifier's settings, the link scanner, how a context reaches Tera,
+/// and the versions of Tera and minify-html.
 const PAGE_CODE: &[&str] = &[
     env!("CARGO_PKG_VERSION"),
     include_str!("reuse.rs"),
     include_str!("links.rs"),
+    include_str!("render/mod.rs"),
     include_str!("../Cargo.lock"),
 ];
 
@@ -67,8 +71,80 @@ pub(crate) fn hasher(code: &[&str]) -> blake3::Hasher {
     h
 }
 
-/// Finished pages by the hash of their template output, for one build at a time: it records
-/// which entries the build used, which link scans it found, and which pages it must store.
+/// What every page depends on besides its own template name and context: all the theme's
+/// templates (a page's template may extend, include or import any), the site globals, and
+/// whether pages are minified.
+pub fn site_inputs<'a>(
+    templates: impl IntoIterator<Item = (&'a str, &'a str)>,
+    globals: &serde_json::Value,
+    minify: bool,
+) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for (name, text) in templates {
+        hash_str(&mut h, name);
+        hash_str(&mut h, text);
+    }
+    hash_value(&mut h, globals);
+    h.update(&[u8::from(minify)]);
+    h.finalize()
+}
+
+fn hash_str(h: &mut blake3::Hasher, s: &str) {
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// Feeds a JSON value to `h`, tagged and length-prefixed so that different values never give
+/// the same bytes. Walking the tree is several times cheaper than serializing it (no escaping,
+/// no number formatting), and contexts are most of a warm build's bytes.
+fn hash_value(h: &mut blake3::Hasher, v: &serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {
+            h.update(b"n");
+        }
+        Value::Bool(b) => {
+            h.update(if *b { b"t" } else { b"f" });
+        }
+        Value::Number(n) => {
+            // Tera prints 1 and 1.0 differently: the kind is part of the value.
+            if let Some(u) = n.as_u64() {
+                h.update(b"u");
+                h.update(&u.to_le_bytes());
+            } else if let Some(i) = n.as_i64() {
+                h.update(b"i");
+                h.update(&i.to_le_bytes());
+            } else {
+                h.update(b"d");
+                h.update(&n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+        }
+        Value::String(s) => {
+            h.update(b"s");
+            hash_str(h, s);
+        }
+        Value::Array(a) => {
+            h.update(b"a");
+            h.update(&(a.len() as u64).to_le_bytes());
+            for x in a {
+                hash_value(h, x);
+            }
+        }
+        Value::Object(m) => {
+            h.update(b"o");
+            h.update(&(m.len() as u64).to_le_bytes());
+            for (k, x) in m {
+                hash_str(h, k);
+                hash_value(h, x);
+            }
+        }
+    }
+}
+
+/// Finished pages by the hash of what decides them (template name, context, the site's
+/// inputs and the code), for one build at a time: a hit skips Tera and the minifier. It
+/// records which entries the build used, which link scans it found, and which pages it must
+/// store.
 #[derive(Debug)]
 pub struct PageCache {
     dir: PathBuf,
@@ -80,7 +156,7 @@ pub struct PageCache {
     used: Mutex<HashSet<String>>,
     /// Link scans of pages that came from the cache, by output path.
     scans: Mutex<HashMap<String, Arc<PageLinks>>>,
-    /// Pages minified by this build, by output path: their keys, to store with their scans.
+    /// Pages rendered by this build, by output path: their keys, to store with their scans.
     fresh: Mutex<HashMap<String, String>>,
 }
 
@@ -90,6 +166,8 @@ struct PageEntry {
     key: String,
     links: Vec<String>,
     anchors: Vec<String>,
+    // One copy instead of a call per byte when read back.
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
 }
 
@@ -115,9 +193,12 @@ impl PageCache {
         )
     }
 
-    fn key(&self, html: &[u8]) -> String {
+    /// The key of a page: its template and context, with `site` from [`site_inputs`].
+    pub fn key(&self, site: &blake3::Hash, template: &str, ctx: &serde_json::Value) -> String {
         let mut h = self.seed.clone();
-        h.update(html);
+        h.update(site.as_bytes());
+        hash_str(&mut h, template);
+        hash_value(&mut h, ctx);
         h.finalize().to_hex().to_string()
     }
 
@@ -125,24 +206,22 @@ impl PageCache {
         self.dir.join(&key[..2]).join(format!("{key}.bin"))
     }
 
-    /// The minified bytes of the page at `path` whose template output is `html`: from the
-    /// cache (its link scan is kept for [`PageCache::scans`]) or minified now (and noted for
-    /// [`PageCache::store`]).
-    pub fn minified(&self, path: &str, html: &[u8]) -> Vec<u8> {
-        let key = self.key(html);
-        if let Some(entry) = self.read(&key) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            let links = PageLinks {
-                links: entry.links,
-                anchors: entry.anchors.into_iter().collect(),
-            };
-            lock(&self.scans).insert(path.to_string(), Arc::new(links));
-            lock(&self.used).insert(key);
-            return entry.bytes;
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        lock(&self.fresh).insert(path.to_string(), key);
-        minify(html)
+    /// The finished bytes of the page at `path` under `key`, when cached (its link scan is
+    /// kept for [`PageCache::scans`]).
+    pub fn get(&self, path: &str, key: &str) -> Option<Vec<u8>> {
+        let Some(entry) = self.read(key) else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            lock(&self.fresh).insert(path.to_string(), key.to_string());
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        let links = PageLinks {
+            links: entry.links,
+            anchors: entry.anchors.into_iter().collect(),
+        };
+        lock(&self.scans).insert(path.to_string(), Arc::new(links));
+        lock(&self.used).insert(key.to_string());
+        Some(entry.bytes)
     }
 
     fn read(&self, key: &str) -> Option<PageEntry> {
@@ -156,7 +235,7 @@ impl PageCache {
         std::mem::take(&mut *lock(&self.scans))
     }
 
-    /// Stores the pages minified by this build with their link scans (`scans`, by output
+    /// Stores the pages rendered by this build with their link scans (`scans`, by output
     /// path). Failures are ignored: the next build minifies again.
     pub fn store(&self, files: &[OutFile], scans: &HashMap<String, Arc<PageLinks>>) {
         use rayon::prelude::*;
@@ -228,7 +307,7 @@ pub struct SearchCache {
 #[derive(Serialize, Deserialize)]
 struct SearchEntry {
     key: String,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, serde_bytes::ByteBuf)>,
     pages: usize,
 }
 
@@ -265,7 +344,10 @@ impl SearchCache {
             let files = entry
                 .files
                 .into_iter()
-                .map(|(path, bytes)| OutFile { path, bytes })
+                .map(|(path, bytes)| OutFile {
+                    path,
+                    bytes: bytes.into_vec(),
+                })
                 .collect();
             (files, entry.pages)
         })
@@ -277,7 +359,7 @@ impl SearchCache {
             key: key.to_string(),
             files: files
                 .iter()
-                .map(|f| (f.path.clone(), f.bytes.clone()))
+                .map(|f| (f.path.clone(), serde_bytes::ByteBuf::from(f.bytes.clone())))
                 .collect(),
             pages,
         };
@@ -314,10 +396,21 @@ mod tests {
         HashMap::from([("p/index.html".to_string(), Arc::new(scan))])
     }
 
-    /// One build of a one-page site with template output `html`: minified, then stored.
-    fn build_once(dir: &Path, html: &str) -> (PageCache, Vec<u8>) {
+    fn site() -> blake3::Hash {
+        site_inputs(
+            [("p.html", "<p>{{ x }}</p>")],
+            &serde_json::json!({"site": {}}),
+            true,
+        )
+    }
+
+    /// One build of a one-page site whose context is `ctx`: a miss, rendered (here: `PAGE`
+    /// minified), then stored.
+    fn build_once(dir: &Path, ctx: &serde_json::Value) -> (PageCache, Vec<u8>) {
         let c = PageCache::new(dir);
-        let bytes = c.minified("p/index.html", html.as_bytes());
+        let key = c.key(&site(), "p.html", ctx);
+        assert!(c.get("p/index.html", &key).is_none());
+        let bytes = minify(PAGE.as_bytes());
         let file = OutFile {
             path: "p/index.html".into(),
             bytes: bytes.clone(),
@@ -329,42 +422,106 @@ mod tests {
     #[test]
     fn a_page_comes_back_with_its_bytes_and_scan() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (cold, bytes) = build_once(dir.path(), PAGE);
-        assert_eq!(bytes, minify(PAGE.as_bytes()));
+        let ctx = serde_json::json!({"x": "Hello"});
+        let (cold, bytes) = build_once(dir.path(), &ctx);
         assert_eq!(cold.stats(), (0, 1));
 
         let warm = PageCache::new(dir.path());
-        assert_eq!(warm.minified("p/index.html", PAGE.as_bytes()), bytes);
+        let key = warm.key(&site(), "p.html", &ctx);
+        assert_eq!(warm.get("p/index.html", &key), Some(bytes.clone()));
         assert_eq!(warm.stats(), (1, 0));
         assert_eq!(warm.scans(), scan_of(&bytes));
-        // Another template output is another key.
-        let other = PAGE.replace("Hello", "Hallo");
-        assert_ne!(warm.minified("p/index.html", other.as_bytes()), bytes);
+        // Another context is another key.
+        let other = warm.key(&site(), "p.html", &serde_json::json!({"x": "Hallo"}));
+        assert_eq!(warm.get("p/index.html", &other), None);
         assert_eq!(warm.stats(), (1, 1));
+    }
+
+    #[test]
+    fn the_page_key_follows_everything_a_page_depends_on() {
+        use serde_json::json;
+        let c = PageCache::new(Path::new("unused"));
+        let key = |site: &blake3::Hash, template: &str, ctx: serde_json::Value| {
+            c.key(site, template, &ctx)
+        };
+        let base = key(&site(), "p.html", json!({"x": ["ab"]}));
+        assert_eq!(base, key(&site(), "p.html", json!({"x": ["ab"]})));
+        for (what, other) in [
+            ("template", key(&site(), "q.html", json!({"x": ["ab"]}))),
+            (
+                "split strings",
+                key(&site(), "p.html", json!({"x": ["a", "b"]})),
+            ),
+            ("key", key(&site(), "p.html", json!({"y": ["ab"]}))),
+            ("null", key(&site(), "p.html", json!({"x": null}))),
+        ] {
+            assert_ne!(base, other, "{what}");
+        }
+        // Tera prints 1 and 1.0 differently.
+        assert_ne!(
+            key(&site(), "p.html", json!({"x": 1})),
+            key(&site(), "p.html", json!({"x": 1.0}))
+        );
+        let globals = json!({"site": {}});
+        for (what, inputs) in [
+            (
+                "template text",
+                site_inputs([("p.html", "<p>{{ x }}!</p>")], &globals, true),
+            ),
+            (
+                "another template",
+                site_inputs(
+                    [("p.html", "<p>{{ x }}</p>"), ("b.html", "")],
+                    &globals,
+                    true,
+                ),
+            ),
+            (
+                "globals",
+                site_inputs(
+                    [("p.html", "<p>{{ x }}</p>")],
+                    &json!({"site": {"title": "M"}}),
+                    true,
+                ),
+            ),
+            (
+                "minify",
+                site_inputs([("p.html", "<p>{{ x }}</p>")], &globals, false),
+            ),
+        ] {
+            assert_ne!(base, key(&inputs, "p.html", json!({"x": ["ab"]})), "{what}");
+        }
     }
 
     #[test]
     fn sweep_keeps_only_what_the_build_used() {
         let dir = tempfile::tempdir().expect("tempdir");
-        build_once(dir.path(), PAGE);
-        let (second, _) = build_once(dir.path(), &PAGE.replace("Hello", "Hallo"));
-        second.sweep();
+        let (first, second) = (
+            serde_json::json!({"x": "Hello"}),
+            serde_json::json!({"x": "Hallo"}),
+        );
+        build_once(dir.path(), &first);
+        let (c, _) = build_once(dir.path(), &second);
+        c.sweep();
         let warm = PageCache::new(dir.path());
-        warm.minified("p/index.html", PAGE.as_bytes());
-        warm.minified("p/index.html", PAGE.replace("Hello", "Hallo").as_bytes());
+        for ctx in [&first, &second] {
+            warm.get("p/index.html", &warm.key(&site(), "p.html", ctx));
+        }
         assert_eq!(warm.stats(), (1, 1), "the first page's entry was swept");
     }
 
     #[test]
-    fn a_damaged_entry_is_minified_again() {
+    fn a_damaged_entry_is_rendered_again() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (c, bytes) = build_once(dir.path(), PAGE);
-        let path = c.path(&c.key(PAGE.as_bytes()));
+        let ctx = serde_json::json!({"x": "Hello"});
+        let (c, _) = build_once(dir.path(), &ctx);
+        let key = c.key(&site(), "p.html", &ctx);
+        let path = c.path(&key);
         let mut damaged = std::fs::read(&path).expect("entry");
         damaged.truncate(damaged.len() / 2);
         std::fs::write(&path, damaged).expect("write");
         let again = PageCache::new(dir.path());
-        assert_eq!(again.minified("p/index.html", PAGE.as_bytes()), bytes);
+        assert_eq!(again.get("p/index.html", &key), None);
         assert_eq!(again.stats(), (0, 1));
     }
 

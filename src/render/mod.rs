@@ -100,6 +100,9 @@ pub struct Plan {
     minify: bool,
     /// Task pages left unbuilt for [`Plan::into_files`] (see [`RenderOptions::defer_tasks`]).
     deferred: bool,
+    /// What every page depends on besides its template name and context (templates,
+    /// globals, minify): part of each page's cache key.
+    site_inputs: blake3::Hash,
 }
 
 /// What deferred task pages are built from.
@@ -125,6 +128,14 @@ pub fn plan(
         .filter(|p| shown(p.meta.draft))
         .collect();
     let (tera, globals) = templates(theme, config, &pages)?;
+    let site_inputs = crate::reuse::site_inputs(
+        theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+        &globals,
+        config.build.minify,
+    );
     // The downloads and other non-page files are independent of the pages' contexts.
     let (jobs, extras) = rayon::join(
         || jobs(portal, computed, config, opts, &pages),
@@ -137,6 +148,7 @@ pub fn plan(
         extras,
         minify: config.build.minify,
         deferred: opts.defer_tasks,
+        site_inputs,
     })
 }
 
@@ -236,8 +248,8 @@ impl Plan {
     /// [`Plan::render_all`] for a one-off build: each page's context is freed as soon as the
     /// page is rendered, deferred task pages are built from `sources` a task at a time, and
     /// the other files move instead of being copied, so contexts and pages are not all in
-    /// memory at once. With `cache`, a page whose template output is cached is not minified
-    /// again.
+    /// memory at once. With `cache`, a page whose template and context are cached is neither
+    /// rendered nor minified again.
     pub fn into_files(
         self,
         sources: Sources,
@@ -250,8 +262,10 @@ impl Plan {
             extras,
             minify,
             deferred,
+            site_inputs,
             ..
         } = self;
+        let cache = cache.map(|c| (c, &site_inputs));
         let render = |job: Job| {
             let f = render_page(&tera, minify, &job, cache);
             drop(job);
@@ -283,13 +297,22 @@ impl Plan {
     }
 }
 
-/// One page through its template, minified when `minify` is on.
+/// One page through its template, minified when `minify` is on; with `cache` (and the site's
+/// inputs), an HTML page comes from the cache when its template and context are unchanged.
 fn render_page(
     tera: &tera::Tera,
     minify: bool,
     job: &Job,
-    cache: Option<&PageCache>,
+    cache: Option<(&PageCache, &blake3::Hash)>,
 ) -> Result<OutFile> {
+    let path = job.path();
+    let cache = cache.filter(|_| path.ends_with(".html"));
+    let key = cache.map(|(c, site)| c.key(site, job.template, &job.ctx));
+    if let (Some((c, _)), Some(key)) = (cache, &key)
+        && let Some(bytes) = c.get(&path, key)
+    {
+        return Ok(OutFile { path, bytes });
+    }
     let ctx = tera::Context::from_serialize(&job.ctx)
         .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
     let html = tera.render(job.template, &ctx).map_err(|e| {
@@ -300,12 +323,8 @@ fn render_page(
             describe(&e)
         ))
     })?;
-    let path = job.path();
     let bytes = if minify && path.ends_with(".html") {
-        match cache {
-            Some(c) => c.minified(&path, html.as_bytes()),
-            None => crate::reuse::minify(html.as_bytes()),
-        }
+        crate::reuse::minify(html.as_bytes())
     } else {
         html.into_bytes()
     };

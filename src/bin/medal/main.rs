@@ -165,7 +165,7 @@ fn main() -> ExitCode {
                         _ => String::new(),
                     };
                     if let Some((hits, misses)) = r.page_cache.filter(|(h, _)| *h > 0) {
-                        cache.push_str(&format!("; pages: {hits} cached, {misses} minified"));
+                        cache.push_str(&format!("; pages: {hits} cached, {misses} rendered"));
                         if r.search_cached {
                             cache.push_str("; search index cached");
                         }
