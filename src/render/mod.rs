@@ -832,7 +832,8 @@ fn task_jobs(
             if built {
                 json!({
                     "task": task,
-                    "leaderboard": views::leaderboard(t, lb, r, Some(u), portal),
+                    // The task page's table: the same ranking and uncertainty.
+                    "leaderboard": leaderboard,
                     "analysis": views::analysis(t, lb, r, u, portal),
                 })
             } else {
