@@ -41,56 +41,65 @@ pub fn new_task(root: &Path, id: &str, today: &Date) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Every placeholder left in the task folders under `root`.
+/// Every placeholder left in the task folders under `root`, folder by folder in parallel
+/// (every build reads each task's files once more here).
 pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let Ok(dirs) = std::fs::read_dir(root.join("content/tasks")) else {
-        return out;
+        return Vec::new();
     };
     let mut dirs: Vec<PathBuf> = dirs.flatten().map(|e| e.path()).collect();
     dirs.sort();
-    for dir in dirs {
-        for name in ["task.yaml", "datacard.yaml", "rationale.md"] {
-            let path = dir.join(name);
-            // Only plain files: a pipe or a link out of the root is the loader's to refuse,
-            // and reading one here could block.
-            let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-            let Some(text) = plain.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+    dirs.par_iter()
+        .flat_map_iter(|dir| unfilled_in(root, dir))
+        .collect()
+}
+
+fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for name in ["task.yaml", "datacard.yaml", "rationale.md"] {
+        let path = dir.join(name);
+        // Only plain files: a pipe or a link out of the root is the loader's to refuse,
+        // and reading one here could block.
+        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        let Some(text) = plain.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+            continue;
+        };
+        if !text.contains(MARKER) {
+            continue;
+        }
+        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        for (i, line) in text.lines().enumerate() {
+            let Some(col) = line.find(MARKER) else {
                 continue;
             };
-            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            for (i, line) in text.lines().enumerate() {
-                let Some(col) = line.find(MARKER) else {
-                    continue;
-                };
-                if line.trim_start().starts_with('#') {
-                    continue;
-                }
-                let what = line[col + MARKER.len()..]
-                    .trim_start_matches(':')
-                    .trim()
-                    .trim_end_matches(['"', '\''])
-                    .to_string();
-                let key = line
-                    .trim_start()
-                    .trim_start_matches("- ")
-                    .split(':')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                let mut d = Diagnostic::new(&file, "placeholder not filled in yet")
-                    .at(Some(i + 1), Some(line[..col].chars().count() + 1))
-                    .hint(if what.is_empty() {
-                        "replace the placeholder with the real value".to_string()
-                    } else {
-                        format!("write {what}")
-                    });
-                if !key.is_empty() && !key.contains(' ') {
-                    d = d.field(key);
-                }
-                out.push(d);
+            if line.trim_start().starts_with('#') {
+                continue;
             }
+            let what = line[col + MARKER.len()..]
+                .trim_start_matches(':')
+                .trim()
+                .trim_end_matches(['"', '\''])
+                .to_string();
+            let key = line
+                .trim_start()
+                .trim_start_matches("- ")
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let mut d = Diagnostic::new(&file, "placeholder not filled in yet")
+                .at(Some(i + 1), Some(line[..col].chars().count() + 1))
+                .hint(if what.is_empty() {
+                    "replace the placeholder with the real value".to_string()
+                } else {
+                    format!("write {what}")
+                });
+            if !key.is_empty() && !key.contains(' ') {
+                d = d.field(key);
+            }
+            out.push(d);
         }
     }
     out

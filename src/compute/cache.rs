@@ -73,11 +73,17 @@ impl RankingCache {
     /// then the evaluation block and the leaderboard as JSON streamed into the hasher (a JSON
     /// value is self-delimiting; a 0xFF byte, never in UTF-8, separates the two).
     pub fn key(task: &Task, lb: &Leaderboard) -> String {
+        use std::io::Write;
         let mut h = crate::reuse::hasher(ENGINE);
-        // Cannot fail: string keys only, and the loader refuses non-finite numbers.
-        let _ = serde_json::to_writer(&mut h, &task.evaluation);
-        h.update(&[0xFF]);
-        let _ = serde_json::to_writer(&mut h, lb);
+        {
+            // The serializer writes a token at a time; the hasher is fast on large blocks.
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut h);
+            // Cannot fail: string keys only, and the loader refuses non-finite numbers.
+            let _ = serde_json::to_writer(&mut w, &task.evaluation);
+            let _ = w.write_all(&[0xFF]);
+            let _ = serde_json::to_writer(&mut w, lb);
+            let _ = w.flush();
+        }
         h.finalize().to_hex().to_string()
     }
 
