@@ -18,6 +18,7 @@
 //! rendered as a template, so `{{ 7*7 }}` prints as written.
 
 use crate::error::Diagnostic;
+use crate::reuse::lock;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -200,10 +201,6 @@ struct Passed {
     now: HashSet<[u8; 32]>,
 }
 
-fn lock_passed() -> std::sync::MutexGuard<'static, Option<Passed>> {
-    PASSED.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Runs `scan` unless the same text passed it in this or the last build: a warm build
 /// otherwise parses every file twice (once here, once typed).
 fn remembered(
@@ -211,24 +208,17 @@ fn remembered(
     text: &str,
     scan: impl FnOnce() -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let key = {
-        let passed = lock_passed();
-        let Some(p) = passed.as_ref() else {
-            drop(passed);
-            return scan();
-        };
-        let key = scan_key(format, text);
-        if p.before.contains(&key) || p.now.contains(&key) {
-            drop(passed);
-            if let Some(p) = lock_passed().as_mut() {
-                p.now.insert(key);
-            }
-            return Ok(());
-        }
-        key
-    };
-    scan()?;
-    if let Some(p) = lock_passed().as_mut() {
+    if lock(&PASSED).is_none() {
+        return scan();
+    }
+    let key = scan_key(format, text);
+    let known = lock(&PASSED)
+        .as_ref()
+        .is_some_and(|p| p.before.contains(&key) || p.now.contains(&key));
+    if !known {
+        scan()?;
+    }
+    if let Some(p) = lock(&PASSED).as_mut() {
         p.now.insert(key);
     }
     Ok(())
@@ -248,7 +238,7 @@ pub fn load_passed(path: &Path) {
         .ok()
         .and_then(|b| postcard::from_bytes::<Vec<[u8; 32]>>(&b).ok())
         .unwrap_or_default();
-    *lock_passed() = Some(Passed {
+    *lock(&PASSED) = Some(Passed {
         before: before.into_iter().collect(),
         now: HashSet::new(),
     });
@@ -257,7 +247,7 @@ pub fn load_passed(path: &Path) {
 /// Saves the texts that passed in this build to `path` (when they differ from the loaded
 /// ones) and stops remembering.
 pub fn save_passed(path: &Path) {
-    let Some(p) = lock_passed().take() else {
+    let Some(p) = lock(&PASSED).take() else {
         return;
     };
     if p.now == p.before {

@@ -65,8 +65,7 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
 pub(crate) fn hasher(code: &[&str]) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     for part in code {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        hash_str(&mut h, part);
     }
     h
 }
@@ -282,8 +281,8 @@ impl PageCache {
     }
 }
 
-/// A poisoned lock only means another page's thread panicked; its data is still usable.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// A poisoned lock only means another thread panicked; its data is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::render::OutFile;
+use crate::reuse::lock;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -122,10 +123,6 @@ impl Staging {
         // `dir` now holds empty folders only; dropping it removes them.
         Ok(())
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Whether `out/rel` is a regular file holding exactly `bytes`, reached through real folders

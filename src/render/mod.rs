@@ -306,9 +306,10 @@ fn render_page(
     cache: Option<(&PageCache, &blake3::Hash)>,
 ) -> Result<OutFile> {
     let path = job.path();
-    let cache = cache.filter(|_| path.ends_with(".html"));
-    let key = cache.map(|(c, site)| c.key(site, job.template, &job.ctx));
-    if let (Some((c, _)), Some(key)) = (cache, &key)
+    let cached = cache
+        .filter(|_| path.ends_with(".html"))
+        .map(|(c, site)| (c, c.key(site, job.template, &job.ctx)));
+    if let Some((c, key)) = &cached
         && let Some(bytes) = c.get(&path, key)
     {
         return Ok(OutFile { path, bytes });
@@ -842,12 +843,12 @@ fn task_jobs(
         ));
     }
     let url = views::task_url(id);
-    let cite = citation::task(t, &config.title, &config.base_url);
     jobs.push(Job::new(
         url.clone(),
         "task.html",
         views::page(&url, &t.title, &t.summary, "task"),
         if built {
+            let cite = citation::task(t, &config.title, &config.base_url);
             json!({
                 "task": task,
                 "rationale": b.rationale.as_ref().map(views::rationale),
@@ -862,12 +863,12 @@ fn task_jobs(
     if let Some(d) = &b.datacard {
         let url = views::datacard_url(id);
         let title = format!("Data card: {}", d.dataset.name);
-        let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
         jobs.push(Job::new(
             url.clone(),
             "datacard.html",
             views::page(&url, &title, &t.summary, "datacard"),
             if built {
+                let dataset = opendata::dataset_schema_org(t, d, &config.title, &config.base_url);
                 json!({
                     "task": task,
                     "datacard": views::datacard(d),
