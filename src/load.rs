@@ -607,7 +607,7 @@ fn with_hint(mut d: Diagnostic) -> Diagnostic {
     let m = &d.message;
     let hint = if m.starts_with("unknown field") {
         Some(
-            "field names are fixed by the content format (shared/spec/content-format.md); check the spelling",
+            "field names are fixed by the content format (docs/content-format.md); check the spelling",
         )
     } else if m.starts_with("missing field") {
         Some("this field is required: see the content format for what it holds")
@@ -730,17 +730,14 @@ impl Unreadable {
 mod tests {
     use super::*;
 
-    fn spec_examples() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples")
+    /// The example portal of the test fixtures: one file of every kind.
+    fn example_site() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example")
     }
 
     #[test]
-    fn spec_examples_load() {
-        let root = spec_examples();
-        if !root.exists() {
-            // The spec lives beside the repository; CI lays it there.
-            panic!("shared/spec/examples not found at {}", root.display());
-        }
+    fn example_site_loads() {
+        let root = example_site();
         let portal = load(&root).unwrap_or_else(|e| match e {
             Error::Content(d) => panic!(
                 "{}",
@@ -762,6 +759,9 @@ mod tests {
         assert_eq!(portal.leaderboards.len(), 1);
         assert_eq!(portal.leaderboards[0].entries[0].per_case["f2"][5], None);
         assert_eq!(portal.reports.len(), 1);
+        assert_eq!(portal.news.len(), 1);
+        assert_eq!(portal.pages.len(), 1);
+        assert_eq!(portal.pages[0].meta.menu, Some(1));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Domain types: one struct per content format of `shared/spec/content-format.md`.
+//! Domain types: one struct per content format of `docs/content-format.md`.
 //!
 //! Field names are the contract with curators, so they mirror the spec exactly. Every struct
 //! denies unknown fields so that a typo is an error instead of silently missing data. Values

@@ -126,7 +126,7 @@ pub fn prefer_placeholders(
 
 const TASK: &str = r#"# yaml-language-server: $schema=../../../docs/schemas/task.schema.json
 # A MEDAL task. Replace every "FILL IN" and check with `medal check`.
-# The content format: shared/spec/content-format.md. Optional fields are commented out.
+# Content format: docs/content-format.md (medal repository). Optional fields are commented out.
 schema_version: "0.1"
 id: {id}                     # equals the folder name; it is the task's URL
 title: "FILL IN: the task's title, at most 150 characters"

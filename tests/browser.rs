@@ -47,13 +47,13 @@ fn pages_pass_browser_checks() {
     assert!(status.success(), "browser tests failed (output above)");
 }
 
-/// The spec's example portal with script payloads in every kind of contributor text that
-/// reaches a page: Markdown bodies, plain fields, names.
+/// The example portal (tests/fixtures/example) with script payloads in every kind of
+/// contributor text that reaches a page: Markdown bodies, plain fields, names.
 fn hostile_site() -> tempfile::TempDir {
     // `<img src=?x>` requests the page itself as an image, which fails to decode, so an
     // `onerror` that survived sanitizing would fire; the link check accepts it.
     const PAYLOAD: &str = "<script>window.pwned=true;alert(1)</script><img src=?x onerror=\"window.pwned=true\"><svg onload=\"alert(2)\"></svg><a href=\"javascript:alert(3)\" onmouseover=\"alert(4)\">x</a><iframe src=\"javascript:alert(5)\"></iframe><details open ontoggle=\"alert(6)\"></details> {{ 7*7 }}";
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     let root = site.path();
     let edit = |file: &str, from: &str, to: &str| {
         let path = root.join(file);

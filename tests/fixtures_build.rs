@@ -1,6 +1,6 @@
-//! Builds small sites made from the spec's worked examples: defaults without medal.toml,
-//! hostile contributor text, broken content reported whole, and failed builds that leave the
-//! previous output alone.
+//! Builds small sites made from the example portal (tests/fixtures/example): defaults without
+//! medal.toml, hostile contributor text, broken content reported whole, and failed builds that
+//! leave the previous output alone.
 
 mod common;
 
@@ -21,7 +21,7 @@ fn task_yaml(root: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_root_with_only_content_and_data_builds_with_defaults() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     assert!(!site.path().join("medal.toml").exists());
     assert!(!site.path().join("themes").exists());
     let (_out, files) = build(site.path());
@@ -31,7 +31,7 @@ fn a_root_with_only_content_and_data_builds_with_defaults() {
         files.contains_key("static/style.css"),
         "the built-in theme's files"
     );
-    // The spec's example: the detector (mean F2 0.658 with the missing case at worst value 0)
+    // The example portal: the detector (mean F2 0.658 with the missing case at worst value 0)
     // ranks above the VLM (0.617); the radiologists are shown but not ranked.
     assert!(task.contains("0.658"), "detector's mean F2");
     assert!(task.contains("0.617"), "VLM's mean F2");
@@ -42,7 +42,7 @@ fn a_root_with_only_content_and_data_builds_with_defaults() {
 
 #[test]
 fn hostile_contributor_text_is_made_harmless() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let path = task_yaml(site.path());
     edit(
         &path,
@@ -92,7 +92,7 @@ fn hostile_contributor_text_is_made_harmless() {
 
 #[test]
 fn every_broken_file_is_reported_in_one_run() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     edit(
         &task_yaml(site.path()),
         "status: released",
@@ -161,7 +161,7 @@ fn every_broken_file_is_reported_in_one_run() {
 
 #[test]
 fn cross_file_rules_name_file_line_and_field() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let lb = site
         .path()
         .join("data/leaderboards/hepatic-metastases-ct.json");
@@ -195,7 +195,7 @@ fn cross_file_rules_name_file_line_and_field() {
 
 #[test]
 fn a_leaderboard_of_a_confidential_task_is_refused() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let path = task_yaml(site.path());
     edit(&path, "status: released", "status: under_review");
     edit(
@@ -214,7 +214,7 @@ fn a_leaderboard_of_a_confidential_task_is_refused() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let out = site.path().join("public");
     let opts = medal::BuildOptions {
         out: Some(out.clone()),
@@ -239,7 +239,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 
 #[test]
 fn cli_exit_codes_and_messages() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let medal = env!("CARGO_BIN_EXE_medal");
     let out = Command::new(medal)
         .args(["build", "--root"])
@@ -284,7 +284,7 @@ fn cli_exit_codes_and_messages() {
 
 #[test]
 fn drafts_are_published_only_with_the_flag() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let news = site.path().join("content/news");
     std::fs::create_dir_all(&news).unwrap();
     std::fs::write(
@@ -309,7 +309,7 @@ fn drafts_are_published_only_with_the_flag() {
 
 #[test]
 fn check_formats_for_people_scripts_and_pull_requests() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     edit(
         &task_yaml(site.path()),
         "status: released",

@@ -186,7 +186,7 @@ fn assert_harmless(files: &std::collections::BTreeMap<String, Vec<u8>>) {
 
 #[test]
 fn raw_html_scripts_and_script_links_in_markdown_are_neutralised() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     let md = corpus_text("markdown.md");
     let news = root.join("content/news");
@@ -241,7 +241,7 @@ fn raw_html_scripts_and_script_links_in_markdown_are_neutralised() {
 
 #[test]
 fn markup_and_template_syntax_in_plain_fields_print_as_text() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     let s = corpus_text("plain-string.txt");
     let quoted = format!("'{}'", s.replace('\'', "''"));
@@ -441,7 +441,7 @@ fn links_that_leave_the_root_are_refused() {
     let secret_task = outside.path().join("secret-task");
     std::fs::create_dir_all(&secret_task).unwrap();
     std::fs::copy(
-        spec_examples().join(TASK).join("task.yaml"),
+        example_site().join(TASK).join("task.yaml"),
         secret_task.join("task.yaml"),
     )
     .unwrap();
@@ -451,7 +451,7 @@ fn links_that_leave_the_root_are_refused() {
     )
     .unwrap();
 
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     let news = root.join("content/news");
     std::fs::create_dir_all(&news).unwrap();
@@ -484,7 +484,7 @@ fn links_that_leave_the_root_are_refused() {
     assert_eq!(d.len(), 3, "{}", show(&d));
 
     // A whole data/ folder linked elsewhere.
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let data = site.path().join("data");
     std::fs::rename(&data, outside.path().join("data")).unwrap();
     symlink(outside.path().join("data"), &data).unwrap();
@@ -569,7 +569,7 @@ fn nan_and_huge_numbers_in_yaml_are_refused() {
 
 #[test]
 fn files_over_the_size_limit_are_refused() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     std::fs::write(root.join("medal.toml"), "[check]\nmax_file_bytes = 2048\n").unwrap();
     let d = diags(root);
@@ -596,7 +596,7 @@ fn files_over_the_size_limit_are_refused() {
 #[cfg(unix)]
 #[test]
 fn a_pipe_instead_of_a_file_does_not_hang() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let path = site.path().join(TASK).join("datacard.yaml");
     std::fs::remove_file(&path).unwrap();
     let made = std::process::Command::new("mkfifo").arg(&path).status();
@@ -621,7 +621,7 @@ fn a_task_folder_without_task_yaml_is_reported() {
 
 #[test]
 fn a_hostile_build_failure_leaves_the_previous_output_untouched() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     let out = root.join("public");
     let opts = medal::BuildOptions {

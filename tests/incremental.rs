@@ -38,7 +38,7 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) -> std::path::PathBuf {
 
 #[test]
 fn every_kind_of_edit_matches_a_full_build() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     let root = site.path().canonicalize().unwrap();
     // The preview is not minified; compare with an unminified full build.
     std::fs::write(root.join("medal.toml"), "[build]\nminify = false\n").unwrap();

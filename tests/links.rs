@@ -37,7 +37,7 @@ fn build_errors(root: &Path, base_url: Option<&str>) -> Vec<String> {
 
 #[test]
 fn a_broken_link_fails_the_build_naming_page_and_link() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     page(
         site.path(),
         "links",
@@ -59,7 +59,7 @@ fn a_broken_link_fails_the_build_naming_page_and_link() {
 
 #[test]
 fn a_broken_anchor_fails_the_build() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     page(
         site.path(),
         "links",
@@ -72,7 +72,7 @@ fn a_broken_anchor_fails_the_build() {
 
 #[test]
 fn a_sub_path_base_builds_and_catches_links_escaping_it() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     assert!(build_errors(site.path(), Some("https://org.github.io/medal/")).is_empty());
 
     page(site.path(), "links", "[root-relative](/tasks/)");

@@ -1,4 +1,4 @@
-//! Progress figures and open data over a small fixture: the spec's worked example plus two
+//! Progress figures and open data over a small fixture: the example portal plus two
 //! confidential proposals. Every expected number below is counted by hand from the files
 //! this test writes; the Croissant files and Atom feeds go through their reference tools
 //! (mlcroissant, feedparser) when installed, and every JSON download through its schema.
@@ -12,14 +12,14 @@ use std::process::Command;
 
 const SECRET_TITLE: &str = "Confidential kidney proposal ZQX";
 
-/// The spec's example (released, submitted 2026-03-01, selected 2026-05-14, released
+/// The example portal (released, submitted 2026-03-01, selected 2026-05-14, released
 /// 2026-06-01, award 25,000 committed, DE, CT, radiology + oncology, three leaderboard entries
 /// of which one is a reference reader) plus:
 /// - `secret-kidney-mr`: proposed 2026-06-20, MR and CT, radiology and other, contributors in
 ///   FR (twice) and US;
 /// - `secret-slide-sm`: submitted 2026-07-05, under review 2026-07-20, SM, pathology, DE.
 fn fixture() -> tempfile::TempDir {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let root = site.path();
     let example =
         std::fs::read_to_string(root.join("content/tasks/hepatic-metastases-ct/task.yaml"))
@@ -289,7 +289,7 @@ print("ok")
 
 #[test]
 fn contributor_text_cannot_break_out_of_json_ld() {
-    let site = copy_site(&spec_examples());
+    let site = copy_site(&example_site());
     let card = site
         .path()
         .join("content/tasks/hepatic-metastases-ct/datacard.yaml");

@@ -156,7 +156,7 @@ fn sse_until(addr: &str, base: &str, pred: impl Fn(&str) -> bool) -> String {
 
 #[test]
 fn an_edit_is_served_and_a_broken_edit_keeps_the_old_page() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     let root = site.path();
     let srv = Serve::start(root);
     let page = format!("/tasks/{TASK}/");
@@ -221,7 +221,7 @@ fn an_edit_is_served_and_a_broken_edit_keeps_the_old_page() {
 
 #[test]
 fn only_files_of_the_site_are_served() {
-    let site = common::copy_site(&common::spec_examples());
+    let site = common::copy_site(&common::example_site());
     let srv = Serve::start(site.path());
     for path in [
         "/../medal.toml",
@@ -250,7 +250,7 @@ fn only_files_of_the_site_are_served() {
 
 #[test]
 fn built_output_never_carries_the_reload_script() {
-    let (_out, files) = common::build(&common::spec_examples());
+    let (_out, files) = common::build(&common::example_site());
     for (path, bytes) in &files {
         assert!(
             !String::from_utf8_lossy(bytes).contains("__medal"),

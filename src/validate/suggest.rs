@@ -48,7 +48,7 @@ pub fn unknown_value(message: &str, field: Option<&str>) -> Option<(String, Stri
         (_, true) => "this section takes no fields here: check the indentation".to_string(),
         (Some(best), false) => format!("did you mean `{best}`? allowed: {list}"),
         (None, false) if kind == "field" => format!(
-            "field names are fixed by the content format (shared/spec/content-format.md); allowed here: {list}"
+            "field names are fixed by the content format (docs/content-format.md); allowed here: {list}"
         ),
         (None, false) => format!("allowed: {list}"),
     };

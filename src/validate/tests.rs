@@ -1,5 +1,6 @@
-//! One test per rule: the spec's worked examples (which pass every rule) are copied, edited to
-//! break one rule, and the diagnostic is checked for file, line, field, severity and message.
+//! One test per rule: the example portal of the test fixtures (which passes every rule) is
+//! copied, edited to break one rule, and the diagnostic is checked for file, line, field,
+//! severity and message.
 
 use crate::error::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ const S: &str = "data/systems.yaml";
 use Severity::{Error as E, Warning as W};
 
 fn examples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example")
 }
 
 struct Site {
@@ -119,7 +120,7 @@ fn show(diags: &[Diagnostic]) -> String {
 }
 
 #[test]
-fn the_spec_examples_pass_every_rule() {
+fn the_example_site_passes_every_rule() {
     let diags = Site::new().diags();
     assert!(diags.is_empty(), "{}", show(&diags));
 }

@@ -13,9 +13,10 @@ pub fn fixture(name: &str) -> PathBuf {
     demo_root().join("tests/fixtures").join(name)
 }
 
-/// The spec's worked examples, laid beside the repository (`../shared/spec/examples`).
-pub fn spec_examples() -> PathBuf {
-    demo_root().join("../shared/spec/examples")
+/// A small complete portal with one file of every kind (`tests/fixtures/example/`): the
+/// examples quoted in `docs/content-format.md`. It has no medal.toml and no themes/.
+pub fn example_site() -> PathBuf {
+    fixture("example")
 }
 
 /// Copies `content/`, `data/`, `medal.toml` and `themes/` of `src` into a new temporary root.
