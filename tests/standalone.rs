@@ -22,7 +22,13 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "public", "node_modules", ".me
 /// git lists them; `None` when git is missing or `root` is not a git checkout.
 fn git_files(root: &Path) -> Option<Vec<String>> {
     let out = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(root)
         .output()
         .ok()?;
@@ -110,7 +116,10 @@ fn the_check_finds_a_reference_outside_skipped_and_exempt_files() {
         std::fs::write(path, text).unwrap();
     };
     let [parent, spec] = patterns();
-    write("README.md", &format!("See {parent}/spec/content-format.md.\n"));
+    write(
+        "README.md",
+        &format!("See {parent}/spec/content-format.md.\n"),
+    );
     write("src/lib.rs", &format!("// the {spec} examples\n"));
     write("docs/ok.md", "docs/content-format.md\n");
     write("target/debug/out.txt", &format!("{parent}\n"));
