@@ -52,9 +52,10 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     };
     let source_line = d.line.and_then(|n| {
         let text = std::fs::read_to_string(root.join(&d.file)).ok()?;
+        // A tab is shown as → : printed as spaces it looks like the indentation it breaks.
         text.lines()
             .nth(n.checked_sub(1)? as usize)
-            .map(str::to_string)
+            .map(|l| l.replace('\t', "→"))
     });
 
     let title = level.primary_title(title);
@@ -96,6 +97,10 @@ fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
         None => line.len() - line.trim_start().len(),
     };
     let rest = &line[start..];
+    // A tab (shown as →) is the mistake itself, not the start of a value.
+    if rest.starts_with('→') {
+        return start..start + '→'.len_utf8();
+    }
     let len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
     let end = start + rest[..len].trim_end().len();
     if end > start {
@@ -190,6 +195,18 @@ mod tests {
         assert!(out.contains("status: relased"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `released`?"), "{out}");
+    }
+
+    #[test]
+    fn human_shows_a_tab() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/tasks/a/task.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "clinical:\n\tspecialty: [radiology]\n").unwrap();
+        let d = Diagnostic::new("content/tasks/a/task.yaml", "a tab is used for indentation")
+            .at(Some(2), Some(1));
+        let out = human(&d, dir.path(), false);
+        assert!(out.contains("→specialty: [radiology]"), "{out}");
     }
 
     #[test]
