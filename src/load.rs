@@ -378,13 +378,15 @@ fn load_task_dir(
             return Ok(t);
         }
         let text = &task_text;
-        Err(vec![Diagnostic::new(
-            rel(root, &task_path),
-            format!("the id `{}` differs from the folder name `{folder}`", t.id),
-        )
-        .at(line_of(text, "id:"), Some(1))
-        .field("id")
-        .hint("the id is the task's URL: rename the folder or change the id so they agree")])
+        Err(vec![
+            Diagnostic::new(
+                rel(root, &task_path),
+                format!("the id `{}` differs from the folder name `{folder}`", t.id),
+            )
+            .at(line_of(text, "id:"), Some(1))
+            .field("id")
+            .hint("the id is the task's URL: rename the folder or change the id so they agree"),
+        ])
     });
 
     // A task whose data card or rationale is broken still loads, so its other rules run; the
@@ -505,9 +507,12 @@ fn no_front_matter(file: &Path, text: &str) -> Diagnostic {
             ),
             None => "add a line `---` after the last field, before the Markdown text".to_string(),
         };
-        return Diagnostic::new(file, "the front matter is not closed: no line `---` after its fields")
-            .at(Some(1), Some(1))
-            .hint(hint);
+        return Diagnostic::new(
+            file,
+            "the front matter is not closed: no line `---` after its fields",
+        )
+        .at(Some(1), Some(1))
+        .hint(hint);
     }
     if let Some(n) = text.lines().position(|l| l.trim_end() == "---")
         && text.lines().take(n).all(|l| l.trim().is_empty())
@@ -554,15 +559,10 @@ pub fn parse_yaml<T: DeserializeOwned + JsonSchema>(
         Ok(v) => return Ok(v),
         Err(e) => e,
     };
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+    let walked = match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Err(e) => return Err(vec![crate::syntax::yaml(file, text, line_offset, &e)]),
-        Ok(value) => {
-            let found = structural::<T, _>(file, text, &value, line_offset);
-            if !found.is_empty() {
-                return Err(found);
-            }
-        }
-    }
+        Ok(value) => structural::<T, _>(file, text, &value, line_offset),
+    };
     let e = first;
     let field = field_path(e.path());
     let inner = e.inner();
@@ -591,7 +591,20 @@ pub fn parse_yaml<T: DeserializeOwned + JsonSchema>(
     if let Some(f) = field {
         d = d.field(f);
     }
-    Err(vec![with_hint(d)])
+    Err(with_walked(walked, with_hint(d)))
+}
+
+/// The walk's problems, and the typed parse's own error unless the walk already reported a
+/// problem at its field (the walk leaves some checks, such as number ranges, to the parse).
+fn with_walked(mut walked: Vec<Diagnostic>, parsed: Diagnostic) -> Vec<Diagnostic> {
+    let missing = |d: &Diagnostic| d.message.starts_with("missing field");
+    if !walked
+        .iter()
+        .any(|w| w.field == parsed.field && missing(w) == missing(&parsed))
+    {
+        walked.push(parsed);
+    }
+    walked
 }
 
 pub fn parse_json<T: DeserializeOwned + JsonSchema>(
@@ -604,19 +617,13 @@ pub fn parse_json<T: DeserializeOwned + JsonSchema>(
         Ok(v) => return Ok(v),
         Err(e) => e,
     };
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Err(e) => {
-            if let Some(d) = crate::syntax::json(file, text, &e) {
-                return Err(vec![d]);
-            }
-        }
-        Ok(value) => {
-            let found = structural::<T, _>(file, text, &value, 0);
-            if !found.is_empty() {
-                return Err(found);
-            }
-        }
-    }
+    let walked = match serde_json::from_str::<serde_json::Value>(text) {
+        Err(e) => match crate::syntax::json(file, text, &e) {
+            Some(d) => return Err(vec![d]),
+            None => Vec::new(),
+        },
+        Ok(value) => structural::<T, _>(file, text, &value, 0),
+    };
     let e = first;
     let field = field_path(e.path());
     let inner = e.inner();
@@ -625,15 +632,20 @@ pub fn parse_json<T: DeserializeOwned + JsonSchema>(
     if let Some(f) = field {
         d = d.field(f);
     }
-    let line = text.lines().nth(inner.line().saturating_sub(1)).unwrap_or("");
+    let line = text
+        .lines()
+        .nth(inner.line().saturating_sub(1))
+        .unwrap_or("");
     if d.message == "number out of range" {
         d = d.hint("numbers must be finite: a value such as 1e999 overflows; write the real value, or null when it is missing");
     } else if d.message.starts_with("expected value")
         && (line.contains("NaN") || line.contains("Infinity"))
     {
-        d = d.hint("JSON has no NaN or Infinity: write null for a missing value, or a finite number");
+        d = d.hint(
+            "JSON has no NaN or Infinity: write null for a missing value, or a finite number",
+        );
     }
-    Err(vec![with_hint(d)])
+    Err(with_walked(walked, with_hint(d)))
 }
 
 /// Every structural mistake of `value` (parsed from `text`) as a `T`, located in `text`: YAML
@@ -664,7 +676,11 @@ fn structural<T: JsonSchema, V: crate::shape::Tree>(
         // The serde wording, so that the loader's hints (did-you-mean, date format) apply.
         let (message, hint) = match &p.kind {
             Kind::UnknownField { allowed } => (
-                format!("unknown field `{}`, expected one of {}", field(&p.path), list(allowed)),
+                format!(
+                    "unknown field `{}`, expected one of {}",
+                    field(&p.path),
+                    list(allowed)
+                ),
                 None,
             ),
             Kind::UnknownValue { got, allowed } => (
@@ -710,8 +726,13 @@ fn structural<T: JsonSchema, V: crate::shape::Tree>(
             (l + line_offset, refine(text, l, c, needle.as_deref()))
         });
         let mut d = Diagnostic::new(file, message).at(at.map(|a| a.0), at.map(|a| a.1));
-        if !p.path.is_empty() {
-            d = d.field(p.path.clone());
+        // A missing field is named in the message; its field path is the section (as serde's).
+        let field = match &p.kind {
+            Kind::Missing => place.unwrap_or(""),
+            _ => p.path.as_str(),
+        };
+        if !field.is_empty() {
+            d = d.field(field);
         }
         if let Some(h) = hint {
             d = d.hint(h);
@@ -720,8 +741,14 @@ fn structural<T: JsonSchema, V: crate::shape::Tree>(
     }
     if problems.len() == crate::shape::LIMIT {
         out.push(
-            Diagnostic::new(file, format!("stopped after {} problems in this file", crate::shape::LIMIT))
-                .hint("fix these and run again for the rest"),
+            Diagnostic::new(
+                file,
+                format!(
+                    "stopped after {} problems in this file",
+                    crate::shape::LIMIT
+                ),
+            )
+            .hint("fix these and run again for the rest"),
         );
     }
     out
@@ -740,7 +767,10 @@ fn refine(text: &str, line: usize, column: usize, needle: Option<&str>) -> usize
         .char_indices()
         .nth(column.saturating_sub(1))
         .map_or(l.len(), |(i, _)| i);
-    let found = l[from..].find(needle).map(|i| from + i).or_else(|| l.find(needle));
+    let found = l[from..]
+        .find(needle)
+        .map(|i| from + i)
+        .or_else(|| l.find(needle));
     found.map_or(column, |i| l[..i].chars().count() + 1)
 }
 
@@ -955,7 +985,9 @@ mod tests {
     #[test]
     fn unknown_field_names_file_line_and_field() {
         let yaml = "name: x\nkind: baseline\naccess: open\nversoin: 1\n";
-        let d = parse_yaml::<System>(Path::new("data/systems.yaml"), yaml, 0).unwrap_err().remove(0);
+        let d = parse_yaml::<System>(Path::new("data/systems.yaml"), yaml, 0)
+            .unwrap_err()
+            .remove(0);
         assert!(d.message.contains("unknown field `versoin`"), "{d}");
         assert_eq!(d.line, Some(4));
         assert!(d.hint.is_some());
@@ -964,7 +996,9 @@ mod tests {
     #[test]
     fn bad_enum_value_names_field_path() {
         let yaml = "schema_version: \"0.1\"\nsystems:\n  - id: abc\n    name: A\n    kind: robot\n    access: open\n";
-        let d = parse_yaml::<SystemsFile>(Path::new("s.yaml"), yaml, 0).unwrap_err().remove(0);
+        let d = parse_yaml::<SystemsFile>(Path::new("s.yaml"), yaml, 0)
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.field.as_deref(), Some("systems[0].kind"));
         assert_eq!(d.line, Some(5));
         assert_eq!(d.message, "unknown value `robot` for kind");
@@ -977,12 +1011,16 @@ mod tests {
     #[test]
     fn bad_slug_and_date_are_located() {
         let yaml = "id: Not_A_Slug\nname: A\nkind: baseline\naccess: open\n";
-        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0).unwrap_err().remove(0);
+        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0)
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.line, Some(1));
         assert!(d.message.contains("not a valid id"), "{d}");
 
         let yaml = "id: abc\nname: A\nkind: baseline\naccess: open\nrelease_date: 2026-13-40\n";
-        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0).unwrap_err().remove(0);
+        let d = parse_yaml::<System>(Path::new("s.yaml"), yaml, 0)
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.field.as_deref(), Some("release_date"));
         assert!(
             d.hint.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
@@ -992,25 +1030,33 @@ mod tests {
 
     #[test]
     fn syntax_error_in_yaml_is_located() {
-        let d = parse_yaml::<System>(Path::new("s.yaml"), "id: [abc\nname: x\n", 0).unwrap_err().remove(0);
+        let d = parse_yaml::<System>(Path::new("s.yaml"), "id: [abc\nname: x\n", 0)
+            .unwrap_err()
+            .remove(0);
         assert!(d.line.is_some(), "{d}");
     }
 
     #[test]
     fn front_matter_lines_count_from_the_file_start() {
         let text = "---\ntitle: News\ndate: 2026-02-30\n---\nBody\n";
-        let d = parse_doc::<NewsMeta>(Path::new("n.md"), text, Slug::parse("n1").ok()).unwrap_err().remove(0);
+        let d = parse_doc::<NewsMeta>(Path::new("n.md"), text, Slug::parse("n1").ok())
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.line, Some(3), "{d}");
         assert_eq!(d.field.as_deref(), Some("date"));
 
-        let d = parse_doc::<NewsMeta>(Path::new("n.md"), "# no front matter", None).unwrap_err().remove(0);
+        let d = parse_doc::<NewsMeta>(Path::new("n.md"), "# no front matter", None)
+            .unwrap_err()
+            .remove(0);
         assert!(d.message.contains("front matter"));
     }
 
     #[test]
     fn json_errors_are_located() {
         let json = "{\n  \"schema_version\": \"0.1\",\n  \"task\": \"abc\",\n  \"bogus\": 1\n}";
-        let d = parse_json::<Leaderboard>(Path::new("lb.json"), json).unwrap_err().remove(0);
+        let d = parse_json::<Leaderboard>(Path::new("lb.json"), json)
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.line, Some(4), "{d}");
         assert!(d.message.contains("bogus"));
     }
@@ -1156,7 +1202,11 @@ version: \"1.0.0\"
             .replace("access: open", "access: public")
             .replace("submitted: 2026-03-01", "submitted: 2026-02-30");
         let d = task_errors(&text);
-        let show = d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
+        let show = d
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(d.len(), 4, "{show}");
         let by = |field: &str| {
             d.iter()
@@ -1166,16 +1216,31 @@ version: \"1.0.0\"
         let s = by("clinical.specialty[0]");
         assert_eq!(s.message, "unknown value `radiolgy` for specialty");
         assert_eq!((s.line, s.column), (Some(12), Some(15)), "{s}");
-        assert!(s.hint.as_deref().unwrap_or("").starts_with("did you mean `radiology`?"));
+        assert!(
+            s.hint
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("did you mean `radiology`?")
+        );
         // The misspelt field is not also reported as missing.
         let c = by("task_definition.case_defintion");
         assert_eq!(c.message, "unknown field `case_defintion`");
         assert_eq!((c.line, c.column), (Some(23), Some(3)), "{c}");
-        assert!(c.hint.as_deref().unwrap_or("").starts_with("did you mean `case_definition`?"));
+        assert!(
+            c.hint
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("did you mean `case_definition`?")
+        );
         let a = by("governance.access");
         assert_eq!(a.message, "unknown value `public` for access");
         assert_eq!((a.line, a.column), (Some(29), Some(11)), "{a}");
-        assert!(a.hint.as_deref().unwrap_or("").contains("open, registered, controlled"));
+        assert!(
+            a.hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("open, registered, controlled")
+        );
         let s = by("submitted");
         assert_eq!(s.message, "`2026-02-30` is not a valid date");
         assert_eq!(s.line, Some(5));
@@ -1188,13 +1253,17 @@ version: \"1.0.0\"
             .replace("  input: CT volume\n", "")
             .replace("{required: false}", "{required: maybe}");
         let d = task_errors(&text);
-        let show = d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
+        let show = d
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
         let fields: Vec<_> = d.iter().filter_map(|d| d.field.as_deref()).collect();
         assert_eq!(
             fields,
             [
                 "keywords",
-                "task_definition.input",
+                "task_definition",
                 "governance.ethics_approval.required"
             ],
             "{show}"
@@ -1202,17 +1271,29 @@ version: \"1.0.0\"
         assert_eq!(d[0].message, "expected a list here, found the text `CT`");
         assert_eq!(d[1].message, "missing field `input`");
         assert_eq!(d[1].line, Some(21), "at its section: {show}");
-        assert_eq!(d[2].message, "expected true or false here, found the text `maybe`");
+        assert_eq!(
+            d[2].message,
+            "expected true or false here, found the text `maybe`"
+        );
     }
 
     #[test]
     fn every_mistake_of_a_leaderboard_at_once() {
         let json = "{\n  \"schema_version\": \"0.1\",\n  \"task\": \"abc\",\n  \"task_version\": \"1.0.0\",\n  \"split\": \"test\",\n  \"updated\": \"2026-01-01\",\n  \"cases\": [\"c1\"],\n  \"entries\": [\n    {\"id\": \"e1\", \"sytem\": \"s1\", \"evaluation\": \"organiser_run\", \"training_regime\": \"zero_shot\"}\n  ]\n}";
         let d = parse_json::<Leaderboard>(Path::new("lb.json"), json).unwrap_err();
-        let show = d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
+        let show = d
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(d.len(), 2, "{show}");
         assert_eq!(d[0].message, "unknown field `sytem`");
-        assert!(d[0].hint.as_deref().unwrap_or("").starts_with("did you mean `system`?"));
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("did you mean `system`?")
+        );
         assert_eq!(d[1].message, "unknown value `organiser_run` for evaluation");
         assert!(d.iter().all(|d| d.line == Some(9)), "{show}");
     }

@@ -335,7 +335,7 @@ pub fn path_at(text: &str, line: usize) -> Option<String> {
 
 /// The index of the list item that starts on `ls[i]` with its dash at column `d`.
 fn item_index(ls: &[Line], i: usize, d: usize) -> usize {
-    let mut n = 0;
+    let mut n: usize = 0;
     for l in ls[..=i].iter().rev() {
         if l.dash == Some(d) {
             n += 1;
@@ -478,14 +478,30 @@ history:
 
     #[test]
     fn paths_around_a_line() {
-        assert_eq!(path_at(YAML, 8).as_deref(), Some("evaluation.metrics[1].direction"));
-        assert_eq!(path_at(YAML, 7).as_deref(), Some("evaluation.metrics[1].name"));
-        assert_eq!(path_at(YAML, 6).as_deref(), Some("evaluation.metrics[1].id"));
-        assert_eq!(path_at(YAML, 10).as_deref(), Some("evaluation.ranking.method"));
+        assert_eq!(
+            path_at(YAML, 8).as_deref(),
+            Some("evaluation.metrics[1].direction")
+        );
+        assert_eq!(
+            path_at(YAML, 7).as_deref(),
+            Some("evaluation.metrics[1].name")
+        );
+        assert_eq!(
+            path_at(YAML, 6).as_deref(),
+            Some("evaluation.metrics[1].id")
+        );
+        assert_eq!(
+            path_at(YAML, 10).as_deref(),
+            Some("evaluation.ranking.method")
+        );
         assert_eq!(path_at(YAML, 19).as_deref(), Some("history[1].status"));
         assert_eq!(path_at(YAML, 1).as_deref(), Some("id"));
-        let nested = "contributors:\n  - name: A\n    roles:\n      - annotator\n      - organiser\n";
-        assert_eq!(path_at(nested, 5).as_deref(), Some("contributors[0].roles[1]"));
+        let nested =
+            "contributors:\n  - name: A\n    roles:\n      - annotator\n      - organiser\n";
+        assert_eq!(
+            path_at(nested, 5).as_deref(),
+            Some("contributors[0].roles[1]")
+        );
         let wrapped = "title: a long\n  title: that wraps\n";
         assert_eq!(path_at(wrapped, 2).as_deref(), Some("title"));
     }
@@ -493,7 +509,10 @@ history:
     #[test]
     fn json_paths_around_a_position() {
         let json = "{\n  \"entries\": [\n    {\"id\": \"e1\"},\n    {\"id\": \"e2\", \"scores\": {\"f\": 1,}}\n  ]\n}";
-        assert_eq!(json_path_at(json, 4, 36).as_deref(), Some("entries[1].scores.f"));
+        assert_eq!(
+            json_path_at(json, 4, 36).as_deref(),
+            Some("entries[1].scores.f")
+        );
         assert_eq!(json_path_at(json, 3, 5).as_deref(), Some("entries[0]"));
         assert_eq!(json_path_at(json, 1, 1), None);
     }

@@ -30,9 +30,14 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A field the format does not have; `allowed` are the fields of its section.
-    UnknownField { allowed: Vec<String> },
+    UnknownField {
+        allowed: Vec<String>,
+    },
     /// A value outside a closed vocabulary.
-    UnknownValue { got: String, allowed: Vec<String> },
+    UnknownValue {
+        got: String,
+        allowed: Vec<String>,
+    },
     /// A required field that is absent (its path is where it belongs).
     Missing,
     /// A value of the wrong kind: `expected` and `found` are readable phrases.
@@ -61,7 +66,11 @@ impl Problem {
 pub enum View<'a, T> {
     Null,
     Bool(bool),
-    Number { text: String, integer: bool, negative: bool },
+    Number {
+        text: String,
+        integer: bool,
+        negative: bool,
+    },
     Str(&'a str),
     Seq(&'a [T]),
     Map(Vec<(Cow<'a, str>, &'a T)>),
@@ -116,7 +125,11 @@ impl Tree for Json {
             },
             Json::String(s) => View::Str(s),
             Json::Array(items) => View::Seq(items),
-            Json::Object(m) => View::Map(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v)).collect()),
+            Json::Object(m) => View::Map(
+                m.iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), v))
+                    .collect(),
+            ),
         }
     }
 }
@@ -259,8 +272,18 @@ impl Walk<'_> {
             let name = r.strip_prefix("#/$defs/").unwrap_or(r);
             // The model's own scalars: judged by the model's own parsers.
             match name {
-                "Date" => return self.scalar(path, &v, "a date (YYYY-MM-DD)", |t| Date::parse(t).is_ok(), Kind::BadDate),
-                "Slug" => return self.scalar(path, &v, "an id", |t| Slug::parse(t).is_ok(), Kind::BadId),
+                "Date" => {
+                    return self.scalar(
+                        path,
+                        &v,
+                        "a date (YYYY-MM-DD)",
+                        |t| Date::parse(t).is_ok(),
+                        Kind::BadDate,
+                    );
+                }
+                "Slug" => {
+                    return self.scalar(path, &v, "an id", |t| Slug::parse(t).is_ok(), Kind::BadId);
+                }
                 _ => {}
             }
             if let Some(def) = self.defs.get(name) {
@@ -321,7 +344,9 @@ impl Walk<'_> {
         };
         if !fits {
             let what = match &v {
-                View::Number { negative: true, .. } if has("integer") => "a whole number of 0 or more",
+                View::Number { negative: true, .. } if has("integer") => {
+                    "a whole number of 0 or more"
+                }
                 _ => expected(s, &types),
             };
             return self.wrong(path, what, &v);
@@ -388,7 +413,11 @@ impl Walk<'_> {
             self.push(
                 path,
                 Kind::WrongType {
-                    expected: if min == 2 { "a list of two values" } else { "a list of another length" },
+                    expected: if min == 2 {
+                        "a list of two values"
+                    } else {
+                        "a list of another length"
+                    },
                     found,
                     got: None,
                 },
@@ -417,7 +446,10 @@ impl Walk<'_> {
         let mut meant = Vec::new();
         for (key, child) in entries {
             let at = join(path, key);
-            match (props.and_then(|p| p.get(key.as_ref())), s.get("additionalProperties")) {
+            match (
+                props.and_then(|p| p.get(key.as_ref())),
+                s.get("additionalProperties"),
+            ) {
                 (Some(schema), _) => self.check(schema, *child, &at),
                 (None, Some(Json::Bool(false))) => {
                     if let Some(best) = crate::validate::suggest::closest(key, &allowed) {
@@ -486,8 +518,17 @@ mod tests {
         // A number is text in YAML; a word where a list belongs is not a list.
         assert!(!paths(&p).contains(&"title"), "{p:#?}");
         assert!(p.iter().any(|p| p.path == "keywords"
-            && matches!(&p.kind, Kind::WrongType { expected: "a list", .. })));
-        assert!(p.iter().any(|p| p.path == "clinical" && p.kind == Kind::Missing));
+            && matches!(
+                &p.kind,
+                Kind::WrongType {
+                    expected: "a list",
+                    ..
+                }
+            )));
+        assert!(
+            p.iter()
+                .any(|p| p.path == "clinical" && p.kind == Kind::Missing)
+        );
     }
 
     #[test]

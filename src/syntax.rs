@@ -102,7 +102,11 @@ fn explain_yaml(text: &str, raw: &str, at: Option<(usize, usize)>) -> (String, S
     } else {
         "check the indentation and quoting of this line and the lines above it"
     };
-    (format!("the YAML cannot be read here: {raw}"), hint.to_string(), place)
+    (
+        format!("the YAML cannot be read here: {raw}"),
+        hint.to_string(),
+        place,
+    )
 }
 
 /// `key: value` on a line (after indentation and a list dash): the key, the value and the
@@ -288,7 +292,8 @@ mod tests {
 
     #[test]
     fn a_tab_in_the_indentation_is_named() {
-        let d = yaml_diag("id: ab\nclinical:\n  specialty: [radiology]\n\tclinical_question: Why?\n");
+        let d =
+            yaml_diag("id: ab\nclinical:\n  specialty: [radiology]\n\tclinical_question: Why?\n");
         assert_eq!(
             d.message,
             "a tab is used for indentation on line 4; YAML allows only spaces"
@@ -305,7 +310,10 @@ mod tests {
         }
         text.push_str("keywords: [\"a\", b]\n");
         let d = yaml_diag(&text);
-        assert_eq!(d.message, "the quote \" opened on line 2 is not closed", "{d}");
+        assert_eq!(
+            d.message, "the quote \" opened on line 2 is not closed",
+            "{d}"
+        );
         assert_eq!((d.line, d.column), (Some(2), Some(8)), "{d}");
         assert_eq!(d.field.as_deref(), Some("title"));
 
@@ -316,7 +324,10 @@ mod tests {
     #[test]
     fn a_colon_in_a_value_asks_for_quotes() {
         let d = yaml_diag("id: ab\nclinical:\n  clinical_question: Which lesion: benign or not?\n");
-        assert!(d.message.contains("`clinical_question` contains `: `"), "{d}");
+        assert!(
+            d.message.contains("`clinical_question` contains `: `"),
+            "{d}"
+        );
         assert_eq!(
             d.hint.as_deref(),
             Some("put the text in quotes: clinical_question: \"Which lesion: benign or not?\"")
@@ -339,10 +350,10 @@ mod tests {
             d.message,
             "a comma after the last item: JSON allows no trailing comma"
         );
-        assert_eq!((d.line, d.column), (Some(3), Some(23)), "{d}");
+        assert_eq!((d.line, d.column), (Some(3), Some(22)), "{d}");
         let d = json_diag("{\"cases\": [\"a\",\n  ]}");
         assert_eq!(d.line, Some(1), "{d}");
-        assert_eq!(d.field.as_deref(), Some("cases"), "{d}");
+        assert_eq!(d.field.as_deref(), Some("cases[0]"), "{d}");
     }
 
     #[test]
@@ -355,9 +366,14 @@ mod tests {
     #[test]
     fn locations_are_stripped() {
         assert_eq!(
-            strip_locations("did not find expected key at line 5 column 1, while parsing a block mapping at line 1 column 1"),
+            strip_locations(
+                "did not find expected key at line 5 column 1, while parsing a block mapping at line 1 column 1"
+            ),
             "did not find expected key, while parsing a block mapping"
         );
-        assert_eq!(strip_locations("trailing comma at line 3 column 1"), "trailing comma");
+        assert_eq!(
+            strip_locations("trailing comma at line 3 column 1"),
+            "trailing comma"
+        );
     }
 }

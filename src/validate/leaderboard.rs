@@ -117,9 +117,9 @@ fn entries(
         if let Some(known) = systems.filter(|s| !s.contains(e.system.as_str())) {
             let ids: Vec<&str> = known.iter().copied().collect();
             let hint = match super::suggest::closest(e.system.as_str(), &ids) {
-                Some(best) => format!(
-                    "did you mean `{best}`? otherwise add the system to data/systems.yaml"
-                ),
+                Some(best) => {
+                    format!("did you mean `{best}`? otherwise add the system to data/systems.yaml")
+                }
                 None => "add the system to data/systems.yaml or fix the id".to_string(),
             };
             v.error(

@@ -386,16 +386,14 @@ pub(super) fn is_semver(s: &str) -> bool {
     let numeric = |p: &str| {
         !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
     };
-    let ident = |p: &str| {
-        !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
+    let ident =
+        |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
         && parts.iter().all(|p| numeric(p))
         && pre.is_none_or(|p| {
-            p.split('.').all(|x| {
-                ident(x) && (!x.bytes().all(|b| b.is_ascii_digit()) || numeric(x))
-            })
+            p.split('.')
+                .all(|x| ident(x) && (!x.bytes().all(|b| b.is_ascii_digit()) || numeric(x)))
         })
         && build.is_none_or(|b| b.split('.').all(ident))
 }
@@ -411,7 +409,10 @@ pub(super) fn duplicates(v: &mut Validator, portal: &Portal) {
             .to_lowercase()
     }
     for (field, get) in [
-        ("title", (|t: &Task| Some(t.title.as_str())) as fn(&Task) -> Option<&str>),
+        (
+            "title",
+            (|t: &Task| Some(t.title.as_str())) as fn(&Task) -> Option<&str>,
+        ),
         ("acronym", |t: &Task| t.acronym.as_deref()),
     ] {
         let mut by: std::collections::BTreeMap<String, Vec<&Task>> = Default::default();
@@ -436,7 +437,9 @@ pub(super) fn duplicates(v: &mut Validator, portal: &Portal) {
                         get(t).unwrap_or_default(),
                         others.join(", ")
                     ),
-                    format!("give each task its own {field}, so readers and search can tell them apart"),
+                    format!(
+                        "give each task its own {field}, so readers and search can tell them apart"
+                    ),
                 );
             }
         }

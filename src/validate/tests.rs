@@ -1098,13 +1098,7 @@ fn a_title_or_acronym_another_task_uses_is_a_warning() {
         .replace("id: hepatic-metastases-ct", "id: other-task")
         .replace("title: \"", "title: \"  ");
     s.write("content/tasks/other-task/task.yaml", &other);
-    s.some(
-        T,
-        "title:",
-        "title",
-        W,
-        "is also the title of `other-task`",
-    );
+    s.some(T, "title:", "title", W, "is also the title of `other-task`");
     s.some(
         T,
         "acronym:",
@@ -1142,10 +1136,18 @@ fn the_task_version_is_a_semantic_version() {
         E,
         "the version `1.0` is not a semantic version",
     );
-    for ok in ["1.0.0", "0.1.0", "1.0.0-rc.1", "2.10.3+build.7", "1.0.0-alpha-1"] {
+    for ok in [
+        "1.0.0",
+        "0.1.0",
+        "1.0.0-rc.1",
+        "2.10.3+build.7",
+        "1.0.0-alpha-1",
+    ] {
         assert!(super::task::is_semver(ok), "{ok}");
     }
-    for bad in ["1.0", "1", "01.0.0", "1.0.0-", "1.0.0-01", "v1.0.0", "1.0.0.0", ""] {
+    for bad in [
+        "1.0", "1", "01.0.0", "1.0.0-", "1.0.0-01", "v1.0.0", "1.0.0.0", "",
+    ] {
         assert!(!super::task::is_semver(bad), "{bad}");
     }
 }
