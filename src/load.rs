@@ -560,7 +560,14 @@ pub fn parse_yaml<T: DeserializeOwned + JsonSchema>(
         Err(e) => e,
     };
     let walked = match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Err(e) => return Err(vec![crate::syntax::yaml(file, text, line_offset, &e)]),
+        Err(e) => {
+            let mut out = vec![crate::syntax::yaml(file, text, line_offset, &e)];
+            // A tab need not hide the file's other mistakes: check it with spaces instead.
+            if let Some((spaced, value)) = crate::syntax::without_tabs(text) {
+                out.extend(structural::<T, _>(file, &spaced, &value, line_offset));
+            }
+            return Err(out);
+        }
         Ok(value) => structural::<T, _>(file, text, &value, line_offset),
     };
     let e = first;
@@ -1302,12 +1309,17 @@ version: \"1.0.0\"
     fn a_tab_is_named_at_its_line() {
         let text = TASK.replace("  clinical_question:", "\tclinical_question:");
         let d = task_errors(&text);
-        assert_eq!(d.len(), 1);
+        assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(
             d[0].message,
             "a tab is used for indentation on line 14; YAML allows only spaces"
         );
         assert_eq!(d[0].line, Some(14));
+        // The file's other mistakes come in the same run.
+        let d = task_errors(&text.replace("access: open", "access: public"));
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[1].field.as_deref(), Some("governance.access"));
+        assert_eq!(d[1].line, Some(29));
     }
 
     #[test]

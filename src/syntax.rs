@@ -24,6 +24,27 @@ pub fn yaml(file: &Path, text: &str, line_offset: usize, err: &serde_yaml::Error
     d
 }
 
+/// `text` with the tabs of its indentation replaced by spaces, at the first common width that
+/// makes it parse: after a tab error, the rest of the file can still be checked. The lines keep
+/// their numbers.
+pub fn without_tabs(text: &str) -> Option<(String, serde_yaml::Value)> {
+    let tabbed = |l: &str| l[..l.len() - l.trim_start().len()].contains('\t');
+    if !text.lines().any(tabbed) {
+        return None;
+    }
+    [2, 4, 8].into_iter().find_map(|width| {
+        let spaces = " ".repeat(width);
+        let mut out = String::with_capacity(text.len());
+        for l in text.split_inclusive('\n') {
+            let body = l.trim_start_matches([' ', '\t']);
+            out.push_str(&l[..l.len() - body.len()].replace('\t', &spaces));
+            out.push_str(body);
+        }
+        let value = serde_yaml::from_str(&out).ok()?;
+        Some((out, value))
+    })
+}
+
 type Place = (Option<usize>, Option<usize>);
 
 fn explain_yaml(text: &str, raw: &str, at: Option<(usize, usize)>) -> (String, String, Place) {

@@ -101,10 +101,18 @@ fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
     if rest.starts_with('→') {
         return start..start + '→'.len_utf8();
     }
-    let len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    let mut len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    // A key (`case_defintion: …`): the caret covers the key, not its value. A plain value
+    // cannot hold `: `, and a quoted one starts with its quote.
+    if !rest.starts_with(['"', '\'']) {
+        len = rest[..len].find(": ").unwrap_or(len);
+    }
     let end = start + rest[..len].trim_end().len();
     if end > start {
         start..end
+    } else if rest.starts_with([',', '}', ']']) {
+        // A stray comma or bracket is the mistake itself.
+        start..start + 1
     } else {
         start..line.len()
     }
@@ -195,6 +203,17 @@ mod tests {
         assert!(out.contains("status: relased"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `released`?"), "{out}");
+    }
+
+    #[test]
+    fn the_caret_of_a_key_covers_the_key() {
+        assert_eq!(
+            caret_span("  case_defintion: \"One study\"", Some(3)),
+            2..16
+        );
+        assert_eq!(caret_span("  access: public", Some(11)), 10..16);
+        assert_eq!(caret_span("  \"a\",]", Some(6)), 5..6);
+        assert_eq!(caret_span("  title: \"Risk: high\"", Some(10)), 9..21);
     }
 
     #[test]
