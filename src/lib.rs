@@ -21,6 +21,8 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod shape;
+pub mod syntax;
 pub mod theme;
 pub mod timings;
 pub mod validate;

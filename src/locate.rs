@@ -272,6 +272,138 @@ fn json_value_start(text: &str, want: &str, first_key: bool) -> Option<(usize, u
     None
 }
 
+/// The field path of the structure around line `line` (1-based) of YAML text, from the keys
+/// and list items above it: for a syntax error, where the parser knows no path. Only keys
+/// written in block style count.
+pub fn path_at(text: &str, line: usize) -> Option<String> {
+    let ls = lines(text);
+    let i = ls.iter().rposition(|l| l.no <= line)?;
+    // Segments from the innermost out.
+    let mut segs: Vec<String> = Vec::new();
+    let cur = &ls[i];
+    if let Some(k) = cur.key() {
+        segs.push(k.to_string());
+    }
+    // What holds the node found so far: a mapping whose keys are at this column, or a list
+    // whose dashes are.
+    enum In {
+        Map(usize),
+        List(usize),
+    }
+    let mut inside = In::Map(cur.indent);
+    if let Some(d) = cur.dash {
+        segs.push(format!("[{}]", item_index(&ls, i, d)));
+        inside = In::List(d);
+    }
+    for j in (0..i).rev() {
+        let m = &ls[j];
+        let parent = match inside {
+            // The first line of the list item whose fields these are.
+            In::Map(c) if m.dash.is_some() && m.indent == c => {
+                let d = m.dash.unwrap_or(0);
+                segs.push(format!("[{}]", item_index(&ls, j, d)));
+                inside = In::List(d);
+                continue;
+            }
+            In::Map(c) => m.indent < c,
+            In::List(d) => m.start() < d || (m.start() == d && m.dash.is_none()),
+        };
+        if !parent {
+            continue;
+        }
+        let Some(k) = m.key() else { continue };
+        if m.inline_value() {
+            // The line continues this key's value (a multi-line scalar or flow value).
+            segs.clear();
+        }
+        segs.push(k.to_string());
+        inside = In::Map(m.indent);
+        if let Some(d) = m.dash {
+            segs.push(format!("[{}]", item_index(&ls, j, d)));
+            inside = In::List(d);
+        }
+    }
+    let mut out = String::new();
+    for s in segs.iter().rev() {
+        if !out.is_empty() && !s.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(s);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The index of the list item that starts on `ls[i]` with its dash at column `d`.
+fn item_index(ls: &[Line], i: usize, d: usize) -> usize {
+    let mut n: usize = 0;
+    for l in ls[..=i].iter().rev() {
+        if l.dash == Some(d) {
+            n += 1;
+        } else if l.start() < d || (l.start() == d && l.dash.is_none()) {
+            break;
+        }
+    }
+    n.saturating_sub(1)
+}
+
+/// The field path of the innermost object or array around (line, column) (1-based) of JSON
+/// text: for a syntax error, where the parser knows no path.
+pub fn json_path_at(text: &str, line: usize, column: usize) -> Option<String> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut l, mut c) = (1, 0);
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        c += 1;
+        if (l, c) >= (line, column) {
+            break;
+        }
+        match ch {
+            '\n' => {
+                l += 1;
+                c = 0;
+            }
+            '"' => {
+                let mut s = String::new();
+                while let Some(ch) = chars.next() {
+                    c += 1;
+                    match ch {
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                c += 1;
+                                s.push(e);
+                            }
+                        }
+                        '"' | '\n' => break,
+                        other => s.push(other),
+                    }
+                }
+                if let Some(Frame::Obj { key, expect_key }) = stack.last_mut()
+                    && *expect_key
+                {
+                    *key = Some(s);
+                    *expect_key = false;
+                }
+            }
+            '{' => stack.push(Frame::Obj {
+                key: None,
+                expect_key: true,
+            }),
+            '[' => stack.push(Frame::Arr { idx: 0 }),
+            '}' | ']' => {
+                stack.pop();
+            }
+            ',' => match stack.last_mut() {
+                Some(Frame::Obj { expect_key, .. }) => *expect_key = true,
+                Some(Frame::Arr { idx }) => *idx += 1,
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    let p = json_path(&stack);
+    (!p.is_empty()).then_some(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,5 +474,46 @@ history:
             Some(7)
         );
         assert_eq!(locate_json(json, "entries[0]").map(|p| p.0), Some(5));
+    }
+
+    #[test]
+    fn paths_around_a_line() {
+        assert_eq!(
+            path_at(YAML, 8).as_deref(),
+            Some("evaluation.metrics[1].direction")
+        );
+        assert_eq!(
+            path_at(YAML, 7).as_deref(),
+            Some("evaluation.metrics[1].name")
+        );
+        assert_eq!(
+            path_at(YAML, 6).as_deref(),
+            Some("evaluation.metrics[1].id")
+        );
+        assert_eq!(
+            path_at(YAML, 10).as_deref(),
+            Some("evaluation.ranking.method")
+        );
+        assert_eq!(path_at(YAML, 19).as_deref(), Some("history[1].status"));
+        assert_eq!(path_at(YAML, 1).as_deref(), Some("id"));
+        let nested =
+            "contributors:\n  - name: A\n    roles:\n      - annotator\n      - organiser\n";
+        assert_eq!(
+            path_at(nested, 5).as_deref(),
+            Some("contributors[0].roles[1]")
+        );
+        let wrapped = "title: a long\n  title: that wraps\n";
+        assert_eq!(path_at(wrapped, 2).as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn json_paths_around_a_position() {
+        let json = "{\n  \"entries\": [\n    {\"id\": \"e1\"},\n    {\"id\": \"e2\", \"scores\": {\"f\": 1,}}\n  ]\n}";
+        assert_eq!(
+            json_path_at(json, 4, 36).as_deref(),
+            Some("entries[1].scores.f")
+        );
+        assert_eq!(json_path_at(json, 3, 5).as_deref(), Some("entries[0]"));
+        assert_eq!(json_path_at(json, 1, 1), None);
     }
 }

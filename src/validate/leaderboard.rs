@@ -114,12 +114,19 @@ fn entries(
                 "entry ids are unique within a leaderboard",
             );
         }
-        if systems.is_some_and(|s| !s.contains(e.system.as_str())) {
+        if let Some(known) = systems.filter(|s| !s.contains(e.system.as_str())) {
+            let ids: Vec<&str> = known.iter().copied().collect();
+            let hint = match super::suggest::closest(e.system.as_str(), &ids) {
+                Some(best) => {
+                    format!("did you mean `{best}`? otherwise add the system to data/systems.yaml")
+                }
+                None => "add the system to data/systems.yaml or fix the id".to_string(),
+            };
             v.error(
                 file,
                 &at("system"),
                 format!("the system `{}` is not in data/systems.yaml", e.system),
-                "add the system to data/systems.yaml or fix the id",
+                hint,
             );
         }
         let version = e

@@ -42,6 +42,7 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
         rationale::check(&mut v, b);
         datacard::check(&mut v, b);
     }
+    task::duplicates(&mut v, portal);
     v.systems(portal);
     leaderboard::check(&mut v, portal);
     v.reports(portal);

@@ -16,6 +16,7 @@ pub(super) fn check(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
     text_limits(v, file, t);
     people(v, file, t);
     dates(v, file, t);
+    version(v, file, t);
     if let Some(e) = &t.evaluation {
         evaluation(v, file, e);
     }
@@ -344,5 +345,103 @@ fn publication(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
                 t.id
             ),
         );
+    }
+}
+
+/// `version` is a semantic version (MAJOR.MINOR.PATCH, a pre-release and build metadata
+/// allowed), as the content format says.
+fn version(v: &mut Validator, file: &std::path::Path, t: &Task) {
+    if is_semver(&t.version.0) {
+        return;
+    }
+    // `version: 1.0` reads as the number 1: quote what the file says.
+    let written = v
+        .locate(file, "version")
+        .and_then(|(line, _)| {
+            let text = v.texts.get(file)?;
+            let l = text.lines().nth(line.checked_sub(1)?)?;
+            let value = l.split_once(':')?.1.split(" #").next()?.trim();
+            Some(value.trim_matches(['"', '\'']).to_string())
+        })
+        .filter(|w| !w.is_empty())
+        .unwrap_or_else(|| t.version.0.clone());
+    v.error(
+        file,
+        "version",
+        format!("the version `{written}` is not a semantic version"),
+        "write MAJOR.MINOR.PATCH in quotes, e.g. version: \"1.0.0\" (a pre-release such as \"1.0.0-rc.1\" is allowed)",
+    );
+}
+
+/// Semantic Versioning 2.0.0: `1.0.0`, `2.1.3-rc.1`, `1.0.0+build.5`; no leading zeros.
+pub(super) fn is_semver(s: &str) -> bool {
+    let (s, build) = match s.split_once('+') {
+        Some((s, b)) => (s, Some(b)),
+        None => (s, None),
+    };
+    let (core, pre) = match s.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (s, None),
+    };
+    let numeric = |p: &str| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
+    };
+    let ident =
+        |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| numeric(p))
+        && pre.is_none_or(|p| {
+            p.split('.')
+                .all(|x| ident(x) && (!x.bytes().all(|b| b.is_ascii_digit()) || numeric(x)))
+        })
+        && build.is_none_or(|b| b.split('.').all(ident))
+}
+
+/// A title or acronym that another task already uses: readers and search cannot tell the two
+/// apart. Compared without case and extra spaces; every task is compared, confidential ones
+/// too (their curators see `medal check`, the site does not).
+pub(super) fn duplicates(v: &mut Validator, portal: &Portal) {
+    fn norm(s: &str) -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
+    for (field, get) in [
+        (
+            "title",
+            (|t: &Task| Some(t.title.as_str())) as fn(&Task) -> Option<&str>,
+        ),
+        ("acronym", |t: &Task| t.acronym.as_deref()),
+    ] {
+        let mut by: std::collections::BTreeMap<String, Vec<&Task>> = Default::default();
+        for b in &portal.tasks {
+            if let Some(value) = get(&b.task).map(norm).filter(|n| !n.is_empty()) {
+                by.entry(value).or_default().push(&b.task);
+            }
+        }
+        for tasks in by.values().filter(|ts| ts.len() > 1) {
+            for t in tasks {
+                let others: Vec<String> = tasks
+                    .iter()
+                    .filter(|o| o.id != t.id)
+                    .map(|o| format!("`{}`", o.id))
+                    .collect();
+                let file = task_dir(t).join("task.yaml");
+                v.warning(
+                    &file,
+                    field,
+                    format!(
+                        "the {field} `{}` is also the {field} of {}",
+                        get(t).unwrap_or_default(),
+                        others.join(", ")
+                    ),
+                    format!(
+                        "give each task its own {field}, so readers and search can tell them apart"
+                    ),
+                );
+            }
+        }
     }
 }

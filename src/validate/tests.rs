@@ -1063,3 +1063,92 @@ fn reserved_page_ids() {
         "`news` is a URL the portal uses itself",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14, item 11
+
+#[test]
+fn an_unknown_system_gets_a_did_you_mean() {
+    let s = Site::new();
+    s.edit(
+        L,
+        "\"system\": \"example-vlm\"",
+        "\"system\": \"example-vml\"",
+    );
+    let d = s.some(
+        L,
+        "example-vml",
+        "entries[1].system",
+        E,
+        "`example-vml` is not in data/systems.yaml",
+    );
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("did you mean `example-vlm`?"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_title_or_acronym_another_task_uses_is_a_warning() {
+    let s = Site::new();
+    let text = std::fs::read_to_string(s.path(T)).unwrap();
+    let other = text
+        .replace("id: hepatic-metastases-ct", "id: other-task")
+        .replace("title: \"", "title: \"  ");
+    s.write("content/tasks/other-task/task.yaml", &other);
+    s.some(T, "title:", "title", W, "is also the title of `other-task`");
+    s.some(
+        T,
+        "acronym:",
+        "acronym",
+        W,
+        "the acronym `HEPMET` is also the acronym of `other-task`",
+    );
+    s.some(
+        "content/tasks/other-task/task.yaml",
+        "acronym:",
+        "acronym",
+        W,
+        "is also the acronym of `hepatic-metastases-ct`",
+    );
+}
+
+#[test]
+fn the_task_version_is_a_semantic_version() {
+    let s = Site::new();
+    s.edit(T, "version: 1.0.0", "version: \"1.0\"");
+    s.some(
+        T,
+        "version: \"1.0\"",
+        "version",
+        E,
+        "the version `1.0` is not a semantic version",
+    );
+    // Unquoted, YAML reads a number; the message quotes what the file says.
+    let s = Site::new();
+    s.edit(T, "version: 1.0.0", "version: 1.0");
+    s.some(
+        T,
+        "version: 1.0",
+        "version",
+        E,
+        "the version `1.0` is not a semantic version",
+    );
+    for ok in [
+        "1.0.0",
+        "0.1.0",
+        "1.0.0-rc.1",
+        "2.10.3+build.7",
+        "1.0.0-alpha-1",
+    ] {
+        assert!(super::task::is_semver(ok), "{ok}");
+    }
+    for bad in [
+        "1.0", "1", "01.0.0", "1.0.0-", "1.0.0-01", "v1.0.0", "1.0.0.0", "",
+    ] {
+        assert!(!super::task::is_semver(bad), "{bad}");
+    }
+}

@@ -52,9 +52,10 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     };
     let source_line = d.line.and_then(|n| {
         let text = std::fs::read_to_string(root.join(&d.file)).ok()?;
+        // A tab is shown as → : printed as spaces it looks like the indentation it breaks.
         text.lines()
             .nth(n.checked_sub(1)? as usize)
-            .map(str::to_string)
+            .map(|l| l.replace('\t', "→"))
     });
 
     let title = level.primary_title(title);
@@ -96,10 +97,22 @@ fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
         None => line.len() - line.trim_start().len(),
     };
     let rest = &line[start..];
-    let len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    // A tab (shown as →) is the mistake itself, not the start of a value.
+    if rest.starts_with('→') {
+        return start..start + '→'.len_utf8();
+    }
+    let mut len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    // A key (`case_defintion: …`): the caret covers the key, not its value. A plain value
+    // cannot hold `: `, and a quoted one starts with its quote.
+    if !rest.starts_with(['"', '\'']) {
+        len = rest[..len].find(": ").unwrap_or(len);
+    }
     let end = start + rest[..len].trim_end().len();
     if end > start {
         start..end
+    } else if rest.starts_with([',', '}', ']']) {
+        // A stray comma or bracket is the mistake itself.
+        start..start + 1
     } else {
         start..line.len()
     }
@@ -190,6 +203,29 @@ mod tests {
         assert!(out.contains("status: relased"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `released`?"), "{out}");
+    }
+
+    #[test]
+    fn the_caret_of_a_key_covers_the_key() {
+        assert_eq!(
+            caret_span("  case_defintion: \"One study\"", Some(3)),
+            2..16
+        );
+        assert_eq!(caret_span("  access: public", Some(11)), 10..16);
+        assert_eq!(caret_span("  \"a\",]", Some(6)), 5..6);
+        assert_eq!(caret_span("  title: \"Risk: high\"", Some(10)), 9..21);
+    }
+
+    #[test]
+    fn human_shows_a_tab() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/tasks/a/task.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "clinical:\n\tspecialty: [radiology]\n").unwrap();
+        let d = Diagnostic::new("content/tasks/a/task.yaml", "a tab is used for indentation")
+            .at(Some(2), Some(1));
+        let out = human(&d, dir.path(), false);
+        assert!(out.contains("→specialty: [radiology]"), "{out}");
     }
 
     #[test]
