@@ -67,7 +67,7 @@ fn push_raw(
                 "`{}` reads as raw HTML that the portal does not allow; it is shown as written",
                 short(&raw.text)
             ),
-            "if you mean the text (T1<T2), write `\\<` for `<` and the warning goes away; the HTML elements allowed are the plain ones (`<sub>`, `<sup>`, `<br>`, `<b>`, `<i>`, …), not scripts, styles, frames or forms".to_string(),
+            "if it is meant as text (like T1<T2), write `\\<` for its `<` and the warning goes away; the HTML the portal allows is plain formatting (`<sub>`, `<sup>`, `<br>`, `<b>`, `<i>`, …), not scripts, styles, frames or forms".to_string(),
         )
     };
     let mut d = Diagnostic::warning(file, message)
