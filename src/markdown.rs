@@ -150,20 +150,59 @@ pub fn forget() {
     MEMO_CHANGED.store(false, Ordering::Relaxed);
 }
 
-fn render_uncached(markdown: &str, opts: Placement) -> String {
+fn options() -> Options {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
+    options
+}
 
+fn render_uncached(markdown: &str, opts: Placement) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut ids = IdGen::default();
     let mut notes = Footnotes::new(opts.id_prefix);
     let mut code: Option<(String, String)> = None; // (language, source)
     let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
+    // The lines of a raw HTML block, split into pieces only once the block is whole (a
+    // comment or a tag may span lines).
+    let mut html_block: Option<String> = None;
 
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(markdown, options()) {
         match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                events.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(h) if html_block.is_some() => {
+                if let Some(b) = html_block.as_mut() {
+                    b.push_str(&h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = html_block.take().unwrap_or_default();
+                for (kind, range) in split_raw(&block) {
+                    let piece = block[range].to_string();
+                    events.push(match kind {
+                        Raw::Html | Raw::Comment => Event::Html(piece.into()),
+                        Raw::Text => Event::Text(piece.into()),
+                    });
+                }
+                events.push(Event::End(TagEnd::HtmlBlock));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let pieces = split_raw(&h).into_iter().map(|(kind, range)| {
+                    let piece = h[range].to_string();
+                    match kind {
+                        Raw::Html | Raw::Comment => Event::InlineHtml(piece.into()),
+                        Raw::Text => Event::Text(piece.into()),
+                    }
+                });
+                match heading.as_mut() {
+                    Some((_, inner)) => inner.extend(pieces),
+                    None => events.extend(pieces),
+                }
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -220,6 +259,161 @@ fn render_uncached(markdown: &str, opts: Placement) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, limit_nesting(events).into_iter());
     accessible(&SANITIZER.clean(&html).to_string())
+}
+
+/// Element names contributor Markdown may write as HTML: exactly the sanitizer's allow-list
+/// (which still filters their attributes).
+static ALLOWED_TAGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SANITIZER.clone_tags());
+
+/// How a piece of raw HTML written in Markdown is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    /// An element on the allow-list, or the text between tags of an HTML block: kept as HTML.
+    Html,
+    /// A comment: kept, and removed by the sanitizer (a note to editors).
+    Comment,
+    /// Anything else that starts with `<` (`<T2 weighted in cysts and T2>`, `<script>`,
+    /// `<!DOCTYPE>`): shown as written. The sanitizer would delete it, text and all.
+    Text,
+}
+
+/// Splits raw HTML (an inline tag or a whole HTML block) into pieces that cover it in order.
+/// Whatever is kept as HTML still goes through the sanitizer, so a mistake here can only show
+/// too much as text, never let markup through.
+fn split_raw(h: &str) -> Vec<(Raw, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut text_from = 0;
+    let mut i = 0;
+    while let Some(off) = h[i..].find('<') {
+        let at = i + off;
+        let (kind, end) = classify_raw(h, at);
+        if at > text_from {
+            out.push((Raw::Html, text_from..at));
+        }
+        out.push((kind, at..end));
+        i = end;
+        text_from = end;
+    }
+    if text_from < h.len() {
+        out.push((Raw::Html, text_from..h.len()));
+    }
+    out
+}
+
+/// What the `<` at `at` starts, and where that ends.
+fn classify_raw(h: &str, at: usize) -> (Raw, usize) {
+    let rest = &h[at..];
+    let after = |from: usize, pat: &str| rest[from..].find(pat).map(|j| at + from + j + pat.len());
+    if rest.starts_with("<!--") {
+        return match after(4, "-->") {
+            Some(end) => (Raw::Comment, end),
+            None => (Raw::Text, at + 4),
+        };
+    }
+    let closing = rest.starts_with("</");
+    let name_from = if closing { 2 } else { 1 };
+    let name: String = rest[name_from..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // `<?…?>`, `<!DOCTYPE …>`, `<![CDATA[…]]>`, or a lone `<`.
+        let end = if rest.starts_with("<?") {
+            after(2, "?>")
+        } else if rest.starts_with("<![CDATA[") {
+            after(9, "]]>")
+        } else if rest.starts_with("<!") {
+            after(2, ">")
+        } else {
+            None
+        };
+        return (Raw::Text, end.unwrap_or(at + 1));
+    }
+    // The end of the tag: the first `>` outside quoted attribute values.
+    let mut quote = None;
+    let mut end = None;
+    for (k, c) in rest.char_indices().skip(name_from + name.len()) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => {
+                end = Some(at + k + 1);
+                break;
+            }
+            (None, '<') => break,
+            _ => {}
+        }
+    }
+    let allowed = ALLOWED_TAGS.contains(name.to_ascii_lowercase().as_str());
+    match end {
+        Some(end) if allowed => (Raw::Html, end),
+        Some(end) => (Raw::Text, end),
+        // Not a whole tag (an open quote): shown as text up to its `>` if it has one before
+        // the next `<`; the rest is text anyway.
+        None => {
+            let gt = rest[1..]
+                .find(['<', '>'])
+                .filter(|&j| rest[1 + j..].starts_with('>'));
+            (Raw::Text, gt.map_or(at + 1, |j| at + j + 2))
+        }
+    }
+}
+
+/// Raw HTML in contributor Markdown that does not appear as HTML on the page, for `medal
+/// check` to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    /// Byte offset in the Markdown text.
+    pub offset: usize,
+    /// The raw HTML as written.
+    pub text: String,
+    /// A comment, which the page leaves out; anything else is shown as written.
+    pub comment: bool,
+}
+
+/// Every piece of raw HTML in `markdown` that is a comment or not on the allow-list, in order.
+pub fn raw_html(markdown: &str) -> Vec<RawHtml> {
+    let mut out = Vec::new();
+    // The raw HTML of a block, and where each of its lines starts in it and in `markdown`.
+    let mut block: Option<(String, Vec<(usize, usize)>)> = None;
+    let note = |html: &str, starts: &[(usize, usize)], out: &mut Vec<RawHtml>| {
+        for (kind, range) in split_raw(html) {
+            if kind == Raw::Html {
+                continue;
+            }
+            let (in_html, in_md) = starts
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= range.start)
+                .copied()
+                .unwrap_or((0, 0));
+            out.push(RawHtml {
+                offset: in_md + (range.start - in_html),
+                text: html[range].to_string(),
+                comment: kind == Raw::Comment,
+            });
+        }
+    };
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), Vec::new())),
+            Event::Html(h) if block.is_some() => {
+                if let Some((html, starts)) = block.as_mut() {
+                    starts.push((html.len(), range.start));
+                    html.push_str(&h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((html, starts)) = block.take() {
+                    note(&html, &starts, &mut out);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => note(&h, &[(0, range.start)], &mut out),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// How deep Markdown containers (quotes, lists) and raw HTML elements may nest. Real texts
@@ -552,10 +746,73 @@ mod tests {
         assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING);
         assert!(html.contains("deep"));
         let html = md(&format!("{}x", "<div>".repeat(500)));
-        assert!(!html.contains("<div>"), "shown as text");
+        assert!(
+            html.matches("<div>").count() <= MAX_NESTING,
+            "deeper is text"
+        );
         assert!(html.contains("&lt;div&gt;"), "{html}");
         let html = md("<div><p>fine</p><br><img src=\"a.png\"/></div>");
         assert!(html.contains("<div><p>fine</p>"), "{html}");
+    }
+
+    #[test]
+    fn text_between_angle_brackets_is_shown_as_written() {
+        let html = md("Signal is T1<T2 weighted in cysts and T2>T1 in fat");
+        assert!(
+            html.contains("Signal is T1&lt;T2 weighted in cysts and T2&gt;T1 in fat"),
+            "{html}"
+        );
+        // Not on the allow-list: shown, not deleted (nor run).
+        let html = md("a <script>alert(1)</script> <style>p{}</style> <iframe src=x></iframe> b");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &lt;style&gt;p{}&lt;/style&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;iframe src=\"x\"&gt;") || html.contains("&lt;iframe src=x&gt;"),
+            "{html}"
+        );
+        // In an HTML block too, and a `<` that starts no tag.
+        let html = md("<div>\nT1<T2 and <T3 x>\n</div>\n");
+        assert!(html.contains("<div>"), "{html}");
+        assert!(html.contains("T1&lt;T2 and &lt;T3 x&gt;"), "{html}");
+    }
+
+    #[test]
+    fn allowed_elements_stay_html_and_comments_stay_hidden() {
+        let html = md(
+            "H<sub>2</sub>O, 10<sup>3</sup>, a<br>b <b class=x onclick=y>bold</b> <!-- note -->",
+        );
+        assert!(
+            html.contains("H<sub>2</sub>O, 10<sup>3</sup>, a<br>b <b>bold</b>"),
+            "{html}"
+        );
+        assert!(!html.contains("note"), "{html}");
+        let html = md("<!--\nmulti-line\nnote\n-->\n\ntext\n");
+        assert!(!html.contains("note") && html.contains("text"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_reported_where_it_is_written() {
+        let src = "Para one.\n\nSignal is T1<T2 weighted in cysts and T2>T1, H<sub>2</sub>O.\n\n<div>\n<!-- a\nnote -->\n<script>x</script>\n</div>\n";
+        let found = raw_html(src);
+        let got: Vec<(&str, bool)> = found
+            .iter()
+            .map(|r| (&src[r.offset..r.offset + r.text.len()], r.comment))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("<T2 weighted in cysts and T2>", false),
+                ("<!-- a\nnote -->", true),
+                ("<script>", false),
+                ("</script>", false),
+            ]
+        );
+        for r in &found {
+            assert_eq!(&src[r.offset..r.offset + r.text.len()], r.text);
+        }
+        assert!(raw_html("a `<b>` code and T1\\<T2 escaped, <sub>2</sub>").is_empty());
     }
 
     #[test]

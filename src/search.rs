@@ -24,8 +24,9 @@ const BODY_MARK: &str = "data-pagefind-body";
 /// Elements left out of the index wherever they appear: tables (leaderboards, score and result
 /// tables are long lists of numbers that would swamp excerpts and inflate the index), charts,
 /// badge lines ("Task version 0.9.0" would open every excerpt) and the page's own navigation
-/// aids. Pagefind itself already skips nav, footer, form, svg and
-/// script.
+/// aids, and citation source text (BibTeX and CITATION.cff blocks: `license: "CC-BY-4.0"
+/// authors: - name:` is no excerpt a reader can use). Pagefind itself already skips nav,
+/// footer, form, svg and script.
 const EXCLUDED: &[&str] = &[
     "table",
     "figure",
@@ -33,6 +34,8 @@ const EXCLUDED: &[&str] = &[
     ".breadcrumbs",
     ".backlinks",
     ".meta-line",
+    "pre.citation",
+    ".citation-formats",
 ];
 
 /// Fragments (one per page, the text shown in results) are bundled into at most this many
@@ -332,6 +335,22 @@ mod tests {
         assert!(text.contains("Foundation"));
         assert!(!text.contains("tablecell"));
         assert!(!text.contains("Tocword"));
+    }
+
+    #[test]
+    fn keeps_citation_source_text_out() {
+        // As task.html writes its "Cite this task" section.
+        let pages = [page(
+            "tasks/t/index.html",
+            "<div data-pagefind-body><h1>Liver</h1><section><h2>Cite this task</h2><p>Doe J. Liver lesions.</p>\
+             <details class=\"citation-formats\" open><summary>BibTeX</summary><pre class=\"citation\"><code>@misc{medal-t, bibfield = {x}}</code></pre></details>\
+             <details class=\"citation-formats\"><summary>CITATION.cff</summary><pre class=\"citation\"><code>cff-version: 1.2.0\nlicense: \"CC-BY-4.0\"\nauthors:\n  - name: Cffauthor</code></pre></details></section></div>",
+        )];
+        let text = all_text(&built(&pages).0);
+        assert!(text.contains("lesions"), "the citation sentence stays");
+        for gone in ["bibfield", "misc", "cff", "CC-BY", "Cffauthor", "BibTeX"] {
+            assert!(!text.contains(gone), "{gone} is in the index");
+        }
     }
 
     #[test]

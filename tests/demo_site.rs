@@ -598,6 +598,190 @@ fn data_page_links_every_download_and_schema() {
         page("index.html").contains("<a href=/data/>"),
         "home and footer link /data/"
     );
+    // Placeholders in field names are text, not elements.
+    let raw = String::from_utf8_lossy(&site()["data/index.html"]).into_owned();
+    assert!(
+        raw.contains("entries[].scores.&lt;metric"),
+        "the scores field is not written as text"
+    );
+}
+
+/// Every element name of a page (`<name` and `</name`), outside comments and the text of
+/// `<title>` (which a minifier may write unescaped).
+fn element_names(html: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |j| &after[j + 3..]);
+            continue;
+        }
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name == "title" && !rest.starts_with('/') {
+            rest = rest.find("</title").map_or("", |j| &rest[j..]);
+        }
+        if !name.is_empty() {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_element_of_every_page_is_html_or_svg() {
+    const KNOWN: &[&str] = &[
+        "a",
+        "abbr",
+        "address",
+        "article",
+        "aside",
+        "b",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "caption",
+        "circle",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "dd",
+        "defs",
+        "del",
+        "desc",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "g",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "legend",
+        "li",
+        "line",
+        "link",
+        "main",
+        "mark",
+        "marker",
+        "meta",
+        "meter",
+        "nav",
+        "noscript",
+        "ol",
+        "optgroup",
+        "option",
+        "output",
+        "p",
+        "path",
+        "pattern",
+        "polygon",
+        "polyline",
+        "pre",
+        "progress",
+        "q",
+        "rect",
+        "s",
+        "samp",
+        "script",
+        "section",
+        "select",
+        "small",
+        "span",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "text",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "tspan",
+        "u",
+        "ul",
+        "use",
+        "var",
+        "wbr",
+        "fieldset",
+        "ellipse",
+        "symbol",
+        "clippath",
+        "lineargradient",
+        "stop",
+        "search",
+    ];
+    for (path, bytes) in site().iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for name in element_names(&html) {
+            assert!(
+                KNOWN.contains(&name.as_str()),
+                "{path} has an element <{name}>: text written unescaped?"
+            );
+        }
+    }
+}
+
+#[test]
+fn search_index_leaves_citation_source_text_out() {
+    // The task pages show BibTeX and CITATION.cff blocks ...
+    let task = site()
+        .keys()
+        .find(|k| {
+            k.starts_with("tasks/") && k.ends_with("/index.html") && page(k).contains("cff-version")
+        })
+        .expect("a task page with a citation");
+    assert!(page(task).contains("@misc{"), "{task}");
+    // ... which search excerpts must not quote.
+    let fragments = search_index_text_of(".pf_fragment");
+    for source in [
+        "cff-version",
+        "date-released",
+        "@misc{",
+        "authors:",
+        "license: ",
+    ] {
+        assert!(
+            !fragments.contains(source),
+            "{source:?} is in the search index"
+        );
+    }
 }
 
 #[test]

@@ -238,9 +238,14 @@ fn raw_html_scripts_and_script_links_in_markdown_are_neutralised() {
         );
         assert!(shown.contains("{% raw %}raw{% endraw %}"), "{page}");
         assert!(shown.contains("{{ site.title }}"), "{page}");
+        // Raw HTML off the allow-list is shown as written, never applied or run.
         assert!(
-            !shown.contains("display:none"),
-            "{page}: style content dropped"
+            shown.contains("<style>body{display:none}</style>"),
+            "{page}: a style element shown as text"
+        );
+        assert!(
+            shown.contains("<script>alert('md')</script>"),
+            "{page}: a script element shown as text"
         );
         assert!(shown.contains("bold"), "{page}: text of removed tags kept");
     }

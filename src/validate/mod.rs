@@ -15,6 +15,7 @@ pub mod suggest;
 mod task;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::error::{Diagnostic, Severity};
 use crate::model::*;
@@ -47,6 +48,7 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
     leaderboard::check(&mut v, portal);
     v.reports(portal);
     v.pages(portal);
+    v.markdown_docs(portal);
     let mut diags = v.diags;
     diags.sort();
     diags.dedup();
@@ -77,6 +79,15 @@ impl Validator<'_> {
             }
             _ => crate::locate::locate(text, field),
         }
+    }
+
+    /// The text of `file` (read once; empty when unreadable).
+    fn source(&mut self, file: &Path) -> String {
+        let root = self.root;
+        self.texts
+            .entry(file.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(root.join(file)).unwrap_or_default())
+            .clone()
     }
 
     fn push(
@@ -244,6 +255,21 @@ impl Validator<'_> {
                     ),
                 );
             }
+        }
+    }
+}
+
+impl Validator<'_> {
+    /// Raw HTML in the Markdown of reports, news and pages.
+    fn markdown_docs(&mut self, portal: &Portal) {
+        let docs = (portal.reports.iter().map(|d| ("reports", &d.id, &d.body)))
+            .chain(portal.news.iter().map(|d| ("news", &d.id, &d.body)))
+            .chain(portal.pages.iter().map(|d| ("pages", &d.id, &d.body)));
+        for (folder, id, body) in docs {
+            let file = PathBuf::from("content")
+                .join(folder)
+                .join(format!("{}.md", id.as_str()));
+            text::markdown_body(self, &file, body);
         }
     }
 }

@@ -24,6 +24,7 @@ pub(super) fn check(v: &mut Validator, b: &TaskBundle) {
     let m = &r.meta;
     let file = task_dir(t).join("rationale.md");
     let file = file.as_path();
+    super::text::markdown_body(v, file, &r.body);
     if m.task != t.id {
         v.error(
             file,

@@ -51,31 +51,6 @@ pub(super) fn check(v: &mut Validator, portal: &Portal, b: &TaskBundle) {
     publication(v, portal, b);
 }
 
-/// Markup that has no place in plain text: what it looks like, if any.
-fn markup(s: &str) -> Option<&'static str> {
-    let tag = s.match_indices('<').any(|(i, _)| {
-        s[i + 1..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
-    });
-    if tag {
-        return Some("an HTML tag");
-    }
-    if s.contains("](") {
-        return Some("a Markdown link");
-    }
-    if s.contains("**") || s.contains("__") || s.contains('`') {
-        return Some("Markdown emphasis or code");
-    }
-    s.lines()
-        .map(str::trim_start)
-        .any(|l| {
-            l.starts_with('#') || l.starts_with("- ") || l.starts_with("* ") || l.starts_with("> ")
-        })
-        .then_some("a Markdown heading, list or quote")
-}
-
 fn text_limits(v: &mut Validator, file: &std::path::Path, t: &Task) {
     let title = t.title.chars().count();
     if title > 150 {
@@ -95,13 +70,9 @@ fn text_limits(v: &mut Validator, file: &std::path::Path, t: &Task) {
             "write a plain-language summary of a few sentences for the public",
         );
     }
-    if let Some(what) = markup(&t.summary) {
-        v.error(
-            file,
-            "summary",
-            format!("the summary contains {what}; it is plain text"),
-            "remove the markup; put formatted text in `description` (Markdown)",
-        );
+    super::text::plain_field(v, file, "summary", &t.summary);
+    if let Some(description) = &t.description {
+        super::text::markdown_field(v, file, "description", description);
     }
     if t.keywords.len() < 3 {
         v.error(

@@ -101,9 +101,14 @@ impl Site {
         found[0].clone()
     }
 
+    /// `field` "" is a diagnostic without a field (Markdown text).
     fn check(&self, d: &Diagnostic, file: &str, at: &str, field: &str, sev: Severity, msg: &str) {
         assert_eq!(d.file, Path::new(file), "{d}");
-        assert_eq!(d.field.as_deref(), Some(field), "{d}");
+        assert_eq!(
+            d.field.as_deref(),
+            Some(field).filter(|f| !f.is_empty()),
+            "{d}"
+        );
         assert_eq!(d.line, Some(self.line_of(file, at)), "{d}");
         assert_eq!(d.severity, sev, "{d}");
         assert!(d.message.contains(msg), "{d}\nexpected: {msg}");
@@ -268,16 +273,113 @@ fn summary_length_and_markup() {
         "  Short.\n",
     );
     s.one(T, "summary:", "summary", E, "6 characters");
+    // Markup is a warning at the markup itself, inside the block scalar.
     let s = Site::new();
     s.edit(T, "radiologists miss often", "radiologists **miss** often");
-    s.one(T, "summary:", "summary", E, "Markdown emphasis");
+    let d = s.one(
+        T,
+        "**miss**",
+        "summary",
+        W,
+        "Markdown emphasis (`**miss**`)",
+    );
+    assert_eq!(d.column, Some(50), "{d}");
     let s = Site::new();
     s.edit(
         T,
         "radiologists miss often",
         "radiologists <b>miss</b> often",
     );
-    s.one(T, "summary:", "summary", E, "an HTML tag");
+    let diags = s.diags();
+    assert_eq!(diags.len(), 2, "{}", show(&diags));
+    let at = |c| {
+        diags
+            .iter()
+            .find(|d| d.column == Some(c))
+            .unwrap_or_else(|| panic!("{}", show(&diags)))
+    };
+    s.check(
+        at(50),
+        T,
+        "<b>miss",
+        "summary",
+        W,
+        "an HTML element (`<b>`)",
+    );
+    s.check(
+        at(57),
+        T,
+        "<b>miss",
+        "summary",
+        W,
+        "an HTML element (`</b>`)",
+    );
+}
+
+#[test]
+fn clinical_notation_in_the_summary_is_plain_text() {
+    let s = Site::new();
+    s.edit(
+        T,
+        "  Find liver metastases smaller than 10 mm on routine staging CT of patients with\n",
+        "  Lesions are T1<T2 weighted, a<b in size; #1 cause of cancer death in\n",
+    );
+    let diags = s.diags();
+    assert!(diags.is_empty(), "{}", show(&diags));
+}
+
+#[test]
+fn raw_html_in_a_description_is_reported_where_it_is() {
+    let s = Site::new();
+    s.edit(
+        T,
+        "  Small colorectal liver metastases are missed",
+        "  Signal is T1<T2 weighted in cysts and T2>T1 in fat. Small colorectal liver metastases are missed",
+    );
+    let d = s.one(
+        T,
+        "Signal is T1<T2",
+        "description",
+        W,
+        "`<T2 weighted in cysts and T2>` reads as raw HTML",
+    );
+    assert_eq!(d.column, Some(15), "{d}");
+    assert!(d.message.contains("shown as written"), "{d}");
+}
+
+#[test]
+fn raw_html_in_markdown_files_is_reported_where_it_is() {
+    let s = Site::new();
+    let before = std::fs::read_to_string(s.path(R)).unwrap();
+    s.write(
+        R,
+        &format!("{before}\nThe panel noted T1<T2 weighted lesions and T2>T1.\n"),
+    );
+    let d = s.one(R, "The panel noted", "", W, "reads as raw HTML");
+    assert_eq!(d.column, Some(19), "{d}");
+    assert_eq!(d.field, None);
+
+    let s = Site::new();
+    let f = "content/pages/about.md";
+    s.write(
+        f,
+        "---\ntitle: About\n---\nH<sub>2</sub>O is fine.\n\n<!-- a note\nfor editors -->\n  <iframe src=x></iframe>\n",
+    );
+    let diags = s.diags();
+    let lines: Vec<(Option<u32>, Option<u32>, bool)> = diags
+        .iter()
+        .map(|d| (d.line, d.column, d.message.contains("comment")))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (Some(6), Some(1), true),
+            (Some(8), Some(3), false),
+            (Some(8), Some(17), false)
+        ],
+        "{}",
+        show(&diags)
+    );
 }
 
 #[test]

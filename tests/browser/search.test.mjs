@@ -242,6 +242,18 @@ describe('search', { concurrency: 2 }, () => {
     }
   });
 
+  test('a word no page contains finds nothing, not pages that share its first letters', async () => {
+    const { context, page, problems } = await open('/search/?q=CANARY4a187a9357c6');
+    try {
+      await waitForStatus(page, /for “CANARY4a187a9357c6”/);
+      assert.equal(await status(page).textContent(), 'No results for “CANARY4a187a9357c6”.');
+      assert.equal(await resultLinks(page).count(), 0, `listed ${await firstHrefs(page)}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('without JavaScript the search page offers the listing pages', async () => {
     const { context, page, problems } = await open('/search/?q=ct', { javaScriptEnabled: false, viewport: PHONE });
     try {

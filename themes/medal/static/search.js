@@ -118,8 +118,23 @@ function start(root) {
     const search = await pagefind.search(state.q || null, options);
     if (mine !== generation || !search) return;
     current = search.results;
+    // When no word matches, Pagefind falls back to shorter prefixes ("placenta" finds
+    // "placed", "CANARY4a18…" finds "cancer"); the whole result set is then such a fallback.
+    // Keep only pages with a near miss of the query (a typo away), and say so rather than
+    // presenting "placed" as a result for "placenta".
+    nearOnly = false;
+    if (state.q && current.length) {
+      const first = await current[0].data();
+      if (mine !== generation) return;
+      if (!isMatch(first, state.q)) {
+        nearOnly = true;
+        current = await nearMisses(current, state.q);
+        if (mine !== generation) return;
+      }
+    }
     shown = PAGE_SIZE;
-    renderFilters(search);
+    // The facet counts of a fallback are counts of prefix matches: show only chosen values.
+    renderFilters(nearOnly ? { filters: {}, totalFilters: search.totalFilters } : search);
     await renderResults(mine);
     if (mine !== generation) return;
     layout.hidden = false;
@@ -135,10 +150,6 @@ function start(root) {
   async function renderResults(mine) {
     const data = await Promise.all(current.slice(0, shown).map((r) => r.data()));
     if (mine !== generation) return;
-    // When no word matches, Pagefind falls back to shorter prefixes ("placenta" finds
-    // "placed"); the whole result set is then such a fallback. Say so rather than
-    // presenting "placed" as a result for "placenta".
-    nearOnly = Boolean(state.q) && data.length > 0 && !isMatch(data[0], state.q);
     list.replaceChildren(...data.map(resultItem));
     more.hidden = current.length <= shown;
   }
@@ -193,12 +204,53 @@ function start(root) {
   // Compared on rough stems (a few English endings cut), since Pagefind matches Snowball
   // stems: "studies" finds "study", but "placed" is no form of "placenta".
   function isMatch(d, q) {
-    const terms = q.toLowerCase().split(/\s+/).map(letters).filter(Boolean).map(roughStem);
-    const marked = [d.excerpt, ...(d.sub_results || []).map((x) => x.excerpt)].join(' ')
-      .match(/<mark>(.*?)<\/mark>/g) || [];
-    const words = marked.map((m) => roughStem(letters(m.replace(/<\/?mark>/g, '').toLowerCase())));
+    const terms = queryTerms(q).map(roughStem);
+    const words = markedWords(d).map(roughStem);
     if (!words.length) return true; // matched in the title or metadata only
     return terms.some((t) => words.some((w) => w.startsWith(t)));
+  }
+
+  // Fallback results checked for near misses: the best-scored ones, each a fragment to load.
+  const NEAR_CHECKED = 30;
+
+  async function nearMisses(results, q) {
+    const some = results.slice(0, NEAR_CHECKED);
+    const data = await Promise.all(some.map((r) => r.data()));
+    return some.filter((r, i) => isNear(data[i], q));
+  }
+
+  // A near miss: a highlighted word (or its start, for a word still being typed) within a
+  // few edits of a query word: "pancreos" finds "pancreas", "placenta" does not find
+  // "placed", and a code no page contains finds nothing.
+  function isNear(d, q) {
+    const words = markedWords(d);
+    return queryTerms(q).some((t) => {
+      const most = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
+      return words.some((w) => editDistance(t, w) <= most || editDistance(t, w.slice(0, t.length)) <= most);
+    });
+  }
+
+  function queryTerms(q) {
+    return q.toLowerCase().split(/\s+/).map(letters).filter(Boolean);
+  }
+
+  function markedWords(d) {
+    const marked = [d.excerpt, ...(d.sub_results || []).map((x) => x.excerpt)].join(' ')
+      .match(/<mark>(.*?)<\/mark>/g) || [];
+    return marked.map((m) => letters(m.replace(/<\/?mark>/g, '').toLowerCase())).filter(Boolean);
+  }
+
+  // Levenshtein distance (insertions, deletions, substitutions).
+  function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) {
+        row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      prev = row;
+    }
+    return prev[b.length];
   }
 
   function roughStem(w) {
