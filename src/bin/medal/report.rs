@@ -62,7 +62,11 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     let group = match (&source_line, d.line) {
         (Some(text), Some(n)) => {
             line_text = text.clone();
-            let span = caret_span(&line_text, d.column.map(|c| c as usize));
+            let span = caret_span(
+                &line_text,
+                d.column.map(|c| c as usize),
+                d.end_column.map(|c| c as usize),
+            );
             let label = d.field.clone().unwrap_or_default();
             Group::with_title(title).element(
                 Snippet::source(line_text.as_str())
@@ -85,16 +89,22 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     renderer.render(&report).to_string()
 }
 
-/// From the column (1-based) to the end of the token there: the value a curator must change.
-fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
-    let start = match column {
-        Some(c) => line
-            .char_indices()
+/// From the column (1-based) to the end column when the diagnostic knows it, else to the end
+/// of the token there: the value a curator must change.
+fn caret_span(line: &str, column: Option<usize>, end: Option<usize>) -> std::ops::Range<usize> {
+    let byte = |c: usize| {
+        line.char_indices()
             .nth(c.saturating_sub(1))
             .map(|(i, _)| i)
-            .unwrap_or(line.len()),
+            .unwrap_or(line.len())
+    };
+    let start = match column {
+        Some(c) => byte(c),
         None => line.len() - line.trim_start().len(),
     };
+    if let Some(end) = end.map(byte).filter(|&e| e > start) {
+        return start..end;
+    }
     let rest = &line[start..];
     let len = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
     let end = start + rest[..len].trim_end().len();
@@ -114,6 +124,7 @@ pub fn json(diags: &[Diagnostic]) -> String {
                 "file": d.file.to_string_lossy().replace('\\', "/"),
                 "line": d.line,
                 "column": d.column,
+                "end_column": d.end_column,
                 "field": d.field,
                 "message": d.message,
                 "hint": d.hint,
@@ -147,6 +158,9 @@ pub fn github(d: &Diagnostic) -> String {
     }
     if let Some(c) = d.column {
         props.push(format!("col={c}"));
+    }
+    if let Some(c) = d.end_column {
+        props.push(format!("endColumn={c}"));
     }
     if let Some(f) = &d.field {
         props.push(format!("title={}", property(f)));
@@ -190,6 +204,27 @@ mod tests {
         assert!(out.contains("status: relased"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `released`?"), "{out}");
+    }
+
+    #[test]
+    fn the_caret_covers_the_end_column_past_commas() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/tasks/a/task.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let line = "title: \"FILL IN: the title, at most 150 characters\"";
+        std::fs::write(&file, format!("id: a\n{line}\n")).unwrap();
+        let d = Diagnostic::new("content/tasks/a/task.yaml", "placeholder not filled in yet")
+            .at(Some(2), Some(8))
+            .end_column(Some(line.chars().count() + 1))
+            .field("title");
+        let out = human(&d, dir.path(), false);
+        let carets = "^".repeat(line.len() - 7);
+        assert!(out.contains(&format!(" {carets}")), "{out}");
+        assert!(!out.contains(&format!("{carets}^")), "{out}");
+        let v: serde_json::Value = serde_json::from_str(&json(&[d.clone()])).unwrap();
+        assert_eq!(v["diagnostics"][0]["end_column"], line.len() + 1);
+        let end = format!(",col=8,endColumn={},", line.len() + 1);
+        assert!(github(&d).contains(&end), "{}", github(&d));
     }
 
     #[test]
