@@ -27,8 +27,9 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     pub column: Option<u32>,
     /// The column just past the offending text on `line` (1-based, exclusive), when it is
-    /// known; reports underline `column..end_column`, else the token at `column`.
-    pub end_column: Option<u32>,
+    /// known; reports underline `column..end_column`, else the token at `column`. (Non-zero:
+    /// columns are 1-based, and it keeps the struct small.)
+    pub end_column: Option<std::num::NonZeroU32>,
     /// Dotted field path, e.g. `evaluation.metrics[1].direction`.
     pub field: Option<String>,
     pub message: String,
@@ -71,7 +72,9 @@ impl Diagnostic {
 
     /// Where the offending text ends on its line (see [`Diagnostic::end_column`]).
     pub fn end_column(mut self, end: Option<usize>) -> Self {
-        self.end_column = end.and_then(|c| u32::try_from(c).ok());
+        self.end_column = end
+            .and_then(|c| u32::try_from(c).ok())
+            .and_then(std::num::NonZeroU32::new);
         self
     }
 

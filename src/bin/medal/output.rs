@@ -186,8 +186,8 @@ pub fn warning_changes<'a>(before: &'a [Diagnostic], now: &'a [Diagnostic]) -> W
         }
         _ => false,
     };
-    let (kept, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) = now.iter().partition(|d| take(*d));
-    let fixed = before.iter().filter(|d| take(*d)).collect();
+    let (kept, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) = now.iter().partition(|d| take(d));
+    let fixed = before.iter().filter(|d| take(d)).collect();
     WarningChanges {
         new,
         fixed,

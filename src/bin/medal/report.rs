@@ -65,7 +65,7 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
             let span = caret_span(
                 &line_text,
                 d.column.map(|c| c as usize),
-                d.end_column.map(|c| c as usize),
+                d.end_column.map(|c| c.get() as usize),
             );
             let label = d.field.clone().unwrap_or_default();
             Group::with_title(title).element(
@@ -221,7 +221,7 @@ mod tests {
         let carets = "^".repeat(line.len() - 7);
         assert!(out.contains(&format!(" {carets}")), "{out}");
         assert!(!out.contains(&format!("{carets}^")), "{out}");
-        let v: serde_json::Value = serde_json::from_str(&json(&[d.clone()])).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json(std::slice::from_ref(&d))).unwrap();
         assert_eq!(v["diagnostics"][0]["end_column"], line.len() + 1);
         let end = format!(",col=8,endColumn={},", line.len() + 1);
         assert!(github(&d).contains(&end), "{}", github(&d));
