@@ -109,6 +109,10 @@ impl Config {
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         Config::parse(&text)
+            .and_then(|c| {
+                check_base_url(&c.base_url).map_err(|m| format!("base_url: {m}"))?;
+                Ok(c)
+            })
             .map(Config::normalized)
             .map_err(|message| Error::Config {
                 path: path.clone(),
@@ -148,6 +152,44 @@ impl Config {
         match after_scheme.find('/') {
             Some(i) => after_scheme[i..].to_string(),
             None => "/".to_string(),
+        }
+    }
+}
+
+/// Every page link, feed and download URL starts with the base URL, so one that is not an
+/// absolute http(s) URL would break every link of the site: it is refused up front as one
+/// configuration error instead.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let rest = url
+        .split_once("://")
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+        })
+        .map(|(_, rest)| rest);
+    let host = rest.map(|r| r.split('/').next().unwrap_or(""));
+    let problem = match (rest, host) {
+        (None, _) => Some("it needs `https://` or `http://` in front"),
+        (_, Some("")) => Some("it has no host"),
+        _ if url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '?' || c == '#') =>
+        {
+            Some("it may not contain spaces, `?` or `#`")
+        }
+        _ => None,
+    };
+    match problem {
+        None => Ok(()),
+        Some(why) => {
+            let bare = url.split_once("://").map_or(url, |(_, r)| r).trim();
+            Err(format!(
+                "`{url}` is not an absolute http(s) URL ({why}); write the site's full address, e.g. `https://{}`",
+                if bare.is_empty() || bare.starts_with('/') {
+                    "org.github.io/medal/"
+                } else {
+                    bare
+                }
+            ))
         }
     }
 }
@@ -192,6 +234,44 @@ mod tests {
         );
         let c = Config::parse("[check]\nmax_file_bytes = 1024\n").unwrap();
         assert_eq!(c.check.max_file_bytes, 1024);
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http() {
+        for good in [
+            "https://org.github.io/medal/",
+            "http://127.0.0.1:8000",
+            "HTTPS://example.org",
+        ] {
+            assert!(check_base_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "example.org/medal/",
+            "ftp://example.org/",
+            "https://",
+            "/medal/",
+            "",
+            "https://example.org/a b/",
+        ] {
+            let err = check_base_url(bad).unwrap_err();
+            assert!(err.contains("absolute http(s) URL"), "{bad}: {err}");
+        }
+        assert!(
+            check_base_url("example.org/medal/")
+                .unwrap_err()
+                .contains("https://example.org/medal/")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("medal.toml"),
+            "base_url = \"example.org/medal/\"\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("medal.toml: base_url: `example.org/medal/`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct Diagnostic {
     pub file: PathBuf,
     pub line: Option<u32>,
     pub column: Option<u32>,
+    /// The column just past the offending text on `line` (1-based, exclusive), when it is
+    /// known; reports underline `column..end_column`, else the token at `column`. (Non-zero:
+    /// columns are 1-based, and it keeps the struct small.)
+    pub end_column: Option<std::num::NonZeroU32>,
     /// Dotted field path, e.g. `evaluation.metrics[1].direction`.
     pub field: Option<String>,
     pub message: String,
@@ -40,6 +44,7 @@ impl Diagnostic {
             file: file.as_ref().to_path_buf(),
             line: None,
             column: None,
+            end_column: None,
             field: None,
             message: message.into(),
             hint: None,
@@ -62,6 +67,14 @@ impl Diagnostic {
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
         self.line = line.and_then(|l| u32::try_from(l).ok());
         self.column = column.and_then(|c| u32::try_from(c).ok());
+        self
+    }
+
+    /// Where the offending text ends on its line (see [`Diagnostic::end_column`]).
+    pub fn end_column(mut self, end: Option<usize>) -> Self {
+        self.end_column = end
+            .and_then(|c| u32::try_from(c).ok())
+            .and_then(std::num::NonZeroU32::new);
         self
     }
 

@@ -124,6 +124,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<Rendered> {
 pub fn build_config(opts: &BuildOptions) -> Result<config::Config> {
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
+        config::check_base_url(url).map_err(|message| Error::Config {
+            path: PathBuf::from("--base-url"),
+            message,
+        })?;
         config.base_url = url.clone();
         config = config.normalized();
     }

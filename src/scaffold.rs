@@ -1,44 +1,137 @@
-//! `medal new task <id>`: a commented skeleton of a task folder, and the check that finds
-//! placeholders left in it.
+//! `medal new task|datacard|rationale <id>`: commented skeletons of a task's files, and the
+//! check that finds placeholders left in them.
 //!
-//! Placeholders read `FILL IN: what goes here`. The skeleton parses as it is, so an unfilled
-//! one is reported placeholder by placeholder (with line and field) rather than by confusing
-//! parse errors; other problems on a placeholder's line are left out until it is filled in.
+//! A new task is `proposed` and needs only its task.yaml; the rationale (once the panel has
+//! decided) and the data card (once the task is selected) are added with their own commands,
+//! so a proposal is not held up by placeholders in files its status does not need yet.
+//!
+//! Placeholders read `FILL IN: what goes here`, as the value itself or as a comment beside a
+//! value to replace. The skeleton parses as it is, so an unfilled one is reported placeholder
+//! by placeholder (with line, field and the span of the value) rather than by confusing parse
+//! errors; other problems on a placeholder's line are left out until it is filled in.
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::{Date, Slug};
+use crate::model::{Date, Slug, Status};
 use std::path::{Path, PathBuf};
 
 pub const MARKER: &str = "FILL IN";
 
-/// Writes `content/tasks/<id>/` with task.yaml, datacard.yaml and rationale.md; refuses to
-/// overwrite an existing folder. Returns the folder.
+/// The files of a task folder that can be scaffolded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Task,
+    DataCard,
+    Rationale,
+}
+
+impl Kind {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Task => "task.yaml",
+            Kind::DataCard => "datacard.yaml",
+            Kind::Rationale => "rationale.md",
+        }
+    }
+
+    fn skeleton(self) -> &'static str {
+        match self {
+            Kind::Task => TASK,
+            Kind::DataCard => DATACARD,
+            Kind::Rationale => RATIONALE,
+        }
+    }
+}
+
+/// Writes `content/tasks/<id>/task.yaml` (status `proposed`); refuses to overwrite an
+/// existing folder and to run outside a portal root. Returns the file.
 pub fn new_task(root: &Path, id: &str, today: &Date) -> Result<PathBuf> {
+    new_file(root, id, today, Kind::Task)
+}
+
+/// Writes `content/tasks/<id>/datacard.yaml` beside an existing task.yaml.
+pub fn new_datacard(root: &Path, id: &str, today: &Date) -> Result<PathBuf> {
+    new_file(root, id, today, Kind::DataCard)
+}
+
+/// Writes `content/tasks/<id>/rationale.md` beside an existing task.yaml, with the decision
+/// its status calls for.
+pub fn new_rationale(root: &Path, id: &str, today: &Date) -> Result<PathBuf> {
+    new_file(root, id, today, Kind::Rationale)
+}
+
+/// Writes one skeleton into the task folder of `id`; returns the file written.
+pub fn new_file(root: &Path, id: &str, today: &Date, kind: Kind) -> Result<PathBuf> {
+    portal_root(root)?;
     let slug = Slug::parse(id).map_err(|message| Error::Config {
         path: PathBuf::from(id),
         message: format!("{message}: ids are slugs (lower-case letters, digits and '-')"),
     })?;
     let dir = root.join("content/tasks").join(slug.as_str());
-    if dir.exists() {
+    let task_file = dir.join(Kind::Task.file_name());
+    let path = dir.join(kind.file_name());
+    if kind == Kind::Task {
+        if dir.exists() {
+            return Err(Error::Config {
+                path: dir,
+                message: "a task with this id exists already".into(),
+            });
+        }
+    } else if !task_file.is_file() {
         return Err(Error::Config {
-            path: dir,
-            message: "a task with this id exists already".into(),
+            path: task_file,
+            message: format!(
+                "no task `{slug}` here: start it with `medal new task {slug}`, or check the id"
+            ),
+        });
+    } else if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(Error::Config {
+            path,
+            message: "this file exists already".into(),
         });
     }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let fill = |t: &str| {
-        t.replace("{id}", slug.as_str())
-            .replace("{today}", today.as_str())
+    let decision = match kind {
+        Kind::Rationale => decision_for(&task_file),
+        _ => "deferred",
     };
-    for (name, text) in [
-        ("task.yaml", TASK),
-        ("datacard.yaml", DATACARD),
-        ("rationale.md", RATIONALE),
-    ] {
-        let path = dir.join(name);
-        std::fs::write(&path, fill(text)).map_err(|e| Error::io(&path, e))?;
+    let text = kind
+        .skeleton()
+        .replace("{id}", slug.as_str())
+        .replace("{today}", today.as_str())
+        .replace("{decision}", decision);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
+/// `medal new` writes into a portal repository only: in any other folder it would start a
+/// `content/` tree that `medal check` then refuses.
+fn portal_root(root: &Path) -> Result<()> {
+    let portal = root.join("medal.toml").is_file()
+        || root.join("content").is_dir()
+        || root.join("data").is_dir();
+    if portal {
+        return Ok(());
     }
-    Ok(dir)
+    Err(Error::Config {
+        path: root.to_path_buf(),
+        message: "not a portal root (no medal.toml, content/ or data/ here): run `medal new` in \
+                  the portal repository, or pass --root"
+            .into(),
+    })
+}
+
+/// The panel decision a task's status calls for (`deferred` while the status cannot be read).
+fn decision_for(task_file: &Path) -> &'static str {
+    let status = std::fs::read_to_string(task_file)
+        .ok()
+        .and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(&t).ok())
+        .and_then(|v| serde_yaml::from_value::<Status>(v.get("status")?.clone()).ok());
+    match status {
+        Some(Status::Selected | Status::Released | Status::Retired) => "selected",
+        Some(Status::Rejected) => "rejected",
+        Some(Status::ReviseAndResubmit) => "revise_and_resubmit",
+        Some(Status::Proposed | Status::UnderReview) | None => "deferred",
+    }
 }
 
 /// Every placeholder left in the task folders under `root`, folder by folder in parallel
@@ -57,8 +150,8 @@ pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
 
 fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for name in ["task.yaml", "datacard.yaml", "rationale.md"] {
-        let path = dir.join(name);
+    for kind in [Kind::Task, Kind::DataCard, Kind::Rationale] {
+        let path = dir.join(kind.file_name());
         // Only plain files: a pipe or a link out of the root is the loader's to refuse,
         // and reading one here could block.
         let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
@@ -69,40 +162,203 @@ fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
             continue;
         }
         let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let mut previous = "";
         for (i, line) in text.lines().enumerate() {
-            let Some(col) = line.find(MARKER) else {
-                continue;
-            };
-            if line.trim_start().starts_with('#') {
-                continue;
+            if line.contains(MARKER) && !line.trim_start().starts_with('#') {
+                out.extend(
+                    placeholders_on(line, previous)
+                        .into_iter()
+                        .map(|p| p.at(&file, i + 1)),
+                );
             }
-            let what = line[col + MARKER.len()..]
-                .trim_start_matches(':')
-                .trim()
-                .trim_end_matches(['"', '\''])
-                .to_string();
-            let key = line
-                .trim_start()
-                .trim_start_matches("- ")
-                .split(':')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let mut d = Diagnostic::new(&file, "placeholder not filled in yet")
-                .at(Some(i + 1), Some(line[..col].chars().count() + 1))
-                .hint(if what.is_empty() {
-                    "replace the placeholder with the real value".to_string()
-                } else {
-                    format!("write {what}")
-                });
-            if !key.is_empty() && !key.contains(' ') {
-                d = d.field(key);
+            if !line.trim().is_empty() {
+                previous = line;
             }
-            out.push(d);
         }
     }
     out
+}
+
+/// One placeholder found on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placeholder {
+    /// Columns (0-based characters) of the text to replace: `start..end`.
+    start: usize,
+    end: usize,
+    field: Option<String>,
+    message: &'static str,
+    hint: String,
+}
+
+impl Placeholder {
+    fn at(self, file: &Path, line: usize) -> Diagnostic {
+        let mut d = Diagnostic::new(file, self.message)
+            .at(Some(line), Some(self.start + 1))
+            .end_column(Some(self.end + 1))
+            .hint(self.hint);
+        if let Some(f) = self.field {
+            d = d.field(f);
+        }
+        d
+    }
+}
+
+/// The placeholders of one line (`previous`: the line before it that is not blank, for the
+/// key of a block scalar).
+fn placeholders_on(line: &str, previous: &str) -> Vec<Placeholder> {
+    let cols = |byte: usize| line[..byte].chars().count();
+    let comment = comment_start(line);
+    let key = line_key(line).or_else(|| {
+        // The text of a block scalar (`summary: >-`) belongs to the key above it.
+        let p = previous.trim_end();
+        [">-", ">", "|", "|-"]
+            .iter()
+            .any(|s| p.ends_with(&format!(": {s}")))
+            .then(|| line_key(p))
+            .flatten()
+    });
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices(MARKER) {
+        if let Some(c) = comment.filter(|&c| c < at) {
+            out.push(comment_placeholder(line, c, key.clone()));
+            break;
+        }
+        let quote = line[..at]
+            .chars()
+            .next_back()
+            .filter(|q| *q == '"' || *q == '\'');
+        // A quoted value runs to its closing quote, commas and all; a plain one to the end.
+        let (start, end) = match quote {
+            Some(q) => {
+                let close = line[at..].find(q).map_or(line.len(), |i| at + i + 1);
+                (at - 1, close)
+            }
+            None => (at, comment.unwrap_or(line.len())),
+        };
+        let text = &line[at + MARKER.len()..end];
+        let what = text
+            .trim_start_matches(':')
+            .trim_end_matches(['"', '\''])
+            .trim();
+        let field = key.as_ref().map(|k| match flow_index(line, start) {
+            Some(i) => format!("{k}[{i}]"),
+            None => k.clone(),
+        });
+        out.push(Placeholder {
+            start: cols(start),
+            end: cols(line[..end].trim_end().len()),
+            field,
+            message: "placeholder not filled in yet",
+            hint: if what.is_empty() {
+                "replace the placeholder with the real value".to_string()
+            } else {
+                format!("write {what}")
+            },
+        });
+    }
+    out
+}
+
+/// A `# FILL IN: …` comment beside a value: the value is the skeleton's still, or it was
+/// filled in and only the comment is left.
+fn comment_placeholder(line: &str, comment: usize, key: Option<String>) -> Placeholder {
+    let cols = |byte: usize| line[..byte].chars().count();
+    let value = line[..comment].trim_end();
+    let what = line[comment..]
+        .trim_start_matches('#')
+        .trim_start()
+        .trim_start_matches(MARKER)
+        .trim_start_matches(':')
+        .trim();
+    let skeleton = skeleton_value(&line[comment..]);
+    if skeleton.is_some_and(|v| v != value.trim()) {
+        return Placeholder {
+            start: cols(comment),
+            end: cols(line.trim_end().len()),
+            field: key,
+            message: "the value is filled in, but its `# FILL IN` comment is still there",
+            hint: "delete the `# FILL IN` comment".into(),
+        };
+    }
+    // Underline the value after the key.
+    let indent = value.len() - value.trim_start().len();
+    let start = value
+        .find(": ")
+        .map(|i| i + 2)
+        .or_else(|| value.trim_start().starts_with("- ").then_some(indent + 2))
+        .unwrap_or(indent);
+    Placeholder {
+        start: cols(start),
+        end: cols(value.len()).max(cols(start)),
+        field: key,
+        message: if skeleton.is_some() {
+            "placeholder not filled in yet"
+        } else {
+            "a `# FILL IN` comment is left on this line"
+        },
+        hint: if what.is_empty() {
+            "write the real value, then delete the `# FILL IN` comment".into()
+        } else {
+            format!("write {what}, then delete the `# FILL IN` comment")
+        },
+    }
+}
+
+/// What a skeleton has before the comment `comment` (trimmed), if one of its lines has it.
+fn skeleton_value(comment: &str) -> Option<&'static str> {
+    [TASK, DATACARD, RATIONALE]
+        .iter()
+        .flat_map(|t| t.lines())
+        .find_map(|l| {
+            let c = comment_start(l)?;
+            (l[c..].trim_end() == comment.trim_end()).then(|| l[..c].trim())
+        })
+}
+
+/// Where a YAML comment starts on `line` (a `#` at the start or after a space, outside
+/// quotes), as a byte offset.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            // A quote opens a quoted value only where a value starts (`it's` is plain text).
+            None if (c == '"' || c == '\'') && (prev.is_whitespace() || "[{,".contains(prev)) => {
+                quote = Some(c)
+            }
+            None if c == '#' && prev.is_whitespace() => return Some(i),
+            None => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+/// The key a line sets (`name` of `  - name: "…"`), if it sets one.
+fn line_key(line: &str) -> Option<String> {
+    let (key, _) = line.trim_start().trim_start_matches("- ").split_once(':')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.contains([' ', '"', '\'', '{', '['])).then(|| key.to_string())
+}
+
+/// The index of the item at byte `at` in a flow sequence (`[a, b, c]`) on the line, if the
+/// value is one.
+fn flow_index(line: &str, at: usize) -> Option<usize> {
+    let open = line[..at].find(": [")? + 2;
+    let mut quote = None;
+    let mut index = 0;
+    for c in line[open + 1..at].chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == ',' => index += 1,
+            None => {}
+        }
+    }
+    Some(index)
 }
 
 /// Keeps placeholder diagnostics and drops every other diagnostic on a placeholder's line: the
@@ -126,7 +382,7 @@ pub fn prefer_placeholders(
 
 const TASK: &str = r#"# yaml-language-server: $schema=../../../docs/schemas/task.schema.json
 # A MEDAL task. Replace every "FILL IN" and check with `medal check`.
-# Content format: docs/content-format.md (medal repository). Optional fields are commented out.
+# The content format: docs/content-format.md. Optional fields are commented out.
 schema_version: "0.1"
 id: {id}                     # equals the folder name; it is the task's URL
 title: "FILL IN: the task's title, at most 150 characters"
@@ -140,7 +396,7 @@ summary: >-
 # description: |
 #   ## Background
 #   The full task description, in Markdown.
-keywords: ["FILL IN: a keyword", "FILL IN: another", "FILL IN: a third"]
+keywords: ["FILL IN: a keyword", "FILL IN: a second keyword", "FILL IN: a third keyword"]
 contributors:
   - name: "FILL IN: full name"
     # orcid: "https://orcid.org/0000-0000-0000-0000"
@@ -208,7 +464,7 @@ const RATIONALE: &str = r#"---
 task: {id}
 round: "FILL IN: the selection round, e.g. 2026-r3"
 meeting_date: {today}
-decision: deferred           # selected, rejected, revise_and_resubmit, deferred (must agree with the task's status)
+decision: {decision}           # selected, rejected, revise_and_resubmit, deferred (must agree with the task's status)
 panel:
   - {id: P1, role: clinician, coi: none}
   - {id: P2, role: data_scientist, coi: none}
@@ -236,54 +492,213 @@ FILL IN: the panel's summary.
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_unfilled_skeleton_is_reported_placeholder_by_placeholder() {
+    fn today() -> Date {
+        Date::parse("2026-11-26").unwrap()
+    }
+
+    /// A portal root: `medal new` refuses any other folder.
+    fn portal() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let today = Date::parse("2026-11-26").unwrap();
-        let task_dir = new_task(dir.path(), "new-task", &today).unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        dir
+    }
+
+    /// Replaces every placeholder of `file` the way a curator would, comments included.
+    fn fill(file: &Path) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let filled: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let mut l = l.replace("cases: 0", "cases: 120").replace(": 0,", ": 120,");
+                if let Some(c) = comment_start(&l).filter(|&c| l[c..].contains(MARKER)) {
+                    l.truncate(c);
+                }
+                while let Some(i) = l.find(MARKER).filter(|_| !l.trim_start().starts_with('#')) {
+                    let tail = &l[i..];
+                    let end = tail.find(['"', ']']).unwrap_or(tail.len());
+                    l = format!(
+                        "{}Filled-in text that is long enough to pass the length rules of the summary field.{}",
+                        &l[..i],
+                        &tail[end..]
+                    );
+                }
+                l
+            })
+            .collect();
+        std::fs::write(file, filled.join("\n")).unwrap();
+    }
+
+    fn problems(root: &Path) -> Vec<Diagnostic> {
+        match crate::check(root) {
+            Ok(warnings) => warnings.into_iter().filter(|d| d.is_error()).collect(),
+            Err(Error::Content(d)) => d.into_iter().filter(|d| d.is_error()).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_new_task_gets_what_its_status_needs_and_each_file_passes_once_filled_in() {
+        let dir = portal();
+        let root = dir.path();
+        let task = new_task(root, "new-task", &today()).unwrap();
+        assert_eq!(task, root.join("content/tasks/new-task/task.yaml"));
         assert!(
-            new_task(dir.path(), "new-task", &today).is_err(),
+            new_task(root, "new-task", &today()).is_err(),
             "no overwrite"
         );
-        assert!(new_task(dir.path(), "../escape", &today).is_err());
+        assert!(new_task(root, "../escape", &today()).is_err());
+        // A proposal needs only its task.yaml.
+        let files: Vec<_> = std::fs::read_dir(task.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files, ["task.yaml"]);
 
         // The skeleton parses: every problem is a placeholder, with its line and field.
-        let portal = crate::load::load(dir.path()).expect("the skeleton parses");
+        let portal = crate::load::load(root).expect("the skeleton parses");
         assert_eq!(portal.tasks.len(), 1);
-        let found = unfilled(dir.path());
-        assert!(found.len() >= 10, "{found:#?}");
+        let found = problems(root);
+        assert!(
+            found.iter().all(|d| d.message.contains("placeholder")),
+            "{found:#?}"
+        );
         let title = found
             .iter()
             .find(|d| d.field.as_deref() == Some("title"))
             .unwrap();
         assert_eq!(title.line, Some(6));
         assert!(title.hint.as_deref().unwrap().contains("150 characters"));
+        fill(&task);
+        assert!(problems(root).is_empty(), "{:#?}", problems(root));
 
-        // Filled in, it passes.
-        for name in ["task.yaml", "datacard.yaml", "rationale.md"] {
-            let p = task_dir.join(name);
-            let text = std::fs::read_to_string(&p).unwrap();
-            let filled: String = text
-                .lines()
-                .map(|l| {
-                    let mut l = l.replace("cases: 0", "cases: 120").replace(": 0,", ": 120,");
-                    while let Some(i) = l.find(MARKER).filter(|_| !l.trim_start().starts_with('#')) {
-                        let tail = &l[i..];
-                        let end = tail.find(['"', ']']).unwrap_or(tail.len());
-                        l = format!(
-                            "{}Filled-in text that is long enough to pass the length rules of the summary field.{}",
-                            &l[..i],
-                            &tail[end..]
-                        );
-                    }
-                    l
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            std::fs::write(&p, filled).unwrap();
-        }
-        assert!(unfilled(dir.path()).is_empty());
-        let warnings = crate::check(dir.path());
-        assert!(warnings.is_ok(), "{warnings:#?}");
+        // The rationale and the data card come when the status needs them, and pass filled in.
+        let rationale = new_rationale(root, "new-task", &today()).unwrap();
+        assert!(
+            std::fs::read_to_string(&rationale)
+                .unwrap()
+                .contains("decision: deferred")
+        );
+        assert!(!problems(root).is_empty());
+        fill(&rationale);
+        assert!(problems(root).is_empty(), "{:#?}", problems(root));
+        let card = new_datacard(root, "new-task", &today()).unwrap();
+        assert!(!problems(root).is_empty());
+        fill(&card);
+        assert!(problems(root).is_empty(), "{:#?}", problems(root));
+        assert!(
+            new_datacard(root, "new-task", &today()).is_err(),
+            "no overwrite"
+        );
+        assert!(
+            new_rationale(root, "new-task", &today()).is_err(),
+            "no overwrite"
+        );
+        let err = new_datacard(root, "no-such-task", &today()).unwrap_err();
+        assert!(
+            err.to_string().contains("medal new task no-such-task"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_rationale_takes_the_decision_of_the_task_status() {
+        let dir = portal();
+        let task = new_task(dir.path(), "t1", &today()).unwrap();
+        let text = std::fs::read_to_string(&task).unwrap();
+        std::fs::write(
+            &task,
+            text.replace("status: proposed  ", "status: rejected  "),
+        )
+        .unwrap();
+        let r = new_rationale(dir.path(), "t1", &today()).unwrap();
+        assert!(
+            std::fs::read_to_string(r)
+                .unwrap()
+                .contains("decision: rejected ")
+        );
+    }
+
+    #[test]
+    fn nothing_is_written_outside_a_portal_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = new_task(dir.path(), "t1", &today()).unwrap_err();
+        assert!(err.to_string().contains("not a portal root"), "{err}");
+        assert!(!dir.path().join("content").exists());
+        // medal.toml alone makes a portal root.
+        std::fs::write(dir.path().join("medal.toml"), "").unwrap();
+        assert!(new_task(dir.path(), "t1", &today()).is_ok());
+    }
+
+    fn on(line: &str) -> Vec<Placeholder> {
+        placeholders_on(line, "")
+    }
+
+    #[test]
+    fn each_list_item_is_its_own_placeholder_without_yaml_syntax() {
+        let line = r#"keywords: ["FILL IN: a keyword", "FILL IN: a second keyword", "FILL IN: a third keyword"]"#;
+        let found = on(line);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        let hints: Vec<&str> = found.iter().map(|p| p.hint.as_str()).collect();
+        assert_eq!(
+            hints,
+            [
+                "write a keyword",
+                "write a second keyword",
+                "write a third keyword"
+            ]
+        );
+        let fields: Vec<_> = found.iter().map(|p| p.field.clone().unwrap()).collect();
+        assert_eq!(fields, ["keywords[0]", "keywords[1]", "keywords[2]"]);
+        // The span covers the quoted value, quotes included.
+        assert_eq!(
+            &line[found[1].start..found[1].end],
+            r#""FILL IN: a second keyword""#
+        );
+        // Filling in the first leaves the others at their indices.
+        let line = r#"keywords: ["liver, CT", "FILL IN: a second keyword"]"#;
+        let found = on(line);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].field.as_deref(), Some("keywords[1]"));
+    }
+
+    #[test]
+    fn the_span_covers_the_whole_value_past_its_commas() {
+        let line = r#"title: "FILL IN: the task's title, at most 150 characters""#;
+        let p = &on(line)[0];
+        assert_eq!(&line[p.start..p.end], &line[7..]);
+        assert_eq!(p.hint, "write the task's title, at most 150 characters");
+        // A block scalar's text: the key is on the line above.
+        let line = "  FILL IN: a plain-language summary for the public, 50 to 1000 characters";
+        let p = &placeholders_on(line, "summary: >-")[0];
+        assert_eq!(p.field.as_deref(), Some("summary"));
+        assert_eq!(&line[p.start..p.end], line.trim());
+        // The Diagnostic carries the span as 1-based columns.
+        let d = p.clone().at(Path::new("t.yaml"), 12);
+        assert_eq!(d.column, Some(3));
+        assert_eq!(d.end_column.map(|c| c.get() as usize), Some(line.len() + 1));
+    }
+
+    #[test]
+    fn a_filled_in_value_with_its_comment_left_says_to_delete_the_comment() {
+        let skeleton = "    train: {cases: 0}                           # FILL IN: the number of training cases";
+        let p = &on(skeleton)[0];
+        assert_eq!(p.message, "placeholder not filled in yet");
+        assert_eq!(
+            p.hint,
+            "write the number of training cases, then delete the `# FILL IN` comment"
+        );
+        assert_eq!(&skeleton[p.start..p.end], "{cases: 0}");
+        assert_eq!(p.field.as_deref(), Some("train"));
+
+        let filled = skeleton.replace("cases: 0", "cases: 120");
+        let p = &on(&filled)[0];
+        assert!(p.message.contains("filled in"), "{p:?}");
+        assert_eq!(p.hint, "delete the `# FILL IN` comment");
+        assert_eq!(
+            &filled[p.start..p.end],
+            "# FILL IN: the number of training cases"
+        );
+        // Once the comment is gone, nothing is left to report.
+        assert!(on(filled.split(" #").next().unwrap()).is_empty());
     }
 }

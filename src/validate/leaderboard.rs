@@ -35,6 +35,19 @@ pub(super) fn check(v: &mut Validator, portal: &Portal) {
             continue;
         };
         let t = &b.task;
+        if t.status == Status::Selected {
+            // A selected task is public; only its results wait for the release.
+            v.error(
+                file,
+                "task",
+                "a leaderboard for a task with status `selected`: results are published once the task is released",
+                format!(
+                    "when the data and results open, set `status: released` in {} and add a history entry `- {{date: YYYY-MM-DD, status: released}}`; until then keep this file out of data/leaderboards/",
+                    task_dir(t).join("task.yaml").display()
+                ),
+            );
+            continue;
+        }
         if !t.status.has_leaderboard() {
             v.error(
                 file,

@@ -960,6 +960,27 @@ fn unevaluated_systems_are_a_warning() {
 // leaderboards
 
 #[test]
+fn a_selected_task_leaderboard_says_to_release_the_task() {
+    let s = Site::new();
+    s.edit(T, "status: released", "status: selected");
+    s.edit(T, "  - {date: 2026-06-01, status: released}\n", "");
+    let d = s.some(
+        L,
+        "\"task\"",
+        "task",
+        E,
+        "results are published once the task is released",
+    );
+    // A selected task is public: nothing about leaking a confidential one.
+    assert!(!d.message.contains("confidential"), "{d}");
+    let hint = d.hint.unwrap_or_default();
+    assert!(
+        hint.contains("`status: released`") && hint.contains("history entry"),
+        "{hint}"
+    );
+}
+
+#[test]
 fn values_within_the_metric_range() {
     let s = Site::new();
     s.edit(L, "[0.9, 0.75, 1.0,", "[0.9, 1.75, 1.0,");

@@ -93,6 +93,9 @@ enum Command {
         /// Also list every external link with the pages using it (nothing is fetched).
         #[arg(long)]
         external: bool,
+        /// Write nothing at all: no ranking, page or Markdown cache is read or written.
+        #[arg(long)]
+        no_cache: bool,
         #[command(flatten)]
         noise: Noise,
     },
@@ -119,9 +122,25 @@ impl Noise {
 
 #[derive(Subcommand)]
 enum New {
-    /// content/tasks/<ID>/ with task.yaml, datacard.yaml and rationale.md to fill in.
+    /// content/tasks/<ID>/task.yaml of a proposed task, to fill in.
     Task {
         /// The task id: a slug, which becomes the URL /tasks/<ID>/.
+        id: String,
+        /// The portal root (a folder with medal.toml, content/ or data/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// content/tasks/<ID>/datacard.yaml, to fill in (required once the task is selected).
+    Datacard {
+        /// The id of an existing task.
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// content/tasks/<ID>/rationale.md, the panel's decision, to fill in (required once the
+    /// panel has decided).
+    Rationale {
+        /// The id of an existing task.
         id: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -216,18 +235,29 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve(args) => serve::run(args),
-        Command::New {
-            what: New::Task { id, root },
-        } => match medal::scaffold::new_task(&root, &id, &today()) {
-            Ok(dir) => {
-                eprintln!(
-                    "Wrote {}: fill in every \"FILL IN\", then run `medal check`.",
-                    dir.display()
-                );
-                ExitCode::SUCCESS
+        Command::New { what } => {
+            use medal::scaffold::Kind;
+            let (id, root, kind) = match what {
+                New::Task { id, root } => (id, root, Kind::Task),
+                New::Datacard { id, root } => (id, root, Kind::DataCard),
+                New::Rationale { id, root } => (id, root, Kind::Rationale),
+            };
+            match medal::scaffold::new_file(&root, &id, &today(), kind) {
+                Ok(file) => {
+                    eprintln!(
+                        "Wrote {}: fill in every \"FILL IN\", then run `medal check`.",
+                        file.display()
+                    );
+                    if kind == Kind::Task {
+                        eprintln!(
+                            "Once the panel has decided: `medal new rationale {id}`; once the task is selected: `medal new datacard {id}`."
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, &root, Format::Human),
             }
-            Err(e) => fail(e, &root, Format::Human),
-        },
+        }
         Command::Schema { out } => {
             let written = std::fs::create_dir_all(&out).and_then(|()| {
                 for (name, text) in medal::schema::all("") {
@@ -247,11 +277,16 @@ fn main() -> ExitCode {
             root,
             format,
             external,
+            no_cache,
             noise,
         } => {
             let started = Instant::now();
             let term = noise.terminal(format);
-            match medal::check_site(&medal::BuildOptions::new(&root), &term) {
+            let opts = medal::BuildOptions {
+                no_cache,
+                ..medal::BuildOptions::new(&root)
+            };
+            match medal::check_site(&opts, &term) {
                 Ok(r) => {
                     report::print(&r.warnings, &root, format);
                     if external {
@@ -278,21 +313,31 @@ fn main() -> ExitCode {
                     ));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e, &root, format),
+                Err(e) => fail_with(e, &root, format, CHECK_FAILED),
             }
         }
     }
 }
 
+/// What a failed build says after its count of problems.
+const BUILD_FAILED: &str = "; nothing was written, the previous site is unchanged.";
+/// `medal check` builds no site, so it has none to leave unchanged.
+const CHECK_FAILED: &str = "; `medal build` would refuse to publish this content.";
+
 /// Exit codes: 1 for content errors, 2 for usage, configuration or I/O errors.
 pub(crate) fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
+    fail_with(e, root, format, BUILD_FAILED)
+}
+
+/// [`fail`], ending the count of content problems with `after`.
+fn fail_with(e: Error, root: &Path, format: Format, after: &str) -> ExitCode {
     match e {
         Error::Content(diags) => {
             report::print(&diags, root, format);
             if format == Format::Human {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 eprintln!(
-                    "{errors} error(s), {} warning(s); nothing was written, the previous site is unchanged.",
+                    "{errors} error(s), {} warning(s){after}",
                     diags.len() - errors
                 );
             }

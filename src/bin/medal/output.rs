@@ -3,7 +3,9 @@
 //! colour when stderr is not a terminal or `CI` is set.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use medal::error::Diagnostic;
 use medal::timings::{Progress, Timings};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -140,5 +142,91 @@ impl Progress for Terminal {
         if !self.bars && self.verbosity == Verbosity::Normal && elapsed >= SLOW_PHASE {
             eprintln!("{phase}: {:.1} s", elapsed.as_secs_f64());
         }
+    }
+}
+
+/// What changed between the warnings the terminal last showed and a rebuild's.
+#[derive(Debug, PartialEq)]
+pub struct WarningChanges<'a> {
+    /// Warnings the terminal has not shown yet, in the rebuild's order.
+    pub new: Vec<&'a Diagnostic>,
+    /// Warnings shown before that the rebuild no longer has.
+    pub fixed: Vec<&'a Diagnostic>,
+    /// Warnings shown before and still there (not repeated).
+    pub unchanged: usize,
+}
+
+/// Compares warnings by file, field, message and hint, not by line: an edit above a warning
+/// moves it without making it new. Repeated warnings count one for one.
+pub fn warning_changes<'a>(before: &'a [Diagnostic], now: &'a [Diagnostic]) -> WarningChanges<'a> {
+    type Key<'k> = (
+        &'k std::path::Path,
+        Option<&'k str>,
+        &'k str,
+        Option<&'k str>,
+        medal::error::Severity,
+    );
+    fn key(d: &Diagnostic) -> Key<'_> {
+        (
+            d.file.as_path(),
+            d.field.as_deref(),
+            d.message.as_str(),
+            d.hint.as_deref(),
+            d.severity,
+        )
+    }
+    let mut left: BTreeMap<Key<'a>, usize> = BTreeMap::new();
+    for d in before {
+        *left.entry(key(d)).or_default() += 1;
+    }
+    let mut take = |d: &'a Diagnostic| match left.get_mut(&key(d)) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            true
+        }
+        _ => false,
+    };
+    let (kept, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) = now.iter().partition(|d| take(d));
+    let fixed = before.iter().filter(|d| take(d)).collect();
+    WarningChanges {
+        new,
+        fixed,
+        unchanged: kept.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(file: &str, line: usize, message: &str) -> Diagnostic {
+        Diagnostic::warning(file, message)
+            .at(Some(line), Some(1))
+            .field("summary")
+    }
+
+    #[test]
+    fn a_rebuild_shows_only_new_and_fixed_warnings() {
+        let before = vec![
+            w("a.yaml", 3, "short summary"),
+            w("b.yaml", 5, "no keywords"),
+            w("c.yaml", 7, "dup"),
+            w("c.yaml", 9, "dup"),
+        ];
+        // b is fixed, a moved two lines down (still the same warning), one dup is gone,
+        // d is new.
+        let now = vec![
+            w("a.yaml", 5, "short summary"),
+            w("c.yaml", 7, "dup"),
+            w("d.yaml", 1, "no keywords"),
+        ];
+        let c = warning_changes(&before, &now);
+        assert_eq!(c.new, vec![&now[2]]);
+        assert_eq!(c.fixed, vec![&before[1], &before[2]]);
+        assert_eq!(c.unchanged, 2);
+
+        let same = warning_changes(&now, &now);
+        assert!(same.new.is_empty() && same.fixed.is_empty());
+        assert_eq!(same.unchanged, 3);
     }
 }

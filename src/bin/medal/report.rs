@@ -63,7 +63,11 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     let group = match (&source_line, d.line) {
         (Some(text), Some(n)) => {
             line_text = text.clone();
-            let span = caret_span(&line_text, d.column.map(|c| c as usize));
+            let span = caret_span(
+                &line_text,
+                d.column.map(|c| c as usize),
+                d.end_column.map(|c| c.get() as usize),
+            );
             let label = d.field.clone().unwrap_or_default();
             Group::with_title(title).element(
                 Snippet::source(line_text.as_str())
@@ -86,16 +90,22 @@ pub fn human(d: &Diagnostic, root: &Path, styled: bool) -> String {
     renderer.render(&report).to_string()
 }
 
-/// From the column (1-based) to the end of the token there: the value a curator must change.
-fn caret_span(line: &str, column: Option<usize>) -> std::ops::Range<usize> {
-    let start = match column {
-        Some(c) => line
-            .char_indices()
+/// From the column (1-based) to the end column when the diagnostic knows it, else to the end
+/// of the token there: the value a curator must change.
+fn caret_span(line: &str, column: Option<usize>, end: Option<usize>) -> std::ops::Range<usize> {
+    let byte = |c: usize| {
+        line.char_indices()
             .nth(c.saturating_sub(1))
             .map(|(i, _)| i)
-            .unwrap_or(line.len()),
+            .unwrap_or(line.len())
+    };
+    let start = match column {
+        Some(c) => byte(c),
         None => line.len() - line.trim_start().len(),
     };
+    if let Some(end) = end.map(byte).filter(|&e| e > start) {
+        return start..end;
+    }
     let rest = &line[start..];
     // A tab (shown as →) is the mistake itself, not the start of a value.
     if rest.starts_with('→') {
@@ -127,6 +137,7 @@ pub fn json(diags: &[Diagnostic]) -> String {
                 "file": d.file.to_string_lossy().replace('\\', "/"),
                 "line": d.line,
                 "column": d.column,
+                "end_column": d.end_column,
                 "field": d.field,
                 "message": d.message,
                 "hint": d.hint,
@@ -160,6 +171,9 @@ pub fn github(d: &Diagnostic) -> String {
     }
     if let Some(c) = d.column {
         props.push(format!("col={c}"));
+    }
+    if let Some(c) = d.end_column {
+        props.push(format!("endColumn={c}"));
     }
     if let Some(f) = &d.field {
         props.push(format!("title={}", property(f)));
@@ -208,12 +222,12 @@ mod tests {
     #[test]
     fn the_caret_of_a_key_covers_the_key() {
         assert_eq!(
-            caret_span("  case_defintion: \"One study\"", Some(3)),
+            caret_span("  case_defintion: \"One study\"", Some(3), None),
             2..16
         );
-        assert_eq!(caret_span("  access: public", Some(11)), 10..16);
-        assert_eq!(caret_span("  \"a\",]", Some(6)), 5..6);
-        assert_eq!(caret_span("  title: \"Risk: high\"", Some(10)), 9..21);
+        assert_eq!(caret_span("  access: public", Some(11), None), 10..16);
+        assert_eq!(caret_span("  \"a\",]", Some(6), None), 5..6);
+        assert_eq!(caret_span("  title: \"Risk: high\"", Some(10), None), 9..21);
     }
 
     #[test]
@@ -226,6 +240,27 @@ mod tests {
             .at(Some(2), Some(1));
         let out = human(&d, dir.path(), false);
         assert!(out.contains("→specialty: [radiology]"), "{out}");
+    }
+
+    #[test]
+    fn the_caret_covers_the_end_column_past_commas() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/tasks/a/task.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let line = "title: \"FILL IN: the title, at most 150 characters\"";
+        std::fs::write(&file, format!("id: a\n{line}\n")).unwrap();
+        let d = Diagnostic::new("content/tasks/a/task.yaml", "placeholder not filled in yet")
+            .at(Some(2), Some(8))
+            .end_column(Some(line.chars().count() + 1))
+            .field("title");
+        let out = human(&d, dir.path(), false);
+        let carets = "^".repeat(line.len() - 7);
+        assert!(out.contains(&format!(" {carets}")), "{out}");
+        assert!(!out.contains(&format!("{carets}^")), "{out}");
+        let v: serde_json::Value = serde_json::from_str(&json(std::slice::from_ref(&d))).unwrap();
+        assert_eq!(v["diagnostics"][0]["end_column"], line.len() + 1);
+        let end = format!(",col=8,endColumn={},", line.len() + 1);
+        assert!(github(&d).contains(&end), "{}", github(&d));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `medal serve`: build, serve on 127.0.0.1, watch, rebuild what changed, reload the browser.
 
-use crate::output::{Terminal, Verbosity, interactive, ms};
+use crate::output::{Terminal, Verbosity, interactive, ms, warning_changes};
 use crate::report;
-use medal::error::Error;
+use medal::error::{Diagnostic, Error};
 use medal::incremental::{Files, Incremental};
 use medal::render::OutFile;
 use medal::serve::{Server, Watcher};
@@ -97,7 +97,8 @@ pub fn run(a: ServeArgs) -> ExitCode {
     };
 
     let started = Instant::now();
-    rebuild(&mut site, &server, &term, &root, started, true);
+    let mut shown = Shown::default();
+    rebuild(&mut site, &server, &term, &root, started, &mut shown);
     let mut search = SearchIndexer::default();
     search.poll(&mut site, &server, &term);
     // The address on stdout, alone on its line, for scripts and tests.
@@ -126,7 +127,7 @@ pub fn run(a: ServeArgs) -> ExitCode {
                 );
             }
         }
-        rebuild(&mut site, &server, &term, &root, t0, false);
+        rebuild(&mut site, &server, &term, &root, t0, &mut shown);
     }
     server.stop();
     term.say("Stopped.");
@@ -168,18 +169,61 @@ impl SearchIndexer {
     }
 }
 
+/// What the terminal has shown so far: whether a site was ever served, and the warnings of the
+/// last build (`None` before the first), so a rebuild prints only what changed.
+#[derive(Default)]
+struct Shown {
+    site: bool,
+    warnings: Option<Vec<Diagnostic>>,
+}
+
+impl Shown {
+    /// Prints the warnings the terminal has not shown, the ones fixed, and a count of the rest.
+    fn warnings(&mut self, now: Vec<Diagnostic>, root: &Path, term: &Terminal) {
+        match &self.warnings {
+            None => report::print(&now, root, report::Format::Human),
+            Some(before) => {
+                let c = warning_changes(before, &now);
+                let new: Vec<Diagnostic> = c.new.into_iter().cloned().collect();
+                report::print(&new, root, report::Format::Human);
+                for d in c.fixed {
+                    let field = d
+                        .field
+                        .as_ref()
+                        .map(|f| format!("{f}: "))
+                        .unwrap_or_default();
+                    term.say(&format!(
+                        "fixed: {}: {field}{}",
+                        d.file.display(),
+                        d.message
+                    ));
+                }
+                if c.unchanged > 0 {
+                    term.say(&format!(
+                        "{} warning(s) as before (not repeated)",
+                        c.unchanged
+                    ));
+                }
+            }
+        }
+        self.warnings = Some(now);
+    }
+}
+
 fn rebuild(
     site: &mut Incremental,
     server: &Server,
     term: &Terminal,
     root: &Path,
     t0: Instant,
-    first: bool,
+    shown: &mut Shown,
 ) {
+    let first = !shown.site;
     match site.rebuild(term) {
         Ok(u) => {
             server.publish(u.files.clone());
-            report::print(&u.warnings, root, report::Format::Human);
+            shown.site = true;
+            shown.warnings(u.warnings.clone(), root, term);
             term.timings(&u.timings);
             let pages = u.files.keys().filter(|p| p.ends_with(".html")).count();
             if first {
@@ -199,32 +243,49 @@ fn rebuild(
                 ));
             }
         }
+        Err(Error::Content(diags)) => {
+            let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
+            let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                diags.iter().cloned().partition(Diagnostic::is_error);
+            for d in &errors {
+                eprintln!("{}\n", report::human(d, root, styled));
+            }
+            let n_warnings = warnings.len();
+            shown.warnings(warnings, root, term);
+            eprintln!("{} error(s), {n_warnings} warning(s)", errors.len());
+            eprintln!("{}", failed_note(shown.site));
+            // The browser overlay lists every problem: it is read once, not scrolled past.
+            server.show_error(describe(&diags, root));
+        }
         Err(e) => {
-            let (styled_text, plain) = describe(&e, root);
-            eprintln!("{styled_text}");
-            eprintln!("The last good site is still served; fix the problem and save.");
-            server.show_error(plain);
+            eprintln!("error: {e}");
+            eprintln!("{}", failed_note(shown.site));
+            server.show_error(format!("error: {e}"));
         }
     }
 }
 
-/// The error as the terminal shows it, and as plain text for the browser overlay.
-fn describe(e: &Error, root: &Path) -> (String, String) {
-    match e {
-        Error::Content(diags) => {
-            let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            let summary = format!("{errors} error(s), {} warning(s)", diags.len() - errors);
-            let text = |s: bool| {
-                let mut out: Vec<String> =
-                    diags.iter().map(|d| report::human(d, root, s)).collect();
-                out.push(summary.clone());
-                out.join("\n\n")
-            };
-            (text(styled), text(false))
-        }
-        other => (format!("error: {other}"), format!("error: {other}")),
+/// What the browser shows after a failed build, true to whether a good site exists.
+fn failed_note(has_site: bool) -> &'static str {
+    if has_site {
+        "The last good site is still served; fix the problem and save."
+    } else {
+        "The site has not built yet, so there is nothing to serve; fix the problem and save."
     }
+}
+
+/// Every problem as plain text, for the browser overlay.
+fn describe(diags: &[Diagnostic], root: &Path) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut out: Vec<String> = diags
+        .iter()
+        .map(|d| report::human(d, root, false))
+        .collect();
+    out.push(format!(
+        "{errors} error(s), {} warning(s)",
+        diags.len() - errors
+    ));
+    out.join("\n\n")
 }
 
 fn open_browser(url: &str) {
