@@ -475,6 +475,16 @@ pub fn criterion_label(id: &str) -> String {
 /// A semantic version (semver.org's own expression), for the schemas' `version` pattern.
 pub const SEMVER_PATTERN: &str = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$";
 
+/// The schema of a task's `version`: a string with [`SEMVER_PATTERN`] (a YAML number such as
+/// `1.0` is never a semantic version, so editors flag it too).
+fn semver_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": SEMVER_PATTERN,
+        "description": "Semantic version of the task definition (MAJOR.MINOR.PATCH), e.g. \"1.0.0\"."
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
@@ -522,7 +532,7 @@ pub struct Task {
     #[serde(default)]
     pub references: Vec<Reference>,
     /// Semantic version of the task definition (MAJOR.MINOR.PATCH), e.g. "1.0.0".
-    #[schemars(extend("pattern" = SEMVER_PATTERN))]
+    #[schemars(schema_with = "semver_schema")]
     pub version: Text,
 }
 

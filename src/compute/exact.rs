@@ -1,45 +1,44 @@
-//! Exactly rounded sums, so that equal aggregates compare equal whatever the order of the
-//! values: the mean of a permutation of a system's per-case values is the same `f64`, bit for
-//! bit, and so is the mean of any bootstrap sample that draws the same multiset of values.
+//! Exact sums, so that equal aggregates compare equal whatever the order of the values: the
+//! mean of a permutation of a system's per-case values is the same `f64`, bit for bit, and so
+//! is the mean of any bootstrap sample that draws the same multiset of values.
 //!
 //! A plain `f64` sum depends on the order of its terms (the last bit differs), which ranked one
-//! of two equal systems strictly below the other; R's `mean` (challengeR) ties them. An exactly
-//! rounded sum is the exact real sum rounded once to nearest, ties to even, so it is a function
-//! of the multiset of terms alone.
-//!
-//! Two ways to the same result: when a row's values span at most [`MAX_SPAN`] bits (the usual
-//! case: scores of similar magnitude), each value is a whole multiple of the row's smallest
-//! unit and the sum is an `i128` integer sum, rounded once when converted back; otherwise
-//! Shewchuk's exact expansion (Python's `math.fsum`) with error-free products.
+//! of two equal systems strictly below the other. Values come from JSON as decimals, so they
+//! are summed as the decimals they were written as: each `f64` is read back as its shortest
+//! decimal (`0.1`, not 0.1000000000000000055…), the sum is exact in `i128`, and the decimal
+//! sum is rounded to `f64` once. Two systems whose written values have the same decimal sum
+//! (a permutation, or coarse scores such as 0.3 + 0.4 and 0.2 + 0.5) therefore tie, as in
+//! the scipy reference. A row whose decimals would not fit (values spanning dozens of orders
+//! of magnitude) is summed exactly in binary instead (Shewchuk's expansion, Python's
+//! `math.fsum`), which is also independent of order.
 
-/// Widest span, in bits, between a row's largest value and its smallest unit for the integer
-/// path: the sum of up to 2^32 weighted terms then stays below 2^127.
-const MAX_SPAN: i32 = 94;
-
-/// `x = m · 2^e` with `m` odd (or `x` = 0: `(0, 0)`), for finite `x`.
-fn decompose(x: f64) -> (i64, i32) {
+/// `x` as its shortest round-trip decimal `m · 10^e` (`m` without trailing zeros), finite `x`.
+fn decimal(x: f64) -> Option<(i64, i32)> {
     if x == 0.0 {
-        return (0, 0);
+        return Some((0, 0));
     }
-    let bits = x.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32;
-    let frac = (bits & ((1u64 << 52) - 1)) as i64;
-    let (m, e) = if exp == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1i64 << 52), exp - 1075)
-    };
-    let tz = m.trailing_zeros() as i32;
-    let m = m >> tz;
-    (if x < 0.0 { -m } else { m }, e + tz)
+    // `{:e}` is the shortest representation that parses back to `x`: "-3.25e-1".
+    let text = format!("{x:e}");
+    let (mantissa, exp) = text.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: i64 = format!("{int}{frac}").parse().ok()?;
+    let mut e = exp - frac.len() as i32;
+    let mut m = digits;
+    while m != 0 && m % 10 == 0 {
+        m /= 10;
+        e += 1;
+    }
+    Some((m, e))
 }
 
 /// A row of values prepared for exact (weighted) sums over many weightings, as the bootstrap
-/// needs: the integer form is computed once.
+/// needs: the decimals are read once.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// `values[c] = mantissas[c] · 2^scale` for finite values, 0 for the others.
-    fixed: Option<(Vec<i128>, i32)>,
+    /// The shortest decimal `(m, e)` of each value (`(0, 0)` for non-finite ones), unless one
+    /// could not be read.
+    decimals: Option<Vec<(i64, i32)>>,
     /// The values, finite or not (non-finite ones are left out of every sum).
     values: Vec<f64>,
 }
@@ -47,12 +46,16 @@ pub struct Row {
 impl Row {
     pub fn new(values: &[f64]) -> Self {
         Row {
-            fixed: fixed(values),
+            decimals: values
+                .iter()
+                .map(|&v| if v.is_finite() { decimal(v) } else { Some((0, 0)) })
+                .collect(),
             values: values.to_vec(),
         }
     }
 
-    /// `(Σ w[c]·x[c], Σ w[c])` over the finite values `x[c]`, the first exactly rounded.
+    /// `(Σ w[c]·x[c], Σ w[c])` over the finite values `x[c]`: the first is [`sum`] of the
+    /// drawn values (each `x[c]` taken `w[c]` times), so it depends on nothing else.
     pub fn weighted_sum(&self, weights: &[u32]) -> (f64, u64) {
         let count: u64 = self
             .values
@@ -61,15 +64,10 @@ impl Row {
             .filter(|(v, _)| v.is_finite())
             .map(|(_, &w)| u64::from(w))
             .sum();
-        if let Some((mantissas, scale)) = &self.fixed {
-            let acc: i128 = mantissas
-                .iter()
-                .zip(weights)
-                .map(|(&m, &w)| m * i128::from(w))
-                .sum();
-            if let Some(s) = to_f64(acc, *scale) {
-                return (s, count);
-            }
+        if let Some(d) = &self.decimals
+            && let Some(s) = decimal_sum(d.iter().zip(weights).map(|(&(m, e), &w)| (m, e, w)))
+        {
+            return (s, count);
         }
         let mut e = Expansion::default();
         for (&v, &w) in self.values.iter().zip(weights) {
@@ -81,57 +79,55 @@ impl Row {
     }
 }
 
-/// The integer form of the finite `values`, when their span allows it.
-fn fixed(values: &[f64]) -> Option<(Vec<i128>, i32)> {
-    let parts: Vec<(i64, i32)> = values
-        .iter()
-        .map(|&v| if v.is_finite() { decompose(v) } else { (0, 0) })
-        .collect();
-    let nonzero = || parts.iter().filter(|p| p.0 != 0);
-    let Some(scale) = nonzero().map(|p| p.1).min() else {
-        return Some((vec![0; values.len()], 0));
-    };
-    let top = nonzero()
-        .map(|&(m, e)| e + (64 - m.unsigned_abs().leading_zeros() as i32))
-        .max()
-        .unwrap_or(scale);
-    if top - scale > MAX_SPAN {
-        return None;
+/// Powers of ten that fit in `i128`.
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
     }
-    Some((
-        parts
-            .iter()
-            .map(|&(m, e)| {
-                if m == 0 {
-                    0
-                } else {
-                    i128::from(m) << (e - scale)
-                }
-            })
-            .collect(),
-        scale,
-    ))
+    t
+};
+
+/// `Σ w·m·10^e` over the terms with `w > 0` and `m != 0`, exact in `i128` at the smallest
+/// exponent among them, rounded once; `None` when it would not fit.
+fn decimal_sum(terms: impl Iterator<Item = (i64, i32, u32)> + Clone) -> Option<f64> {
+    let used = terms.filter(|&(m, _, w)| m != 0 && w > 0);
+    let Some(scale) = used.clone().map(|t| t.1).min() else {
+        return Some(0.0);
+    };
+    let mut acc = 0i128;
+    for (m, e, w) in used {
+        let p = *POW10.get(usize::try_from(e - scale).ok()?)?;
+        let term = p
+            .checked_mul(i128::from(m))?
+            .checked_mul(i128::from(w))?;
+        acc = acc.checked_add(term)?;
+    }
+    to_f64(acc, scale)
 }
 
-/// `acc · 2^scale` rounded once to the nearest `f64`, or `None` where scaling could round a
-/// second time (a subnormal or overflowing result, a scale below the normal range).
+/// `acc · 10^scale` rounded once to the nearest `f64` (the standard parser rounds correctly).
 fn to_f64(acc: i128, scale: i32) -> Option<f64> {
     if acc == 0 {
         return Some(0.0);
     }
-    // Int-to-float casts round to nearest, ties to even: the one rounding.
-    let rounded = acc as f64;
-    if !(-1022..=1023).contains(&scale) {
-        return None;
-    }
-    let s = rounded * f64::from_bits(((scale + 1023) as u64) << 52);
-    (s.is_finite() && s.abs() >= f64::MIN_POSITIVE).then_some(s)
+    format!("{acc}e{scale}")
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite())
 }
 
-/// The exactly rounded sum of the finite `values` (non-finite ones are left out).
+/// The exact sum of the finite `values` (non-finite ones left out), rounded once: the sum of
+/// their shortest decimals, else (values too far apart for that) their binary sum.
 pub fn sum(values: &[f64]) -> f64 {
-    if let Some((mantissas, scale)) = fixed(values)
-        && let Some(s) = to_f64(mantissas.iter().sum(), scale)
+    let decimals: Option<Vec<(i64, i32)>> = values
+        .iter()
+        .map(|&v| if v.is_finite() { decimal(v) } else { Some((0, 0)) })
+        .collect();
+    if let Some(d) = decimals
+        && let Some(s) = decimal_sum(d.iter().map(|&(m, e)| (m, e, 1)))
     {
         return s;
     }
@@ -223,42 +219,55 @@ mod tests {
     }
 
     #[test]
-    fn sums_are_exactly_rounded() {
-        // Naive summation gives 0.6000000000000001 and 0.0 here.
+    fn sums_are_exact_in_the_written_decimals() {
+        // Summed in order, these give 0.6000000000000001 and 0.0.
         assert_eq!(sum(&[0.1, 0.2, 0.3]), 0.6);
+        assert_eq!(sum(&[0.3, 0.2, 0.1]), 0.6);
         assert_eq!(sum(&[1e100, 1.0, -1e100]), 1.0);
         assert_eq!(sum(&[]), 0.0);
         assert_eq!(sum(&[f64::NAN, 2.5]), 2.5);
-        // Ties to even at the last bit: 1 + 2^-53 is halfway between 1 and its successor.
-        assert_eq!(sum(&[1.0, 2f64.powi(-53)]), 1.0);
-        assert_eq!(
-            sum(&[1.0, 2f64.powi(-53), 2f64.powi(-100)]),
-            1.0 + f64::EPSILON
-        );
-        assert_eq!(sum(&[5e-324, 5e-324]), 1e-323);
+        // Coarse scores with the same decimal sum (the scipy reference's "coarse ties").
+        assert_eq!(sum(&[0.3, 0.4, 0.1]), sum(&[0.2, 0.5, 0.1]));
+        assert_eq!(decimal(0.1), Some((1, -1)));
+        assert_eq!(decimal(-2500.0), Some((-25, 2)));
+        assert_eq!(decimal(0.36666666666666664), Some((36666666666666664, -17)));
     }
 
     #[test]
-    fn both_paths_agree_and_ignore_order() {
+    fn the_binary_expansion_is_exactly_rounded() {
+        // Ties to even at the last bit: 1 + 2^-53 is halfway between 1 and its successor.
+        assert_eq!(expansion_sum(&[1.0, 2f64.powi(-53)]), 1.0);
+        assert_eq!(
+            expansion_sum(&[1.0, 2f64.powi(-53), 2f64.powi(-100)]),
+            1.0 + f64::EPSILON
+        );
+        assert_eq!(expansion_sum(&[1e308, 1e-308, -1e308]), 1e-308);
+        // Values too far apart for the decimal path still sum exactly.
+        assert_eq!(sum(&[1e300, 1e-300, -1e300]), 1e-300);
+    }
+
+    #[test]
+    fn sums_ignore_order() {
         let mut rng = SplitMix64::new(5);
         for round in 0..300 {
             let n = 1 + rng.below(60) as usize;
             let mut v: Vec<f64> = (0..n)
                 .map(|_| {
                     let x = rng.below(1 << 53) as f64 / (1u64 << 53) as f64;
-                    match round % 3 {
+                    match round % 4 {
                         0 => x,
                         1 => (x - 0.5) * 100.0,
-                        // A span too wide for the integer path.
-                        _ => x * 2f64.powi(rng.below(200) as i32 - 100),
+                        2 => (x * 20.0).round() / 20.0,
+                        // A span too wide for the decimal path.
+                        _ => x * 2f64.powi(rng.below(400) as i32 - 200),
                     }
                 })
                 .collect();
-            let s = sum(&v);
-            assert_eq!(s.to_bits(), expansion_sum(&v).to_bits(), "round {round}");
+            let (s, e) = (sum(&v), expansion_sum(&v));
             v.reverse();
             v.rotate_left(n / 3);
             assert_eq!(s.to_bits(), sum(&v).to_bits(), "round {round}");
+            assert_eq!(e.to_bits(), expansion_sum(&v).to_bits(), "round {round}");
         }
     }
 
@@ -271,7 +280,7 @@ mod tests {
                 .map(|_| rng.below(1 << 40) as f64 / (1u64 << 40) as f64 * 0.9 + 0.05)
                 .collect();
             if round % 2 == 1 {
-                v[0] *= 1e-60; // the expansion path
+                v[0] *= 1e-200; // the binary expansion
             }
             if round % 5 == 0 {
                 v[n - 1] = f64::NAN;
