@@ -88,12 +88,18 @@ mod limits {
         assert_eq!(p["summary"]["minLength"], 50);
         assert_eq!(p["summary"]["maxLength"], 1000);
         assert_eq!(p["keywords"]["minItems"], 3);
-        assert_eq!(p["version"]["type"], "string", "a YAML number is never semver");
+        assert_eq!(
+            p["version"]["type"], "string",
+            "a YAML number is never semver"
+        );
         assert_eq!(p["version"]["pattern"], crate::model::SEMVER_PATTERN);
         for (name, schema) in all("") {
             let v: serde_json::Value = serde_json::from_str(&schema).unwrap();
             for (field, f) in v["properties"].as_object().unwrap() {
-                assert!(f["description"].is_string(), "{name}: {field} has no description");
+                assert!(
+                    f["description"].is_string(),
+                    "{name}: {field} has no description"
+                );
             }
         }
     }

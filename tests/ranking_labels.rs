@@ -69,7 +69,10 @@ fn a_permutation_of_the_same_values_ties() {
     let (_, t) = portal_and_task(evaluation("aggregate_then_rank", 400));
     let a = vec![0.1, 0.2, 0.3];
     let b = vec![0.3, 0.2, 0.1];
-    let lb = leaderboard(&t, &[("sys-a", Some(a.clone())), ("sys-b", Some(b.clone()))]);
+    let lb = leaderboard(
+        &t,
+        &[("sys-a", Some(a.clone())), ("sys-b", Some(b.clone()))],
+    );
     let (r, u) = run(&t, &lb);
     assert_eq!(r.entries[0].rank, Some(1.0));
     assert_eq!(r.entries[1].rank, Some(1.0), "equal means tie");
@@ -100,7 +103,9 @@ fn a_leader_alone_in_its_group_is_a_clear_leader_not_tied() {
     let (portal, t) = portal_and_task(evaluation("aggregate_then_rank", 200));
     let high: Vec<f64> = (0..30).map(|c| 0.9 + 0.001 * f64::from(c % 7)).collect();
     let mid: Vec<f64> = (0..30).map(|c| 0.5 + 0.01 * f64::from(c % 5)).collect();
-    let mid2: Vec<f64> = (0..30).map(|c| 0.5 + 0.01 * f64::from((c + 2) % 5)).collect();
+    let mid2: Vec<f64> = (0..30)
+        .map(|c| 0.5 + 0.01 * f64::from((c + 2) % 5))
+        .collect();
     let lb = leaderboard(
         &t,
         &[
@@ -136,10 +141,7 @@ fn a_leader_alone_in_its_group_is_a_clear_leader_not_tied() {
 #[test]
 fn entries_without_per_case_values_are_named_on_the_page() {
     let (portal, t) = portal_and_task(evaluation("aggregate_then_rank", 100));
-    let lb = leaderboard(
-        &t,
-        &[("sys-a", Some(vec![0.9, 0.8, 0.7])), ("sys-b", None)],
-    );
+    let lb = leaderboard(&t, &[("sys-a", Some(vec![0.9, 0.8, 0.7])), ("sys-b", None)]);
     let (r, u) = run(&t, &lb);
     assert!(!r.has_per_case && u.is_none());
     let view = medal::render::views::leaderboard(&t, &lb, &r, u.as_ref(), &portal);

@@ -48,7 +48,13 @@ impl Row {
         Row {
             decimals: values
                 .iter()
-                .map(|&v| if v.is_finite() { decimal(v) } else { Some((0, 0)) })
+                .map(|&v| {
+                    if v.is_finite() {
+                        decimal(v)
+                    } else {
+                        Some((0, 0))
+                    }
+                })
                 .collect(),
             values: values.to_vec(),
         }
@@ -100,9 +106,7 @@ fn decimal_sum(terms: impl Iterator<Item = (i64, i32, u32)> + Clone) -> Option<f
     let mut acc = 0i128;
     for (m, e, w) in used {
         let p = *POW10.get(usize::try_from(e - scale).ok()?)?;
-        let term = p
-            .checked_mul(i128::from(m))?
-            .checked_mul(i128::from(w))?;
+        let term = p.checked_mul(i128::from(m))?.checked_mul(i128::from(w))?;
         acc = acc.checked_add(term)?;
     }
     to_f64(acc, scale)
@@ -124,7 +128,13 @@ fn to_f64(acc: i128, scale: i32) -> Option<f64> {
 pub fn sum(values: &[f64]) -> f64 {
     let decimals: Option<Vec<(i64, i32)>> = values
         .iter()
-        .map(|&v| if v.is_finite() { decimal(v) } else { Some((0, 0)) })
+        .map(|&v| {
+            if v.is_finite() {
+                decimal(v)
+            } else {
+                Some((0, 0))
+            }
+        })
         .collect();
     if let Some(d) = decimals
         && let Some(s) = decimal_sum(d.iter().map(|&(m, e)| (m, e, 1)))

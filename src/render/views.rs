@@ -1099,7 +1099,11 @@ pub fn analysis(
         });
     let metric_name = metric.map(|m| m.name.as_str()).unwrap_or(r.metric.as_str());
     let ci_pct = format!("{:.0}%", u.ci * 100.0);
-    let top = top_group_size(ranked.iter().map(|&i| u.entries.get(i).and_then(|x| x.tie_group)));
+    let top = top_group_size(
+        ranked
+            .iter()
+            .map(|&i| u.entries.get(i).and_then(|x| x.tie_group)),
+    );
 
     let rows: Vec<Value> = ranked
         .iter()

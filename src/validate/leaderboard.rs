@@ -310,7 +310,12 @@ fn values(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard, t: &Task,
 /// analysis of the whole task (rank intervals, tie groups, significance map) when the other
 /// ranked entries have them: say which entry does it, at its line.
 fn without_per_case(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard, metric: &str) {
-    let ranked = || lb.entries.iter().enumerate().filter(|(_, x)| !x.reference_only);
+    let ranked = || {
+        lb.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.reference_only)
+    };
     let with = ranked()
         .filter(|(_, x)| x.per_case.contains_key(metric))
         .count();
@@ -318,7 +323,10 @@ fn without_per_case(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard,
         return;
     }
     let total = ranked().count();
-    for (i, x) in ranked().filter(|(_, x)| !x.per_case.contains_key(metric)) {
+    // An entry with neither per-case values nor a score has its own error.
+    let scores_only =
+        |x: &&Entry| !x.per_case.contains_key(metric) && x.scores.contains_key(metric);
+    for (i, x) in ranked().filter(|(_, x)| scores_only(x)) {
         let version = x
             .system_version
             .as_ref()
