@@ -117,6 +117,17 @@ fn to_f64(acc: i128, scale: i32) -> Option<f64> {
     if acc == 0 {
         return Some(0.0);
     }
+    // Clinger's fast path: both factors exact in f64, so one operation rounds once.
+    const P: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if acc.unsigned_abs() < 1 << 53
+        && let Some(&p) = P.get(scale.unsigned_abs() as usize)
+    {
+        let a = acc as f64;
+        return Some(if scale >= 0 { a * p } else { a / p });
+    }
     format!("{acc}e{scale}")
         .parse::<f64>()
         .ok()
@@ -239,6 +250,17 @@ mod tests {
         // Coarse scores with the same decimal sum (the scipy reference's "coarse ties").
         assert_eq!(sum(&[0.3, 0.4, 0.1]), sum(&[0.2, 0.5, 0.1]));
         assert_eq!(decimal(0.1), Some((1, -1)));
+        // The fast and the parsing conversion agree.
+        for (acc, scale) in [
+            (7i128, -1),
+            (-36666666, -8),
+            (123456789, 5),
+            (3, -22),
+            (1, -23),
+        ] {
+            let want: f64 = format!("{acc}e{scale}").parse().unwrap();
+            assert_eq!(to_f64(acc, scale), Some(want));
+        }
         assert_eq!(decimal(-2500.0), Some((-25, 2)));
         assert_eq!(decimal(0.36666666666666664), Some((36666666666666664, -17)));
     }
