@@ -39,23 +39,50 @@ pub struct Row {
     /// The shortest decimal `(m, e)` of each value (`(0, 0)` for non-finite ones), unless one
     /// could not be read.
     decimals: Option<Vec<(i64, i32)>>,
+    /// The same as whole multiples of `10^scale` (the row's smallest exponent) when they fit,
+    /// with the largest magnitude: one multiply-add per case and sample. It is the same exact
+    /// sum as over the drawn decimals alone, rounded once, so the same result.
+    fixed: Option<(Vec<i128>, i32, i128)>,
     /// The values, finite or not (non-finite ones are left out of every sum).
     values: Vec<f64>,
 }
 
 impl Row {
     pub fn new(values: &[f64]) -> Self {
-        Row {
-            decimals: values
+        let decimals: Option<Vec<(i64, i32)>> = values
+            .iter()
+            .map(|&v| {
+                if v.is_finite() {
+                    decimal(v)
+                } else {
+                    Some((0, 0))
+                }
+            })
+            .collect();
+        let fixed = decimals.as_deref().and_then(|d| {
+            let scale = d
                 .iter()
-                .map(|&v| {
-                    if v.is_finite() {
-                        decimal(v)
-                    } else {
-                        Some((0, 0))
-                    }
-                })
-                .collect(),
+                .filter(|p| p.0 != 0)
+                .map(|p| p.1)
+                .min()
+                .unwrap_or(0);
+            let mut max = 0i128;
+            let mut out = Vec::with_capacity(d.len());
+            for &(m, e) in d {
+                let v = match m {
+                    0 => 0,
+                    _ => POW10
+                        .get(usize::try_from(e - scale).ok()?)?
+                        .checked_mul(i128::from(m))?,
+                };
+                max = max.max(v.abs());
+                out.push(v);
+            }
+            Some((out, scale, max))
+        });
+        Row {
+            decimals,
+            fixed,
             values: values.to_vec(),
         }
     }
@@ -70,6 +97,18 @@ impl Row {
             .filter(|(v, _)| v.is_finite())
             .map(|(_, &w)| u64::from(w))
             .sum();
+        if let Some((mantissas, scale, max)) = &self.fixed
+            && max.checked_mul(i128::from(count)).is_some()
+        {
+            let mut acc = 0i128;
+            for (&m, &w) in mantissas.iter().zip(weights) {
+                acc += m * i128::from(w);
+            }
+            if let Some(s) = to_f64(acc, *scale) {
+                return (s, count);
+            }
+        }
+        // Too wide for the whole row: the drawn values alone may still fit.
         if let Some(d) = &self.decimals
             && let Some(s) = decimal_sum(d.iter().zip(weights).map(|(&(m, e), &w)| (m, e, w)))
         {
