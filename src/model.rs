@@ -472,39 +472,78 @@ pub fn criterion_label(id: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // task.yaml
 
+/// A semantic version (semver.org's own expression), for the schemas' `version` pattern.
+pub const SEMVER_PATTERN: &str = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$";
+
+/// The schema of a task's `version`: a string with [`SEMVER_PATTERN`] (a YAML number such as
+/// `1.0` is never a semantic version, so editors flag it too).
+fn semver_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": SEMVER_PATTERN,
+        "description": "Semantic version of the task definition (MAJOR.MINOR.PATCH), e.g. \"1.0.0\"."
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
+    /// Format version: "0.1".
     pub schema_version: String,
+    /// Stable id and URL segment; equals the task folder name.
     pub id: Slug,
+    /// The task title, at most 150 characters.
+    #[schemars(length(max = 150))]
     pub title: String,
+    /// A short name shown where the title is too long.
     #[serde(default)]
     pub acronym: Option<String>,
+    /// Lifecycle status. Only selected, released and retired tasks are published; the
+    /// others are confidential.
     pub status: Status,
+    /// Date the proposal came in.
     pub submitted: Date,
+    /// Status changes, oldest first; the last one equals `status`.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// Plain-language summary for the public: plain text, 50 to 1000 characters.
+    #[schemars(length(min = 50, max = 1000))]
     pub summary: String,
+    /// The full task description (Markdown).
     #[serde(default)]
     pub description: Option<String>,
+    /// At least 3 keywords.
+    #[schemars(length(min = 3))]
     pub keywords: Vec<String>,
+    /// Who proposed the task and how they contributed (credit).
     pub contributors: Vec<Contributor>,
+    /// The clinical question and why it matters.
     pub clinical: Clinical,
+    /// The images (and other inputs) a system receives.
     pub imaging: Imaging,
+    /// What one case is, what goes in and what comes out.
     pub task_definition: TaskDefinition,
+    /// Metrics and ranking; required from status selected on.
     #[serde(default)]
     pub evaluation: Option<Evaluation>,
+    /// Ethics approval, licence and data access.
     pub governance: Governance,
+    /// Publications about the task or its data.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// Semantic version of the task definition (MAJOR.MINOR.PATCH), e.g. "1.0.0".
+    #[schemars(schema_with = "semver_schema")]
     pub version: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
+    /// Date of the status change.
     pub date: Date,
+    /// The status the task changed to.
     pub status: Status,
+    /// Why, in a sentence.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -512,27 +551,40 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contributor {
+    /// Full name.
     pub name: String,
+    /// ORCID iD as a URL (https://orcid.org/…).
     #[serde(default)]
     pub orcid: Option<String>,
+    /// Institution.
     #[serde(default)]
     pub affiliation: Option<String>,
+    /// ROR id of the institution as a URL (https://ror.org/…).
     #[serde(default)]
     pub ror: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
     #[serde(default)]
     pub country: Option<String>,
+    /// clinical_lead, data_provider, annotator, methodologist, organizer.
     pub roles: Vec<ContributorRole>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clinical {
+    /// Clinical specialties the task belongs to.
     pub specialty: Vec<Specialty>,
+    /// Where in care the result is used.
     pub field_of_application: Vec<FieldOfApplication>,
+    /// The question the AI must answer.
     pub clinical_question: String,
+    /// Why it matters to patients.
     pub why_it_matters: String,
+    /// Who the result should serve.
     pub target_cohort: String,
+    /// Who is in the data.
     pub challenge_cohort: String,
+    /// How well clinicians do today.
     #[serde(default)]
     pub human_baseline: Option<String>,
 }
@@ -540,14 +592,20 @@ pub struct Clinical {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Imaging {
+    /// DICOM modality codes of the images.
     pub modalities: Vec<Modality>,
+    /// Body regions shown (e.g. abdomen, brain, chest).
     pub body_region: Vec<String>,
+    /// Centres the data come from.
     #[serde(default)]
     pub centers: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes of the countries the data come from.
     #[serde(default)]
     pub countries: Vec<String>,
+    /// When the images were acquired.
     #[serde(default)]
     pub timeframe: Option<Period>,
+    /// Non-image inputs (the multimodal context).
     #[serde(default)]
     pub other_inputs: Vec<OtherInput>,
 }
@@ -562,12 +620,18 @@ pub struct Period {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskDefinition {
+    /// The kind of task.
     pub category: Category,
+    /// What one case is.
     pub case_definition: String,
+    /// What a system receives per case.
     pub input: String,
+    /// What a system must return per case.
     pub output: String,
+    /// The classes, for classification and segmentation tasks.
     #[serde(default)]
     pub classes: Vec<TaskClass>,
+    /// The Metrics Reloaded problem fingerprint: why these metrics.
     #[serde(default)]
     pub fingerprint: Option<Fingerprint>,
 }
@@ -606,7 +670,9 @@ pub struct Fingerprint {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
+    /// The metrics; exactly one is primary.
     pub metrics: Vec<Metric>,
+    /// How the leaderboard is ranked.
     #[serde(default)]
     pub ranking: Option<Ranking>,
 }
@@ -632,16 +698,26 @@ impl Evaluation {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// Metric id (a slug), used as the key in leaderboards.
     pub id: Slug,
+    /// Display name.
     pub name: String,
+    /// Whether higher or lower values are better.
     pub direction: Direction,
+    /// case: one value per case (aggregated by the ranking); dataset: one value for the
+    /// whole test set.
     pub level: MetricLevel,
+    /// [min, max] of possible values.
     #[serde(default)]
     pub range: Option<[f64; 2]>,
+    /// The primary metric (exactly one); the default ranking metric.
     #[serde(default)]
     pub primary: bool,
+    /// The value a missing case takes under missing_case_policy worst_value (default: the
+    /// worst end of `range`).
     #[serde(default)]
     pub worst_value: Option<f64>,
+    /// Why this metric.
     #[serde(default)]
     pub justification: Option<String>,
 }
@@ -662,17 +738,25 @@ impl Metric {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ranking {
+    /// challengeR's scheme: aggregate_then_rank, rank_then_aggregate or test_then_rank.
     pub method: RankingMethod,
+    /// Metric id to rank by; default the primary metric.
     #[serde(default)]
     pub metric: Option<Slug>,
+    /// How values (or per-case ranks) are summarised over cases: mean (default) or median.
     #[serde(default = "default_aggregation")]
     pub aggregation: Aggregation,
+    /// worst_value (default): a missing case counts as the worst value; exclude_case: cases
+    /// missing for any ranked entry are left out.
     #[serde(default = "default_missing")]
     pub missing_case_policy: MissingCasePolicy,
+    /// As R's rank(ties.method =): min (default) or average.
     #[serde(default = "default_ties")]
     pub ties: Ties,
+    /// Resampling of cases for the ranking uncertainty.
     #[serde(default)]
     pub bootstrap: Bootstrap,
+    /// Significance level for test_then_rank and the significance map (default 0.05).
     #[serde(default = "default_alpha")]
     pub alpha: f64,
 }
@@ -693,10 +777,13 @@ fn default_alpha() -> f64 {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bootstrap {
+    /// Number of resamples (default 1000; 0 turns the bootstrap off).
     #[serde(default = "default_bootstrap_n")]
     pub n: u32,
+    /// Level of the intervals (default 0.95).
     #[serde(default = "default_ci")]
     pub ci: f64,
+    /// Seed of the resampling (default 1): the same seed gives the same numbers.
     #[serde(default = "default_seed")]
     pub seed: u64,
 }
@@ -724,9 +811,13 @@ fn default_seed() -> u64 {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Governance {
+    /// Whether ethics approval is required, and by whom it was given.
     pub ethics_approval: EthicsApproval,
+    /// SPDX licence id of the data.
     pub license: String,
+    /// How the data can be had: open, registered or controlled.
     pub access: Access,
+    /// Declared conflicts of interest.
     #[serde(default)]
     pub conflicts_of_interest: Option<String>,
 }
@@ -734,9 +825,12 @@ pub struct Governance {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EthicsApproval {
+    /// Whether approval is required.
     pub required: bool,
+    /// The approving body.
     #[serde(default)]
     pub body: Option<String>,
+    /// The approval number.
     #[serde(default)]
     pub number: Option<String>,
 }
@@ -744,9 +838,12 @@ pub struct EthicsApproval {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// Title of the publication.
     pub title: String,
+    /// DOI (10.…).
     #[serde(default)]
     pub doi: Option<String>,
+    /// URL of the publication.
     #[serde(default)]
     pub url: Option<String>,
 }
@@ -757,19 +854,30 @@ pub struct Reference {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataCard {
+    /// Format version: "0.1".
     pub schema_version: String,
+    /// Name, version, identifiers and publisher of the dataset.
     pub dataset: Dataset,
+    /// Files of the dataset (Croissant FileObject).
     #[serde(default)]
     pub files: Vec<FileObject>,
+    /// Sets of files by glob (Croissant FileSet).
     #[serde(default)]
     pub filesets: Vec<FileSet>,
+    /// What the dataset contains: instances, counts, splits, classes, demographics.
     pub composition: Composition,
+    /// How the data were collected.
     pub collection: Collection,
+    /// How the reference standard was made.
     pub annotation: Annotation,
+    /// Processing and de-identification.
     #[serde(default)]
     pub preprocessing: Option<Preprocessing>,
+    /// Intended and out-of-scope uses.
     pub uses: Uses,
+    /// Biases, limitations and sensitive information.
     pub risks: Risks,
+    /// Who maintains the dataset and how.
     #[serde(default)]
     pub maintenance: Option<Maintenance>,
 }
@@ -984,19 +1092,30 @@ pub struct Maintenance {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RationaleMeta {
+    /// Task id; the task must exist.
     pub task: Slug,
+    /// Selection round, e.g. 2026-r1.
     pub round: String,
+    /// Date of the panel meeting.
     pub meeting_date: Date,
+    /// The panel's decision; must agree with the task's status.
     pub decision: Decision,
+    /// At least 3 pseudonymous members (no names).
     pub panel: Vec<PanelMember>,
+    /// The scoring scale, e.g. 1 to 5.
     pub scale: Scale,
+    /// The criteria with the panel's aggregate score.
     pub criteria: Vec<Criterion>,
+    /// The vote, if one was held.
     #[serde(default)]
     pub vote: Option<Vote>,
+    /// Dissenting opinions.
     #[serde(default)]
     pub dissent: Vec<Dissent>,
+    /// Conditions attached to the decision.
     #[serde(default)]
     pub conditions: Vec<String>,
+    /// The prize for the task's contributors.
     #[serde(default)]
     pub award: Option<Award>,
 }
@@ -1112,41 +1231,60 @@ pub struct Doc<M> {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SystemsFile {
+    /// Format version: "0.1".
     pub schema_version: String,
+    /// Every system that appears on a leaderboard.
     pub systems: Vec<System>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct System {
+    /// System id (a slug), used by leaderboard entries.
     pub id: Slug,
+    /// Display name.
     pub name: String,
+    /// What kind of system it is.
     pub kind: SystemKind,
+    /// How the system can be had: open, limited or closed.
     pub access: SystemAccess,
+    /// Who built it.
     #[serde(default)]
     pub organization: Option<Organization>,
+    /// Version of the system as released.
     #[serde(default)]
     pub version: Option<Text>,
+    /// Licence (SPDX id where there is one).
     #[serde(default)]
     pub license: Option<String>,
+    /// Release date.
     #[serde(default)]
     pub release_date: Option<Date>,
+    /// Number of parameters, as declared.
     #[serde(default)]
     pub num_parameters: Option<Text>,
+    /// Source code URL.
     #[serde(default)]
     pub code_url: Option<String>,
+    /// URL or DOI of the paper.
     #[serde(default)]
     pub paper: Option<String>,
+    /// Model card URL.
     #[serde(default)]
     pub model_card_url: Option<String>,
+    /// DICOM modality codes it handles.
     #[serde(default)]
     pub modalities: Vec<Modality>,
+    /// What it was trained on.
     #[serde(default)]
     pub training_data: Option<String>,
+    /// Could it have seen test data: none, possible or unknown.
     #[serde(default)]
     pub test_overlap: Option<TestOverlap>,
+    /// Intended use.
     #[serde(default)]
     pub intended_use: Option<String>,
+    /// Known limitations.
     #[serde(default)]
     pub caveats: Option<String>,
 }
@@ -1157,35 +1295,54 @@ pub struct System {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Leaderboard {
+    /// Format version: "0.1".
     pub schema_version: String,
+    /// Task id; equals the file name.
     pub task: Slug,
+    /// Version of the task definition the results are for.
     pub task_version: String,
+    /// Data split the results are on (e.g. test).
     pub split: String,
+    /// Date of the latest results.
     pub updated: Date,
+    /// Case ids; every per_case array is aligned with this list.
     pub cases: Vec<String>,
+    /// One entry per system version.
     pub entries: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    /// Entry id (a slug), unique within the leaderboard.
     pub id: Slug,
+    /// System id from data/systems.yaml.
     pub system: Slug,
+    /// Version of the system evaluated; one entry per system version.
     #[serde(default)]
     pub system_version: Option<Text>,
+    /// Date the results were submitted.
     #[serde(default)]
     pub submitted: Option<Date>,
+    /// Date they were evaluated.
     #[serde(default)]
     pub evaluated: Option<Date>,
+    /// Who ran the evaluation: organizer_run, organizer_verified or self_reported.
     pub evaluation: EvaluationKind,
+    /// How the system was trained for the task.
     pub training_regime: TrainingRegime,
     /// Absent for human readers in the spec's example: unknown or not applicable.
     #[serde(default)]
     pub external_data: Option<bool>,
+    /// Human readers and baselines: shown for comparison, not ranked.
     #[serde(default)]
     pub reference_only: bool,
+    /// Metric id → aggregate score; needed for the ranking metric when there are no
+    /// per-case values (then no uncertainty can be shown).
     #[serde(default)]
     pub scores: IndexMap<String, f64>,
+    /// Metric id → one value per case, aligned with `cases` (null: missing). Preferred:
+    /// allows the uncertainty analysis.
     #[serde(default)]
     pub per_case: IndexMap<String, Vec<Option<f64>>>,
 }

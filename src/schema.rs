@@ -75,6 +75,37 @@ mod tests {
 }
 
 #[cfg(test)]
+mod limits {
+    use super::*;
+
+    /// The documented limits (content format: title, summary, keywords, version) and a
+    /// description on every field, so editors catch mistakes while curators type.
+    #[test]
+    fn task_schema_carries_the_documented_limits_and_descriptions() {
+        let task: serde_json::Value = serde_json::from_str(&all("")[0].1).unwrap();
+        let p = &task["properties"];
+        assert_eq!(p["title"]["maxLength"], 150);
+        assert_eq!(p["summary"]["minLength"], 50);
+        assert_eq!(p["summary"]["maxLength"], 1000);
+        assert_eq!(p["keywords"]["minItems"], 3);
+        assert_eq!(
+            p["version"]["type"], "string",
+            "a YAML number is never semver"
+        );
+        assert_eq!(p["version"]["pattern"], crate::model::SEMVER_PATTERN);
+        for (name, schema) in all("") {
+            let v: serde_json::Value = serde_json::from_str(&schema).unwrap();
+            for (field, f) in v["properties"].as_object().unwrap() {
+                assert!(
+                    f["description"].is_string(),
+                    "{name}: {field} has no description"
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
 mod drift {
     /// The copies in docs/schemas/ (which the demo files point editors at) must match the
     /// types; `cargo run -- schema` rewrites them.

@@ -2,10 +2,10 @@
 //! bootstrapped again on the next build.
 //!
 //! An entry is keyed by a BLAKE3 hash of the task's `evaluation` block, its leaderboard and the
-//! ranking engine itself (the source of [`super::ranking`], [`super::uncertainty`] and this
-//! module, compiled in), so editing any of them, or upgrading `medal`, recomputes. Entries are
-//! postcard-encoded, which keeps every `f64` bit for bit: a warm build writes the same bytes as
-//! a cold one.
+//! ranking engine itself (the source of [`super::ranking`], [`super::uncertainty`],
+//! [`super::exact`] and this module, compiled in), so editing any of them, or upgrading
+//! `medal`, recomputes. Entries are postcard-encoded, which keeps every `f64` bit for bit: a
+//! warm build writes the same bytes as a cold one.
 //!
 //! The cache only ever speeds a build up: an entry that cannot be read, decoded or written is
 //! recomputed (or left unwritten) and never fails the build.
@@ -23,6 +23,7 @@ const ENGINE: &[&str] = &[
     env!("CARGO_PKG_VERSION"),
     include_str!("ranking.rs"),
     include_str!("uncertainty.rs"),
+    include_str!("exact.rs"),
     include_str!("cache.rs"),
 ];
 

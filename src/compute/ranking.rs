@@ -220,7 +220,8 @@ pub fn aggregate(values: impl Iterator<Item = f64>, how: Aggregation) -> Option<
         return None;
     }
     match how {
-        Aggregation::Mean => Some(v.iter().sum::<f64>() / v.len() as f64),
+        // Exactly rounded, so equal multisets of values give equal means in any order.
+        Aggregation::Mean => Some(super::exact::sum(&v) / v.len() as f64),
         Aggregation::Median => {
             v.sort_by(f64::total_cmp);
             let m = v.len() / 2;

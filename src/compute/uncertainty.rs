@@ -26,6 +26,7 @@
 //!   best-ranked one and those overlapping its interval form group 2, and so on. Intervals are
 //!   closed: `[1, 2]` and `[2, 4]` overlap.
 
+use super::exact;
 use super::ranking::{
     CaseMatrix, PairedDifferences, TaskRanking, WilcoxonBuf, case_matrix, rank_into,
     wilcoxon_both_buf,
@@ -177,24 +178,32 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     out
 }
 
-/// The drawn cases of one sample: their indices, and how often each case was drawn.
+/// The drawn cases of one sample: their indices, and how often each case was drawn (as `f64`
+/// for the Wilcoxon tests, as integers for the exact sums).
 struct Draw<'a> {
     idx: &'a [usize],
     counts: &'a [f64],
+    weights: &'a [u32],
 }
 
 /// Mean or median of the finite `row[c]` over the drawn cases; NaN if none. The mean weights
-/// each case by its multiplicity (one sequential pass over the row).
-fn aggregate_sample(row: &[f64], draw: &Draw, how: Aggregation, buf: &mut Vec<f64>) -> f64 {
+/// each case by its multiplicity and is exactly rounded (`exact` is `row` prepared once), so
+/// two systems whose drawn values are the same multiset get the same mean and tie.
+fn aggregate_sample(
+    row: &[f64],
+    exact: &exact::Row,
+    draw: &Draw,
+    how: Aggregation,
+    buf: &mut Vec<f64>,
+) -> f64 {
     match how {
         Aggregation::Mean => {
-            let (mut sum, mut count) = (0.0, 0.0);
-            for (&v, &w) in row.iter().zip(draw.counts) {
-                let finite = v.is_finite();
-                sum += if finite { v * w } else { 0.0 };
-                count += if finite { w } else { 0.0 };
+            let (sum, count) = exact.weighted_sum(draw.weights);
+            if count == 0 {
+                f64::NAN
+            } else {
+                sum / count as f64
             }
-            if count == 0.0 { f64::NAN } else { sum / count }
         }
         Aggregation::Median => aggregate_drawn(row, draw.idx, how, buf),
     }
@@ -204,18 +213,12 @@ fn aggregate_sample(row: &[f64], draw: &Draw, how: Aggregation, buf: &mut Vec<f6
 fn aggregate_drawn(row: &[f64], idx: &[usize], how: Aggregation, buf: &mut Vec<f64>) -> f64 {
     match how {
         Aggregation::Mean => {
-            let (mut sum, mut count) = (0.0, 0usize);
-            for &c in idx {
-                let v = row[c];
-                if v.is_finite() {
-                    sum += v;
-                    count += 1;
-                }
-            }
-            if count == 0 {
+            buf.clear();
+            buf.extend(idx.iter().map(|&c| row[c]).filter(|v| v.is_finite()));
+            if buf.is_empty() {
                 f64::NAN
             } else {
-                sum / count as f64
+                exact::sum(buf) / buf.len() as f64
             }
         }
         Aggregation::Median => {
@@ -251,6 +254,14 @@ fn dense(m: &CaseMatrix, rows: &[usize]) -> Vec<f64> {
     out
 }
 
+/// Each row of `n` values of a row-major matrix, prepared for exact sums.
+fn exact_rows(rows: &[f64], n: usize) -> Vec<exact::Row> {
+    if n == 0 {
+        return Vec::new();
+    }
+    rows.chunks(n).map(exact::Row::new).collect()
+}
+
 /// One metric's values over the ranking metric's cases, for the score intervals.
 struct MetricRows {
     id: String,
@@ -259,6 +270,8 @@ struct MetricRows {
     /// Row-major, one row of `n` (ranking-metric cases) per entry; NaN where this metric has
     /// no value for that case.
     rows: Vec<f64>,
+    /// The rows prepared for exact means.
+    exact: Vec<exact::Row>,
 }
 
 /// What one bootstrap sample yields.
@@ -274,6 +287,7 @@ struct Sample {
 struct Scratch {
     idx: Vec<usize>,
     counts: Vec<f64>,
+    weights: Vec<u32>,
     agg: Vec<f64>,
     scores: Vec<f64>,
 }
@@ -347,6 +361,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
             }
             Some(MetricRows {
                 id: m.id.to_string(),
+                exact: exact_rows(&rows, n),
                 entries: with,
                 rows,
             })
@@ -396,6 +411,13 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
         RankingMethod::TestThenRank => Direction::HigherIsBetter,
     };
 
+    // Rows prepared for exact means, once (only where the loop below aggregates them).
+    let rows_exact = if reuse.is_none() && tr.method == RankingMethod::AggregateThenRank {
+        exact_rows(&rows, n)
+    } else {
+        Vec::new()
+    };
+    let case_ranks_exact = exact_rows(&case_ranks, n);
     // test_then_rank: each pair's differences sorted once, not once per sample.
     let paired = (reuse.is_none() && tr.method == RankingMethod::TestThenRank)
         .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
@@ -407,12 +429,16 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
             s.idx.extend((0..n).map(|_| rng.below(n as u64) as usize));
             s.counts.clear();
             s.counts.resize(n, 0.0);
+            s.weights.clear();
+            s.weights.resize(n, 0);
             for &c in &s.idx {
                 s.counts[c] += 1.0;
+                s.weights[c] += 1;
             }
             let draw = Draw {
                 idx: &s.idx,
                 counts: &s.counts,
+                weights: &s.weights,
             };
             let scores: Vec<Vec<f64>> = metrics
                 .iter()
@@ -421,6 +447,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                         .map(|e| {
                             aggregate_sample(
                                 &m.rows[e * n..(e + 1) * n],
+                                &m.exact[e],
                                 &draw,
                                 tr.aggregation,
                                 &mut s.agg,
@@ -438,6 +465,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                     for a in 0..k {
                         let v = aggregate_sample(
                             &rows[a * n..(a + 1) * n],
+                            &rows_exact[a],
                             &draw,
                             tr.aggregation,
                             &mut s.agg,
@@ -449,6 +477,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                     for a in 0..k {
                         let v = aggregate_sample(
                             &case_ranks[a * n..(a + 1) * n],
+                            &case_ranks_exact[a],
                             &draw,
                             tr.aggregation,
                             &mut s.agg,

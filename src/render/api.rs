@@ -93,15 +93,20 @@ pub fn task_leaderboard(
             }
         })
     };
-    let pairs = |system: bool| -> Vec<Value> {
-        u.map(|u| {
+    let entry_pairs: Vec<Value> = u
+        .map(|u| {
             u.significant_pairs
                 .iter()
-                .map(|&(a, b)| json!([name(a, system), name(b, system)]))
+                .map(|&(a, b)| json!([name(a, false), name(b, false)]))
                 .collect()
         })
+        .unwrap_or_default();
+    let system_pairs: Vec<Value> = u
+        .map(|u| system_pairs(&u.significant_pairs, |i| name(i, true)))
         .unwrap_or_default()
-    };
+        .into_iter()
+        .map(|(a, b)| json!([a, b]))
+        .collect();
     let entries: Vec<Value> = r
         .order
         .iter()
@@ -156,10 +161,25 @@ pub fn task_leaderboard(
         "kendall_tau": u.and_then(|u| u.kendall_tau).map(|(m, lo, hi)| {
             json!({"median": num(m), "ci": [num(lo), num(hi)]})
         }),
-        "significant_pairs": pairs(true),
-        "significant_entry_pairs": pairs(false),
+        "significant_pairs": system_pairs,
+        "significant_entry_pairs": entry_pairs,
         "entries": entries,
     })
+}
+
+/// The entry pairs `(better, worse)` as pairs of systems: two versions of one system are not
+/// a pair of systems, and systems with several entries would repeat a pair. Each ordered pair
+/// of distinct systems once, in the order of its first entry pair.
+fn system_pairs<'a>(
+    entry_pairs: &[(usize, usize)],
+    system: impl Fn(usize) -> &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut seen = std::collections::BTreeSet::new();
+    entry_pairs
+        .iter()
+        .map(|&(a, b)| (system(a), system(b)))
+        .filter(|&(a, b)| a != b && seen.insert((a, b)))
+        .collect()
 }
 
 fn cell(v: &Value) -> String {
@@ -195,6 +215,9 @@ pub fn csv(doc: &Value) -> String {
         "rank_ci_high",
         "tie_group",
         "missing_cases",
+        // Added after the first columns, so readers by position are unaffected.
+        "system_version",
+        "ranking_score",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -215,6 +238,8 @@ pub fn csv(doc: &Value) -> String {
             &e["rank_ci"][1],
             &e["tie_group"],
             &e["missing_cases"],
+            &e["system_version"],
+            &e["ranking_score"],
         ]
         .iter()
         .map(|v| cell(v))
@@ -273,6 +298,38 @@ mod tests {
         assert_eq!(num(1234.5678), json!(1234.57));
         assert_eq!(num(f64::NAN), Value::Null);
         assert_eq!(num(-0.000_012_345_678), json!(-1.23457e-5));
+    }
+
+    #[test]
+    fn system_pairs_are_distinct_systems_each_once() {
+        // Entries 0 and 1 are two versions of `a`; 2 is `b`, 3 is `c`.
+        let systems = ["a", "a", "b", "c"];
+        let entry_pairs = [(1, 0), (0, 2), (1, 2), (1, 3), (2, 3), (0, 3)];
+        assert_eq!(
+            system_pairs(&entry_pairs, |i| systems[i]),
+            [("a", "b"), ("a", "c"), ("b", "c")]
+        );
+        assert!(system_pairs(&[], |i| systems[i]).is_empty());
+    }
+
+    #[test]
+    fn csv_tells_versions_apart_and_shows_the_ranking_score() {
+        let doc = json!({"entries": [
+            {"entry": "e1", "system": "s", "system_version": "2.0", "reference_only": false,
+             "rank": 1, "median_rank": 1, "rank_ci": [1, 1.5], "tie_group": 1,
+             "missing_cases": 0, "ranking_score": 1.25, "scores": {"dice": {"value": 0.9, "ci": null}}},
+            {"entry": "e2", "system": "s", "system_version": null, "reference_only": false,
+             "rank": 2, "median_rank": 2, "rank_ci": null, "tie_group": null,
+             "missing_cases": 0, "ranking_score": 2.5, "scores": {"dice": {"value": 0.8, "ci": null}}}
+        ]});
+        let text = csv(&doc);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "entry,system,reference_only,rank,median_rank,rank_ci_low,rank_ci_high,tie_group,missing_cases,system_version,ranking_score,dice,dice_ci_low,dice_ci_high"
+        );
+        assert_eq!(lines[1], "e1,s,false,1,1,1,1.5,1,0,2.0,1.25,0.9,,");
+        assert_eq!(lines[2], "e2,s,false,2,2,,,,0,,2.5,0.8,,");
     }
 
     #[test]

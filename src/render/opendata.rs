@@ -775,6 +775,18 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}});
     let nat = json!({"type": "integer", "minimum": 0});
     let interval = json!({"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2});
+    // `base` with a description (the same words as the /data/ page).
+    let described = |base: &Value, text: &str| {
+        let mut v = base.clone();
+        if let Value::Object(m) = &mut v {
+            m.insert("description".into(), json!(text));
+        }
+        v
+    };
+    let rank_interval = described(
+        &interval,
+        "Bootstrap interval [low, high] of the rank: the (1 - ci)/2 and (1 + ci)/2 quantiles (R's type 7) of the resampled ranks, so the ends can be fractional. Null without bootstrap.",
+    );
 
     let progress = json!({
         "type": "object",
@@ -823,18 +835,21 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         "type": "object",
         "required": ["tasks", "entries"],
         "properties": {
-            "tasks": nat,
-            "task_ids": {"type": "array", "items": {"type": "string"}},
+            "tasks": described(&nat, "Number of released tasks the consensus is over."),
+            "task_ids": {"type": "array", "items": {"type": "string"}, "description": "Ids of those tasks."},
+            "bootstrap_samples": described(&nat, "Resamples behind the rank intervals: the smallest sample count among the tasks with a bootstrap (sample b takes every task's resampled ranking b); 0 when no task has one."),
+            "ci": {"type": ["number", "null"], "description": "Level of the rank intervals (the smallest of the tasks' levels); null without bootstrap."},
             "entries": {"type": "array", "items": {
                 "type": "object",
                 "required": ["system", "rank", "mean_rank", "rank_ci", "tasks"],
                 "properties": {
-                    "system": {"type": "string"},
-                    "rank": {"type": "number"},
-                    "mean_rank": {"type": "number"},
-                    "rank_ci": interval,
-                    "tasks": nat,
-                    "task_ranks": {"type": "object", "additionalProperties": {"type": ["number", "null"]}}
+                    "system": {"type": "string", "description": "System id (see /api/systems.json)."},
+                    "rank": {"type": "number", "description": "Consensus rank (ties: min)."},
+                    "mean_rank": {"type": "number", "description": "Mean rank over the tasks, a task the system did not take part in counting as ranked last; the consensus orders by it."},
+                    "rank_ci": rank_interval,
+                    "tie_group": {"type": ["integer", "null"], "minimum": 1, "description": "1: the leader and every system whose interval overlaps its interval; then 2, 3, ... among the rest. A tie with the top only where group 1 has two or more members. Null without bootstrap."},
+                    "tasks": described(&nat, "Tasks the system was ranked on."),
+                    "task_ranks": {"type": "object", "additionalProperties": {"type": ["number", "null"]}, "description": "Task id -> the system's best rank there (null: did not take part)."}
                 }
             }}
         }
@@ -844,18 +859,18 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         "type": "object",
         "required": ["entry", "system", "reference_only", "rank", "median_rank", "rank_ci", "tie_group", "missing_cases", "scores"],
         "properties": {
-            "entry": {"type": "string"},
-            "system": {"type": "string"},
-            "system_version": {"type": ["string", "null"]},
-            "reference_only": {"type": "boolean"},
-            "rank": {"type": ["number", "null"]},
-            "median_rank": {"type": ["number", "null"]},
-            "rank_ci": interval,
-            "rank_distribution": {"type": "array", "items": nat},
-            "tie_group": {"type": ["integer", "null"]},
-            "missing_cases": nat,
-            "ranking_score": {"type": ["number", "null"]},
-            "scores": {"type": "object", "additionalProperties": {
+            "entry": {"type": "string", "description": "Entry id."},
+            "system": {"type": "string", "description": "System id (see /api/systems.json)."},
+            "system_version": {"type": ["string", "null"], "description": "Version of the system; tells two entries of one system apart."},
+            "reference_only": {"type": "boolean", "description": "Human readers and baselines: shown, not ranked (rank null)."},
+            "rank": {"type": ["number", "null"], "description": "The rank under the task's method and tie rule (1 is best)."},
+            "median_rank": {"type": ["number", "null"], "description": "Median rank over the bootstrap resamples; can be fractional."},
+            "rank_ci": rank_interval,
+            "rank_distribution": {"type": "array", "items": nat, "description": "How many resamples gave rank 1, 2, 3, ..."},
+            "tie_group": {"type": ["integer", "null"], "minimum": 1, "description": "1: the best-ranked entry and every entry whose rank interval overlaps its interval; then 2, 3, ... among the rest. A tie with the top only where group 1 has two or more members; a leader alone in it is the clear leader. Null without bootstrap and for reference entries."},
+            "missing_cases": described(&nat, "Test cases without a result, handled by the missing-case policy."),
+            "ranking_score": {"type": ["number", "null"], "description": "The value the ranking orders by: aggregate_then_rank, the aggregate of the ranking metric (in its direction); rank_then_aggregate, the aggregate of the entry's per-case ranks (lower is better); test_then_rank, the share of the other ranked entries it beats in a one-sided paired Wilcoxon test at alpha (higher is better). Null for reference entries."},
+            "scores": {"type": "object", "description": "Metric id -> aggregate score with its bootstrap interval.", "additionalProperties": {
                 "type": "object", "required": ["value", "ci"],
                 "properties": {"value": {"type": ["number", "null"]}, "ci": interval}
             }}
@@ -869,22 +884,22 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
             "task_version": {"type": "string"},
             "split": {"type": "string"},
             "updated": date,
-            "method": {"enum": RankingMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>()},
+            "method": {"enum": RankingMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(), "description": "challengeR's ranking scheme."},
             "metric": {"type": "string"},
             "direction": {"enum": ["higher_is_better", "lower_is_better"]},
             "aggregation": {"type": "string"},
             "ties": {"type": "string"},
             "missing_case_policy": {"type": "string"},
-            "cases_used": nat,
-            "bootstrap_samples": nat,
-            "ci": {"type": ["number", "null"]},
-            "alpha": {"type": ["number", "null"]},
+            "cases_used": described(&nat, "Test cases that entered the ranking."),
+            "bootstrap_samples": described(&nat, "Resamples of the test cases (0: no uncertainty could be computed)."),
+            "ci": {"type": ["number", "null"], "description": "Level of the bootstrap intervals; null without bootstrap."},
+            "alpha": {"type": ["number", "null"], "description": "Significance level of the tests."},
             "kendall_tau": {"anyOf": [{"type": "null"}, {
                 "type": "object", "required": ["median", "ci"],
                 "properties": {"median": {"type": "number"}, "ci": interval}
             }]},
-            "significant_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}},
-            "significant_entry_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}},
+            "significant_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}, "uniqueItems": true, "description": "[better, worse] pairs of distinct system ids, each once: an entry of the first is significantly better than an entry of the second (one-sided paired Wilcoxon signed-rank test, Holm-adjusted at alpha)."},
+            "significant_entry_pairs": {"type": "array", "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}, "description": "Every significant [better, worse] pair of entry ids, versions of one system included."},
             "entries": {"type": "array", "items": entry}
         }
     });

@@ -557,6 +557,22 @@ pub fn analysis_url(id: &str) -> String {
     format!("tasks/{id}/ranking/")
 }
 
+/// How many rows are in tie group 1, the leader's (see `compute::uncertainty`).
+fn top_group_size(groups: impl Iterator<Item = Option<usize>>) -> usize {
+    groups.filter(|g| *g == Some(1)).count()
+}
+
+/// The words for a row's tie group, the same on every page: a tie with the top only where
+/// the leader's group has two or more members; a leader alone in it leads clearly.
+/// `top`: the size of group 1.
+pub fn tie_label(group: Option<usize>, top: usize) -> Option<String> {
+    match group? {
+        1 if top >= 2 => Some("Tied with the top".into()),
+        1 => Some("Clear leader".into()),
+        g => Some(format!("Group {g}")),
+    }
+}
+
 pub fn leaderboard(
     t: &Task,
     lb: &Leaderboard,
@@ -568,6 +584,11 @@ pub fn leaderboard(
     let eval = t.evaluation.as_ref();
     let metrics: Vec<&Metric> = eval.map(|e| e.metrics.iter().collect()).unwrap_or_default();
     let ranked_metric = eval.and_then(|e| e.metric(r.metric.as_str()));
+    let top = top_group_size(
+        boot.map(|u| u.entries.iter().map(|x| x.tie_group))
+            .into_iter()
+            .flatten(),
+    );
     let rows: Vec<Value> = r
         .order
         .iter()
@@ -612,6 +633,7 @@ pub fn leaderboard(
                 "rank_ci_display": rank_ci.map(rank_span),
                 "median_rank_display": unc.and_then(|x| x.median_rank).map(format::rank),
                 "tie_group": unc.and_then(|x| x.tie_group),
+                "tie_label": tie_label(unc.and_then(|x| x.tie_group), top),
                 "ranking_score_display": res.ranking_score.map(format::score),
                 "evaluation": e.evaluation,
                 "training_regime": e.training_regime,
@@ -623,7 +645,35 @@ pub fn leaderboard(
             })
         })
         .collect();
-    let note = if !r.has_per_case {
+    // Entries without per-case values of the ranking metric: one ranked entry among others
+    // that have them is what turns the uncertainty analysis off, so name them.
+    let without_per_case: Vec<String> = r
+        .order
+        .iter()
+        .map(|&i| &lb.entries[i])
+        .filter(|e| !e.per_case.contains_key(r.metric.as_str()))
+        .map(|e| {
+            let name = portal
+                .system(e.system.as_str())
+                .map_or(e.system.as_str(), |s| s.name.as_str());
+            match &e.system_version {
+                Some(v) => format!("{name} {}", v.0),
+                None => name.to_string(),
+            }
+        })
+        .collect();
+    let ranked_with = r
+        .entries
+        .iter()
+        .zip(&lb.entries)
+        .filter(|(x, e)| x.rank.is_some() && e.per_case.contains_key(r.metric.as_str()))
+        .count();
+    let note = if !r.has_per_case && ranked_with > 0 {
+        Some(format!(
+            "Some results come without per-case values ({}), so the whole ranking uses the reported scores and no uncertainty can be shown.",
+            without_per_case.join(", ")
+        ))
+    } else if !r.has_per_case {
         Some("These results come without per-case values, so the ranking uses the reported scores and no uncertainty can be shown.".to_string())
     } else {
         None
@@ -643,6 +693,7 @@ pub fn leaderboard(
         "ties": r.ties,
         "missing_case_policy": r.missing_case_policy,
         "has_per_case": r.has_per_case,
+        "without_per_case": without_per_case,
         "has_uncertainty": boot.is_some(),
         "samples": boot.map(|u| u.samples),
         "ci_percent": boot.map(|u| format!("{:.0}%", u.ci * 100.0)),
@@ -734,6 +785,7 @@ pub const MAX_TASK_COLUMNS: usize = 24;
 
 pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
     let c = &computed.consensus;
+    let top = top_group_size(c.rows.iter().map(|r| r.tie_group));
     let tasks: Vec<Value> = c
         .tasks
         .iter()
@@ -767,6 +819,7 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
                 "rank_ci": row.rank_ci.map(|(a, b)| [a, b]),
                 "rank_ci_display": row.rank_ci.map(rank_span),
                 "tie_group": row.tie_group,
+                "tie_label": tie_label(row.tie_group, top),
                 "n_tasks": row.n_tasks,
                 "ranks": c.tasks.iter().zip(&row.ranks).map(|(id, r)| json!({
                     "task_id": id,
@@ -1046,13 +1099,18 @@ pub fn analysis(
         });
     let metric_name = metric.map(|m| m.name.as_str()).unwrap_or(r.metric.as_str());
     let ci_pct = format!("{:.0}%", u.ci * 100.0);
+    let top = top_group_size(
+        ranked
+            .iter()
+            .map(|&i| u.entries.get(i).and_then(|x| x.tie_group)),
+    );
 
     let rows: Vec<Value> = ranked
         .iter()
         .zip(&names)
         .map(|(&i, n)| {
             let x = u.entries.get(i);
-            let top = x
+            let top_share = x
                 .and_then(|x| x.rank_counts.first())
                 .map(|&c| f64::from(c) / u.samples.max(1) as f64);
             json!({
@@ -1062,7 +1120,8 @@ pub fn analysis(
                 "median_rank_display": x.and_then(|x| x.median_rank).map(format::rank),
                 "rank_ci_display": x.and_then(|x| x.rank_ci).map(rank_span),
                 "tie_group": x.and_then(|x| x.tie_group),
-                "top_share_display": top.map(format::percent),
+                "tie_label": tie_label(x.and_then(|x| x.tie_group), top),
+                "top_share_display": top_share.map(format::percent),
                 "score_display": r.entries[i].aggregates.get(r.metric.as_str()).copied().flatten().map(format::score),
                 "score_ci_display": x.and_then(|x| x.score_ci.get(r.metric.as_str()).copied()).map(score_span),
                 "beats": ranked.iter().zip(&names).filter(|(b, _)| u.significant_pairs.contains(&(i, **b))).map(|(_, m)| m.clone()).collect::<Vec<_>>(),

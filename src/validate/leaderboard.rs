@@ -312,6 +312,7 @@ fn values(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard, t: &Task,
     }
     if let Some(m) = e.ranking_metric() {
         let id = m.id.as_str();
+        without_per_case(v, file, lb, id);
         for (i, x) in lb.entries.iter().enumerate() {
             if !x.per_case.contains_key(id) && !x.scores.contains_key(id) {
                 v.error(
@@ -322,5 +323,45 @@ fn values(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard, t: &Task,
                 );
             }
         }
+    }
+}
+
+/// A ranked entry without per-case values of the ranking metric turns off the uncertainty
+/// analysis of the whole task (rank intervals, tie groups, significance map) when the other
+/// ranked entries have them: say which entry does it, at its line.
+fn without_per_case(v: &mut Validator, file: &std::path::Path, lb: &Leaderboard, metric: &str) {
+    let ranked = || {
+        lb.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.reference_only)
+    };
+    let with = ranked()
+        .filter(|(_, x)| x.per_case.contains_key(metric))
+        .count();
+    if with == 0 {
+        return;
+    }
+    let total = ranked().count();
+    // An entry with neither per-case values nor a score has its own error.
+    let scores_only =
+        |x: &&Entry| !x.per_case.contains_key(metric) && x.scores.contains_key(metric);
+    for (i, x) in ranked().filter(|(_, x)| scores_only(x)) {
+        let version = x
+            .system_version
+            .as_ref()
+            .map(|s| format!(" {}", s.0))
+            .unwrap_or_default();
+        v.warning(
+            file,
+            &format!("entries[{i}].id"),
+            format!(
+                "entry `{}` (system `{}`{version}) has no per-case values of the ranking metric `{metric}`, which turns off the uncertainty analysis of the whole task (rank intervals, tie groups, significance map) although {with} of {total} ranked entries have them",
+                x.id, x.system
+            ),
+            format!(
+                "add `per_case.{metric}` to this entry, or mark it `reference_only: true` if it is shown for comparison only"
+            ),
+        );
     }
 }

@@ -1039,6 +1039,37 @@ fn without_per_case_an_entry_needs_scores() {
         "\"training_regime\": \"zero_shot\",",
         "\"training_regime\": \"zero_shot\",\n      \"scores\": {\"f2\": 0.6},",
     );
+    // Scores alone are enough to rank, but they turn off the task's uncertainty analysis.
+    s.one(
+        L,
+        "\"id\": \"e0002\"",
+        "entries[1].id",
+        W,
+        "entry `e0002` (system `example-vlm`) has no per-case values of the ranking metric `f2`, which turns off the uncertainty analysis of the whole task",
+    );
+}
+
+#[test]
+fn an_entry_without_per_case_values_is_named_only_among_entries_with_them() {
+    // Every ranked entry with scores only: nothing is turned off by one of them.
+    let s = Site::new();
+    s.edit(L, "        \"f2\": [0.6, 0.8, 0.7, 0.4, 0.9, 0.3],\n", "")
+        .edit(L, "        \"f2\": [0.9, 0.75, 1.0, 0.5, 0.8, null],\n", "")
+        .edit(L, "{\"froc\": 0.68}", "{\"froc\": 0.68, \"f2\": 0.7}")
+        .edit(
+            L,
+            "\"training_regime\": \"zero_shot\",",
+            "\"training_regime\": \"zero_shot\",\n      \"scores\": {\"f2\": 0.6},",
+        );
+    assert!(s.diags().is_empty(), "{}", show(&s.diags()));
+    // A reference entry without them is not ranked, so the analysis stays on.
+    let s = Site::new();
+    s.edit(L, "        \"f2\": [0.7, 0.6, 0.9, 0.3, 0.7, 0.5],\n", "")
+        .edit(
+            L,
+            "\"reference_only\": true,",
+            "\"reference_only\": true,\n      \"scores\": {\"f2\": 0.6},",
+        );
     assert!(s.diags().is_empty(), "{}", show(&s.diags()));
 }
 
