@@ -20,9 +20,10 @@
 use crate::BuildOptions;
 use crate::compute::{self, Computed};
 use crate::error::{Diagnostic, Error, Result};
-use crate::links::{self, PageLinks};
+use crate::links;
 use crate::load::{self, Memo};
-use crate::render::{self, OutFile, RenderOptions};
+use crate::output::{OutFile, PageLinks};
+use crate::render::{self, RenderOptions};
 use crate::theme::Theme;
 use crate::timings::{Progress, Timings};
 use rayon::prelude::*;

@@ -15,12 +15,14 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod reuse;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod store;
 pub mod theme;
 pub mod timings;
 pub mod validate;
@@ -85,7 +87,7 @@ pub struct BuildReport {
 /// A site rendered in memory and checked, links included, but not written.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    pub files: Vec<render::OutFile>,
+    pub files: Vec<output::OutFile>,
     pub warnings: Vec<error::Diagnostic>,
     pub ranking_cache: Option<(usize, usize)>,
     pub page_cache: Option<(usize, usize)>,
@@ -276,10 +278,10 @@ fn render_pipeline(
 /// The search bundle of `files`, from `cache` when no page changed: the files, the number
 /// of pages indexed, and whether they came from the cache.
 fn search_bundle(
-    files: &[render::OutFile],
+    files: &[output::OutFile],
     language: &str,
     cache: Option<&reuse::SearchCache>,
-) -> Result<(Vec<render::OutFile>, usize, bool)> {
+) -> Result<(Vec<output::OutFile>, usize, bool)> {
     let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
     let Some(cache) = cache else {
         return search::index(pages(), language).map(|(b, sum)| (b, sum.pages, false));

@@ -9,7 +9,7 @@
 //! entities, quoting and `<script>`/`<style>` contents are read the way a browser reads them.
 
 use crate::error::Diagnostic;
-use crate::render::OutFile;
+use crate::output::{OutFile, PageLinks};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -18,15 +18,6 @@ use html5ever::tokenizer::{
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// What one HTML page links to and which anchors it offers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageLinks {
-    /// `href`/`src` values in document order, as written (entities decoded).
-    pub links: Vec<String>,
-    /// `id` values and `<a name>` values.
-    pub anchors: HashSet<String>,
-}
 
 /// A link that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

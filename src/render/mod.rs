@@ -16,18 +16,12 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::{self, Placement};
 use crate::model::*;
+use crate::output::OutFile;
 use crate::reuse::PageCache;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use views::FacetKind;
-
-/// One file of the built site, by its path relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -654,7 +648,7 @@ fn jobs(
                     "id": id,
                     "title": b.task.title,
                     "url": views::task_url(id),
-                    "croissant_url": b.datacard.as_ref().map(|_| opendata::croissant_url(id)),
+                    "croissant_url": b.datacard.as_ref().map(|_| views::croissant_url(id)),
                     "leaderboard_json_url": ranked.then(|| format!("tasks/{id}/leaderboard.json")),
                     "leaderboard_csv_url": ranked.then(|| format!("tasks/{id}/leaderboard.csv")),
                 })
