@@ -194,6 +194,8 @@ fn render_pipeline(
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
     let n_jobs = plan.jobs.len();
+    // Kept to report a broken link where it was written (the plan goes into the pages).
+    let page_sources = plan.page_sources();
     let sources = render::Sources {
         portal: &portal,
         computed: &computed,
@@ -249,9 +251,14 @@ fn render_pipeline(
     })?;
     let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
-        return Err(Error::Content(
-            report.broken.iter().map(|b| b.to_diagnostic()).collect(),
-        ));
+        let origins = links::Origins {
+            pages: &page_sources,
+            root: &opts.root,
+            templates: &theme.templates,
+            theme: &config.theme,
+            base_url: &config.base_url,
+        };
+        return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
     }
     if let Some(staging) = staging {
         t.phase("write", progress, || staging.write(&bundle))?;

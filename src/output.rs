@@ -19,3 +19,14 @@ pub struct PageLinks {
     /// `id` values and `<a name>` values.
     pub anchors: HashSet<String>,
 }
+
+/// What a page is made from, so that a broken link on it is reported where it was written:
+/// in one of its content files or, failing that, in its template.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageSource {
+    /// The template that renders the page (its name under `templates/`).
+    pub template: String,
+    /// The content and data files whose text the page shows, relative to the portal root,
+    /// in the order they are searched.
+    pub files: Vec<String>,
+}

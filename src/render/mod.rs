@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::{self, Placement};
 use crate::model::*;
-use crate::output::OutFile;
+use crate::output::{OutFile, PageSource};
 use crate::reuse::PageCache;
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -51,6 +51,9 @@ pub struct Job {
     pub task: Option<String>,
     /// False when the context was not built (see [`RenderOptions::only_tasks`]).
     pub built: bool,
+    /// The content files whose text the page shows (relative to the root): where a broken
+    /// link on it is looked for first.
+    pub sources: Vec<String>,
 }
 
 impl Job {
@@ -68,7 +71,14 @@ impl Job {
             ctx,
             task: None,
             built: true,
+            sources: Vec::new(),
         }
+    }
+
+    /// The job, noting that the page shows the text of `files`.
+    fn shows(mut self, files: impl IntoIterator<Item = String>) -> Job {
+        self.sources.extend(files);
+        self
     }
 
     /// The output file: `tasks/x/` → `tasks/x/index.html`.
@@ -219,6 +229,20 @@ fn extras(
 }
 
 impl Plan {
+    /// What each page (by output path) is made from, for locating its broken links.
+    pub fn page_sources(&self) -> std::collections::HashMap<String, PageSource> {
+        self.jobs
+            .iter()
+            .map(|j| {
+                let source = PageSource {
+                    template: j.template.to_string(),
+                    files: j.sources.clone(),
+                };
+                (j.path(), source)
+            })
+            .collect()
+    }
+
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
         render_page(&self.tera, self.minify, job, None)
@@ -620,12 +644,15 @@ fn system_jobs(site: &Site) -> Vec<Job> {
             .intended_use
             .clone()
             .unwrap_or_else(|| format!("{}: {}", s.name, s.kind.label()));
-        jobs.push(Job::new(
-            url.clone(),
-            "system.html",
-            views::page(&url, &s.name, &description, "system"),
-            json!({"system": o, "results": results}),
-        ));
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "system.html",
+                views::page(&url, &s.name, &description, "system"),
+                json!({"system": o, "results": results}),
+            )
+            .shows(["data/systems.yaml".to_string()]),
+        );
     }
     jobs.push(Job::new(
         "systems/",
@@ -673,21 +700,24 @@ fn report_jobs(site: &Site) -> Vec<Job> {
             .copied();
         let url = views::doc_url("reports", r);
         let body = markdown::render(&r.body, Placement::default());
-        jobs.push(Job::new(
-            url.clone(),
-            "report.html",
-            views::page(&url, &r.meta.title, &r.meta.title, "report"),
-            json!({
-                "report": views::report(r, body),
-                "figures": views::report_figures(portal, r, previous),
-                "progress": progress::context(portal, computed, &progress::Window {
-                    start: Some(&r.meta.period.start),
-                    end: &r.meta.period.end,
-                    previous_end: previous.map(|p| &p.meta.period.end),
-                    id: "report",
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "report.html",
+                views::page(&url, &r.meta.title, &r.meta.title, "report"),
+                json!({
+                    "report": views::report(r, body),
+                    "figures": views::report_figures(portal, r, previous),
+                    "progress": progress::context(portal, computed, &progress::Window {
+                        start: Some(&r.meta.period.start),
+                        end: &r.meta.period.end,
+                        previous_end: previous.map(|p| &p.meta.period.end),
+                        id: "report",
+                    }),
                 }),
-            }),
-        ));
+            )
+            .shows([format!("content/reports/{}.md", r.id)]),
+        );
     }
 
     // The live progress page, up to the newest dated content
@@ -811,12 +841,15 @@ fn news_jobs(site: &Site) -> Vec<Job> {
             .summary
             .clone()
             .unwrap_or_else(|| n.meta.title.clone());
-        jobs.push(Job::new(
-            url.clone(),
-            "post.html",
-            views::page(&url, &n.meta.title, &description, "post"),
-            json!({"post": post, "feed_url": "news/atom.xml"}),
-        ));
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "post.html",
+                views::page(&url, &n.meta.title, &description, "post"),
+                json!({"post": post, "feed_url": "news/atom.xml"}),
+            )
+            .shows([format!("content/news/{}.md", n.id)]),
+        );
     }
     jobs.push(Job::new(
         "news/atom.xml",
@@ -847,7 +880,8 @@ fn page_jobs(site: &Site) -> Vec<Job> {
             "page.html",
             views::page(&url, &p.meta.title, &description, "page"),
             json!({"content_page": views::content_page(p, markdown::render(&p.body, Placement::default()))}),
-        ));
+        )
+        .shows([format!("content/pages/{}.md", p.id)]));
     }
 
     // The search page: the index is built after rendering (crate::search); without JavaScript
@@ -987,9 +1021,24 @@ fn task_jobs(
             },
         ));
     }
+    // Where a link on these pages may be written: the task's files, its leaderboard, and
+    // the systems it names.
+    let dir = format!("content/tasks/{id}");
+    let mut files = vec![format!("{dir}/task.yaml")];
+    if b.rationale.is_some() {
+        files.push(format!("{dir}/rationale.md"));
+    }
+    if b.datacard.is_some() {
+        files.push(format!("{dir}/datacard.yaml"));
+    }
+    if portal.leaderboard(id).is_some() {
+        files.push(format!("data/leaderboards/{id}.json"));
+        files.push("data/systems.yaml".into());
+    }
     for job in &mut jobs {
         job.task = Some(id.to_string());
         job.built = built;
+        job.sources.clone_from(&files);
     }
     jobs
 }
