@@ -97,10 +97,10 @@ impl Place {
     fn diagnostic(&self, b: &BrokenLink, pages: &[&str]) -> Diagnostic {
         let shown = |p: &str| format!("/{}", p.strip_suffix("index.html").unwrap_or(p));
         let on = match pages {
-            [one] => format!(" (on {})", shown(one)),
+            [one] => format!(" (on {})", shown(*one)),
             [first, rest @ ..] => format!(
                 " (on {} and {} other page{})",
-                shown(first),
+                shown(*first),
                 rest.len(),
                 if rest.len() == 1 { "" } else { "s" }
             ),
@@ -215,7 +215,7 @@ impl Origins<'_> {
                     && best.is_none_or(|(s, _, _)| score > s)
                     && glob_match(&pattern, &b.link)
                 {
-                    best = Some((score, name, at));
+                    best = Some((score, name.as_str(), at));
                 }
             }
         }

@@ -148,7 +148,15 @@ fn graph(files: &BTreeMap<String, String>) -> Graph {
                     continue;
                 }
                 for p in paths_after(&text[i + root.len()..]) {
-                    let full: Vec<String> = base.iter().cloned().chain(p).collect();
+                    // `super::super::x`: each `super` leaves one level.
+                    let mut full: Vec<String> = base.clone();
+                    for seg in p {
+                        if seg == "super" {
+                            full.pop();
+                        } else {
+                            full.push(seg);
+                        }
+                    }
                     targets.extend(resolve(full));
                 }
             }
@@ -253,7 +261,13 @@ fn library_sources() -> BTreeMap<String, String> {
 fn show(cycle: &[String]) -> String {
     cycle
         .iter()
-        .map(|m| if m.is_empty() { "(crate root)" } else { m })
+        .map(|m| {
+            if m.is_empty() {
+                "(crate root)"
+            } else {
+                m.as_str()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" → ")
 }
