@@ -58,11 +58,11 @@ pub struct Origins<'a> {
 /// page uses, else (a link built from data) the page's template without a line.
 pub fn diagnostics(broken: &[BrokenLink], origins: &Origins) -> Vec<Diagnostic> {
     let base = Base::new(origins.base_url).path;
-    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    let mut memo = Memo::default();
     let mut found: indexmap::IndexMap<(Place, &str), (&BrokenLink, Vec<&str>)> =
         indexmap::IndexMap::new();
     for b in broken {
-        let place = origins.locate(b, &base, &mut texts);
+        let place = origins.locate(b, &base, &mut memo);
         found
             .entry((place, b.link.as_str()))
             .or_insert((b, Vec::new()))
@@ -146,18 +146,28 @@ impl Place {
     }
 }
 
-impl Origins<'_> {
-    fn locate(
-        &self,
-        b: &BrokenLink,
-        base: &str,
-        texts: &mut HashMap<String, Option<String>>,
-    ) -> Place {
+/// What locating many broken links (a template's link breaks every page) reads once.
+#[derive(Default)]
+struct Memo<'a> {
+    /// Source files by path (`None`: unreadable).
+    texts: HashMap<String, Option<String>>,
+    /// Template → the templates it uses, itself first.
+    used: HashMap<String, Vec<String>>,
+    /// Template → its `href`/`src` patterns.
+    attributes: HashMap<String, Vec<Attribute<'a>>>,
+}
+
+/// A template's `href`/`src` value: where it starts, and its literal parts (`None` where a
+/// Tera expression or tag stands).
+type Attribute<'a> = ((u32, u32), Vec<Option<&'a str>>);
+
+impl<'a> Origins<'a> {
+    fn locate(&self, b: &BrokenLink, base: &str, memo: &mut Memo<'a>) -> Place {
         let Some(source) = self.pages.get(&b.page) else {
             return Place::Site;
         };
         let mut text = |file: &str| -> Option<String> {
-            texts
+            memo.texts
                 .entry(file.to_string())
                 .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
                 .clone()
@@ -181,7 +191,11 @@ impl Origins<'_> {
                 }
             }
         }
-        let used = templates_used(&source.template, self.templates);
+        let used = memo
+            .used
+            .entry(source.template.clone())
+            .or_insert_with(|| templates_used(&source.template, self.templates))
+            .clone();
         let place = |name: &str, at: Option<(u32, u32)>| {
             let file = format!("themes/{}/templates/{name}", self.theme);
             if self.root.join(&file).is_file() {
@@ -209,13 +223,18 @@ impl Origins<'_> {
         // link best.
         let mut best: Option<(usize, &str, (u32, u32))> = None;
         for name in &used {
-            for (at, pattern) in attributes(&self.templates[name.as_str()]) {
+            let templates = self.templates;
+            let attrs = memo
+                .attributes
+                .entry(name.clone())
+                .or_insert_with(|| attributes(&templates[name.as_str()]));
+            for (at, pattern) in attrs.iter() {
                 let score: usize = pattern.iter().flatten().map(|p| p.len()).sum();
                 if score > 0
                     && best.is_none_or(|(s, _, _)| score > s)
-                    && glob_match(&pattern, &b.link)
+                    && glob_match(pattern, &b.link)
                 {
-                    best = Some((score, name.as_str(), at));
+                    best = Some((score, name.as_str(), *at));
                 }
             }
         }
@@ -285,7 +304,7 @@ fn templates_used(name: &str, templates: &BTreeMap<String, String>) -> Vec<Strin
 
 /// Every `href` and `src` attribute value of a template, with its line and column, as a
 /// pattern: its literal parts, `None` where a Tera expression or tag stands.
-fn attributes(text: &str) -> Vec<((u32, u32), Vec<Option<&str>>)> {
+fn attributes(text: &str) -> Vec<Attribute<'_>> {
     let mut out = Vec::new();
     for attr in ["href=", "src="] {
         for (i, _) in text.match_indices(attr) {
