@@ -18,7 +18,7 @@
 //! rendered as a template, so `{{ 7*7 }}` prints as written.
 
 use crate::error::Diagnostic;
-use crate::reuse::lock;
+use crate::store::lock;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -188,7 +188,7 @@ const SCAN_CODE: &[&str] = &[
     include_str!("../Cargo.lock"),
 ];
 
-static SCAN_SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::reuse::hasher(SCAN_CODE));
+static SCAN_SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::store::hasher(SCAN_CODE));
 
 /// Texts that passed a scan, by the hash of the code, the format and the text: those loaded
 /// from an earlier build and those that passed in this one. `None` until [`load_passed`]: only
@@ -256,7 +256,7 @@ pub fn save_passed(path: &Path) {
     let mut keys: Vec<[u8; 32]> = p.now.into_iter().collect();
     keys.sort_unstable();
     if let Ok(bytes) = postcard::to_stdvec(&keys) {
-        crate::reuse::write_atomically(path, &bytes);
+        crate::store::write_atomically(path, &bytes);
     }
 }
 

@@ -20,9 +20,10 @@
 use crate::BuildOptions;
 use crate::compute::{self, Computed};
 use crate::error::{Diagnostic, Error, Result};
-use crate::links::{self, PageLinks};
+use crate::links;
 use crate::load::{self, Memo};
-use crate::render::{self, OutFile, RenderOptions};
+use crate::output::{OutFile, PageLinks};
+use crate::render::{self, RenderOptions};
 use crate::theme::Theme;
 use crate::timings::{Progress, Timings};
 use rayon::prelude::*;
@@ -369,9 +370,14 @@ impl Incremental {
         );
         t.record("links", started.elapsed(), Some(scans.len()), progress);
         if !report.broken.is_empty() {
-            return Err(Error::Content(
-                report.broken.iter().map(|b| b.to_diagnostic()).collect(),
-            ));
+            let origins = links::Origins {
+                pages: &plan.page_sources(),
+                root: &root,
+                templates: &theme.templates,
+                theme: &config.theme,
+                base_url: &config.base_url,
+            };
+            return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
         }
 
         let jobs = plan

@@ -15,6 +15,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod reuse;
 pub mod scaffold;
@@ -22,6 +23,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod shape;
+pub mod store;
 pub mod syntax;
 pub mod theme;
 pub mod timings;
@@ -87,7 +89,7 @@ pub struct BuildReport {
 /// A site rendered in memory and checked, links included, but not written.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    pub files: Vec<render::OutFile>,
+    pub files: Vec<output::OutFile>,
     pub warnings: Vec<error::Diagnostic>,
     pub ranking_cache: Option<(usize, usize)>,
     pub page_cache: Option<(usize, usize)>,
@@ -198,6 +200,8 @@ fn render_pipeline(
     let started = Instant::now();
     progress.start("render", Some(plan.jobs.len() as u64));
     let n_jobs = plan.jobs.len();
+    // Kept to report a broken link where it was written (the plan goes into the pages).
+    let page_sources = plan.page_sources();
     let sources = render::Sources {
         portal: &portal,
         computed: &computed,
@@ -253,9 +257,14 @@ fn render_pipeline(
     })?;
     let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
-        return Err(Error::Content(
-            report.broken.iter().map(|b| b.to_diagnostic()).collect(),
-        ));
+        let origins = links::Origins {
+            pages: &page_sources,
+            root: &opts.root,
+            templates: &theme.templates,
+            theme: &config.theme,
+            base_url: &config.base_url,
+        };
+        return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
     }
     if let Some(staging) = staging {
         t.phase("write", progress, || staging.write(&bundle))?;
@@ -282,10 +291,10 @@ fn render_pipeline(
 /// The search bundle of `files`, from `cache` when no page changed: the files, the number
 /// of pages indexed, and whether they came from the cache.
 fn search_bundle(
-    files: &[render::OutFile],
+    files: &[output::OutFile],
     language: &str,
     cache: Option<&reuse::SearchCache>,
-) -> Result<(Vec<render::OutFile>, usize, bool)> {
+) -> Result<(Vec<output::OutFile>, usize, bool)> {
     let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
     let Some(cache) = cache else {
         return search::index(pages(), language).map(|(b, sum)| (b, sum.pages, false));

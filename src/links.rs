@@ -9,7 +9,7 @@
 //! entities, quoting and `<script>`/`<style>` contents are read the way a browser reads them.
 
 use crate::error::Diagnostic;
-use crate::render::OutFile;
+use crate::output::{OutFile, PageLinks, PageSource};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -18,15 +18,7 @@ use html5ever::tokenizer::{
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// What one HTML page links to and which anchors it offers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageLinks {
-    /// `href`/`src` values in document order, as written (entities decoded).
-    pub links: Vec<String>,
-    /// `id` values and `<a name>` values.
-    pub anchors: HashSet<String>,
-}
+use std::path::Path;
 
 /// A link that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +36,361 @@ impl BrokenLink {
             format!("broken link `{}`: {}", self.link, self.reason),
         )
         .hint("fix the link in the content or template that produces this page; internal links are relative to the site's base URL")
+    }
+}
+
+/// Where the links of the pages were written, to report a broken one at its source.
+#[derive(Debug, Clone, Copy)]
+pub struct Origins<'a> {
+    /// Output path → what the page is made from.
+    pub pages: &'a HashMap<String, PageSource>,
+    /// The portal root: source files are read from here, only when a link is broken.
+    pub root: &'a Path,
+    /// The theme's templates by name (`theme::Theme::templates`).
+    pub templates: &'a BTreeMap<String, String>,
+    /// The theme's name: a template overridden by the portal is `themes/<name>/templates/…`.
+    pub theme: &'a str,
+    pub base_url: &'a str,
+}
+
+/// One diagnostic per place a broken link was written, with the pages it breaks: the link
+/// as written in one of the page's content files (or in medal.toml), else in a template the
+/// page uses, else (a link built from data) the page's template without a line.
+pub fn diagnostics(broken: &[BrokenLink], origins: &Origins) -> Vec<Diagnostic> {
+    let base = Base::new(origins.base_url).path;
+    let mut memo = Memo::default();
+    let mut found: indexmap::IndexMap<(Place, &str), (&BrokenLink, Vec<&str>)> =
+        indexmap::IndexMap::new();
+    for b in broken {
+        let place = origins.locate(b, &base, &mut memo);
+        found
+            .entry((place, b.link.as_str()))
+            .or_insert((b, Vec::new()))
+            .1
+            .push(b.page.as_str());
+    }
+    found
+        .into_iter()
+        .map(|((place, _), (b, pages))| place.diagnostic(b, &pages))
+        .collect()
+}
+
+/// A file (relative to the root) and, where the link was found in it, its line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Place {
+    /// A content file, medal.toml, or a template overridden in the portal's theme folder.
+    File {
+        file: String,
+        at: Option<(u32, u32)>,
+        template: bool,
+    },
+    /// A template of the built-in theme (not in the portal's repository).
+    BuiltIn {
+        name: String,
+        at: Option<(u32, u32)>,
+    },
+    /// A file of the site that no page job made (the search bundle).
+    Site,
+}
+
+impl Place {
+    fn diagnostic(&self, b: &BrokenLink, pages: &[&str]) -> Diagnostic {
+        let shown = |p: &str| format!("/{}", p.strip_suffix("index.html").unwrap_or(p));
+        let on = match pages {
+            [one] => format!(" (on {})", shown(*one)),
+            [first, rest @ ..] => format!(
+                " (on {} and {} other page{})",
+                shown(*first),
+                rest.len(),
+                if rest.len() == 1 { "" } else { "s" }
+            ),
+            [] => String::new(),
+        };
+        let message = format!("broken link `{}`: {}{on}", b.link, b.reason);
+        const BASE: &str = "internal links are relative to the site's base URL";
+        let (file, at, hint) = match self {
+            Place::Site => return b.to_diagnostic(),
+            Place::File {
+                file,
+                at: Some(at),
+                template,
+            } => (
+                file.clone(),
+                Some(*at),
+                if *template {
+                    format!("fix the link in this template; {BASE}")
+                } else {
+                    format!("fix the link here; {BASE}")
+                },
+            ),
+            Place::File { file, at: None, .. } => (
+                file.clone(),
+                None,
+                format!(
+                    "the link is built by this template from the data it shows; fix that data or the template; {BASE}"
+                ),
+            ),
+            Place::BuiltIn { name, at } => (
+                format!("themes/medal/templates/{name}"),
+                *at,
+                format!(
+                    "the link is in a template of medal's built-in theme: override it in your theme's templates/{name}, or report it to medal's maintainers"
+                ),
+            ),
+        };
+        let mut d = Diagnostic::new(file, message).hint(hint);
+        if let Some((line, column)) = at {
+            d = d.at(Some(line as usize), Some(column as usize));
+        }
+        d
+    }
+}
+
+/// What locating many broken links (a template's link breaks every page) reads once.
+#[derive(Default)]
+struct Memo<'a> {
+    /// Source files by path (`None`: unreadable).
+    texts: HashMap<String, Option<String>>,
+    /// Template → the templates it uses, itself first.
+    used: HashMap<String, Vec<String>>,
+    /// Template → its `href`/`src` patterns.
+    attributes: HashMap<String, Vec<Attribute<'a>>>,
+}
+
+/// A template's `href`/`src` value: where it starts, and its literal parts (`None` where a
+/// Tera expression or tag stands).
+type Attribute<'a> = ((u32, u32), Vec<Option<&'a str>>);
+
+impl<'a> Origins<'a> {
+    fn locate(&self, b: &BrokenLink, base: &str, memo: &mut Memo<'a>) -> Place {
+        let Some(source) = self.pages.get(&b.page) else {
+            return Place::Site;
+        };
+        let mut text = |file: &str| -> Option<String> {
+            memo.texts
+                .entry(file.to_string())
+                .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
+                .clone()
+        };
+        // As written in a content file: the link itself, then (a value the template puts
+        // under the base path, such as a menu entry of medal.toml) without the base path.
+        let files: Vec<&str> = source
+            .files
+            .iter()
+            .map(String::as_str)
+            .chain(["medal.toml"])
+            .collect();
+        for needle in needles(&b.link, base) {
+            for file in &files {
+                if let Some(at) = text(file).and_then(|t| find_written(&t, &needle)) {
+                    return Place::File {
+                        file: file.to_string(),
+                        at: Some(at),
+                        template: false,
+                    };
+                }
+            }
+        }
+        let used = memo
+            .used
+            .entry(source.template.clone())
+            .or_insert_with(|| templates_used(&source.template, self.templates))
+            .clone();
+        let place = |name: &str, at: Option<(u32, u32)>| {
+            let file = format!("themes/{}/templates/{name}", self.theme);
+            if self.root.join(&file).is_file() {
+                Place::File {
+                    file,
+                    at,
+                    template: true,
+                }
+            } else {
+                Place::BuiltIn {
+                    name: name.to_string(),
+                    at,
+                }
+            }
+        };
+        // Typed into a template as it stands ...
+        for needle in needles(&b.link, base) {
+            for name in &used {
+                if let Some(at) = find_written(&self.templates[name.as_str()], &needle) {
+                    return place(name, Some(at));
+                }
+            }
+        }
+        // ... or around template expressions: the attribute whose literal parts match the
+        // link best.
+        let mut best: Option<(usize, &str, (u32, u32))> = None;
+        for name in &used {
+            let templates = self.templates;
+            let attrs = memo
+                .attributes
+                .entry(name.clone())
+                .or_insert_with(|| attributes(&templates[name.as_str()]));
+            for (at, pattern) in attrs.iter() {
+                let score: usize = pattern.iter().flatten().map(|p| p.len()).sum();
+                if score > 0
+                    && best.is_none_or(|(s, _, _)| score > s)
+                    && glob_match(pattern, &b.link)
+                {
+                    best = Some((score, name.as_str(), *at));
+                }
+            }
+        }
+        match best {
+            Some((_, name, at)) => place(name, Some(at)),
+            None => place(&source.template, None),
+        }
+    }
+}
+
+/// The forms a link may be written in: as it is, and without the site's base path or the
+/// leading `/` (a value a template puts after `{{ site.base_path }}`).
+fn needles(link: &str, base: &str) -> Vec<String> {
+    let mut out = vec![link.to_string()];
+    for rest in [link.strip_prefix(base), link.strip_prefix('/')]
+        .into_iter()
+        .flatten()
+    {
+        if !rest.is_empty() && !out.iter().any(|o| o == rest) {
+            out.push(rest.to_string());
+        }
+    }
+    out
+}
+
+/// The line and column (1-based, in characters) of the first place `needle` is written in
+/// `text` as a whole value: between quotes, brackets or spaces, not inside a longer word.
+fn find_written(text: &str, needle: &str) -> Option<(u32, u32)> {
+    const BEFORE: &[char] = &['"', '\'', '(', '<', '[', ' ', '\t', '\n', '=', ':'];
+    const AFTER: &[char] = &['"', '\'', ')', '>', ']', ' ', '\t', '\r', '\n'];
+    let i = text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| BEFORE.contains(&c))
+            && text[i + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| AFTER.contains(&c))
+    })?;
+    find_at(text, i)
+}
+
+/// `name` and every template it extends, includes or imports, transitively, in that order.
+/// (A quoted mention of a template's name counts, as for incremental rebuilds.)
+fn templates_used(name: &str, templates: &BTreeMap<String, String>) -> Vec<String> {
+    let mut used: Vec<String> = Vec::new();
+    let mut queue = std::collections::VecDeque::from([name.to_string()]);
+    while let Some(t) = queue.pop_front() {
+        let Some(text) = templates.get(&t) else {
+            continue;
+        };
+        if used.contains(&t) {
+            continue;
+        }
+        used.push(t);
+        for other in templates.keys() {
+            if !used.contains(other)
+                && (text.contains(&format!("\"{other}\"")) || text.contains(&format!("'{other}'")))
+            {
+                queue.push_back(other.clone());
+            }
+        }
+    }
+    used
+}
+
+/// Every `href` and `src` attribute value of a template, with its line and column, as a
+/// pattern: its literal parts, `None` where a Tera expression or tag stands.
+fn attributes(text: &str) -> Vec<Attribute<'_>> {
+    let mut out = Vec::new();
+    for attr in ["href=", "src="] {
+        for (i, _) in text.match_indices(attr) {
+            if text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-')
+            {
+                continue;
+            }
+            let start = i + attr.len();
+            let Some(quote) = text[start..]
+                .chars()
+                .next()
+                .filter(|c| *c == '"' || *c == '\'')
+            else {
+                continue;
+            };
+            let value_start = start + 1;
+            let mut pattern = Vec::new();
+            let mut lit = value_start;
+            let mut j = value_start;
+            let bytes = text.as_bytes();
+            let end = loop {
+                if j >= text.len() {
+                    break None;
+                }
+                if bytes[j] == quote as u8 {
+                    break Some(j);
+                }
+                if text[j..].starts_with("{{") || text[j..].starts_with("{%") {
+                    let close = if text[j..].starts_with("{{") {
+                        "}}"
+                    } else {
+                        "%}"
+                    };
+                    pattern.push(Some(&text[lit..j]));
+                    pattern.push(None);
+                    match text[j + 2..].find(close) {
+                        Some(k) => j = j + 2 + k + 2,
+                        None => break None,
+                    }
+                    lit = j;
+                    continue;
+                }
+                j += text[j..].chars().next().map_or(1, char::len_utf8);
+            };
+            let Some(end) = end else {
+                continue;
+            };
+            pattern.push(Some(&text[lit..end]));
+            pattern.retain(|p| p.is_none_or(|s| !s.is_empty()));
+            if let Some(at) = find_at(text, value_start) {
+                out.push((at, pattern));
+            }
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// Line and column (1-based) of byte offset `i` in `text`.
+fn find_at(text: &str, i: usize) -> Option<(u32, u32)> {
+    let before = text.get(..i)?;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = u32::try_from(before.matches('\n').count() + 1).ok()?;
+    let column = u32::try_from(before[line_start..].chars().count() + 1).ok()?;
+    Some((line, column))
+}
+
+/// Whether `s` matches `pattern` (literal parts in order, `None` matching any text).
+fn glob_match(pattern: &[Option<&str>], s: &str) -> bool {
+    match pattern.split_first() {
+        None => s.is_empty(),
+        Some((Some(lit), rest)) => s
+            .strip_prefix(lit)
+            .is_some_and(|tail| glob_match(rest, tail)),
+        Some((None, rest)) => {
+            if rest.is_empty() {
+                return true;
+            }
+            s.char_indices()
+                .map(|(i, _)| i)
+                .chain([s.len()])
+                .any(|i| glob_match(rest, &s[i..]))
+        }
     }
 }
 
@@ -469,5 +816,98 @@ mod tests {
         assert_eq!(normalize("/a/./b"), "/a/b");
         assert_eq!(normalize("/../../x"), "/x");
         assert_eq!(normalize("/a/.."), "/");
+    }
+
+    #[test]
+    fn a_link_is_found_where_written_not_inside_a_longer_one() {
+        let text = "a: x/faq/\nsee [faq](faq/) and <faq/>\n";
+        assert_eq!(find_written(text, "faq/"), Some((2, 11)));
+        assert_eq!(find_written("url = \"é/b/\"\n", "é/b/"), Some((1, 8)));
+        assert_eq!(find_written("[x](faq/more)", "faq/"), None);
+        assert_eq!(
+            needles("/medal/faq/", "/medal/"),
+            vec!["/medal/faq/", "faq/", "medal/faq/"]
+        );
+    }
+
+    #[test]
+    fn template_attributes_are_patterns_around_expressions() {
+        let text = "<a href=\"{{ site.base }}x/{{ id }}/\">\n<img src='{{ a or \"b\" }}'>";
+        let attrs = attributes(text);
+        assert_eq!(attrs.len(), 2);
+        assert_eq!(attrs[0], ((1, 10), vec![None, Some("x/"), None, Some("/")]));
+        assert_eq!(attrs[1], ((2, 11), vec![None]));
+        assert!(glob_match(&attrs[0].1, "/x/abc/"));
+        assert!(!glob_match(&attrs[0].1, "/y/abc/"));
+    }
+
+    #[test]
+    fn broken_links_are_reported_at_their_source_once() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content/pages")).unwrap();
+        std::fs::write(
+            root.path().join("content/pages/about.md"),
+            "---\ntitle: About\n---\n\n[team](../team/)\n",
+        )
+        .unwrap();
+        let templates = BTreeMap::from([
+            (
+                "base.html".to_string(),
+                "<nav><a href=\"{{ site.base }}abuot/\">About</a></nav>".to_string(),
+            ),
+            (
+                "page.html".to_string(),
+                "{% extends \"base.html\" %}{{ body }}".to_string(),
+            ),
+        ]);
+        let source = |files: &[&str]| PageSource {
+            template: "page.html".into(),
+            files: files.iter().map(|f| f.to_string()).collect(),
+        };
+        let pages = HashMap::from([
+            (
+                "about/index.html".to_string(),
+                source(&["content/pages/about.md"]),
+            ),
+            ("faq/index.html".to_string(), source(&[])),
+        ]);
+        let link = |page: &str, link: &str| BrokenLink {
+            page: page.into(),
+            link: link.into(),
+            reason: "missing".into(),
+        };
+        let broken = vec![
+            link("about/index.html", "../team/"),
+            link("about/index.html", "/abuot/"),
+            link("faq/index.html", "/abuot/"),
+            link("pagefind/x.html", "/y/"),
+        ];
+        let origins = Origins {
+            pages: &pages,
+            root: root.path(),
+            templates: &templates,
+            theme: "medal",
+            base_url: "https://h.org/",
+        };
+        let d = diagnostics(&broken, &origins);
+        assert_eq!(d.len(), 3, "{d:#?}");
+        assert_eq!(d[0].file, Path::new("content/pages/about.md"));
+        assert_eq!((d[0].line, d[0].column), (Some(5), Some(8)));
+        assert!(d[0].message.ends_with("(on /about/)"), "{}", d[0].message);
+        // Not overridden in the portal: the built-in theme's template, at the attribute.
+        assert_eq!(d[1].file, Path::new("themes/medal/templates/base.html"));
+        assert_eq!((d[1].line, d[1].column), (Some(1), Some(15)));
+        assert!(
+            d[1].message.ends_with("(on /about/ and 1 other page)"),
+            "{}",
+            d[1].message
+        );
+        assert!(
+            d[1].hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("built-in theme")
+        );
+        assert_eq!(d[2].file, Path::new("(site) pagefind/x.html"));
     }
 }

@@ -81,7 +81,7 @@ const CODE: &[&str] = &[
     include_str!("../Cargo.lock"),
 ];
 
-static SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::reuse::hasher(CODE));
+static SEED: LazyLock<blake3::Hasher> = LazyLock::new(|| crate::store::hasher(CODE));
 
 /// Rendered texts by key, each with whether this build used it (unused ones are not saved).
 type Memo = HashMap<[u8; 32], (Arc<str>, bool)>;
@@ -140,7 +140,7 @@ pub fn save_cache(path: &std::path::Path) {
         .collect();
     entries.sort_unstable_by_key(|e| e.0);
     if let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) {
-        crate::reuse::write_atomically(path, &bytes);
+        crate::store::write_atomically(path, &bytes);
     }
 }
 

@@ -16,11 +16,10 @@
 //! cannot be read is recomputed: the caches only ever make a build faster, and a warm build
 //! writes the same bytes as a cold one. Folder names start with `_`, which no task id can.
 
-use crate::links::PageLinks;
-use crate::render::OutFile;
+use crate::output::{OutFile, PageLinks};
+use crate::store::{hash_str, hasher, keep_only, lock, write_atomically};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -60,16 +59,6 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     minify_html::minify(html, &cfg)
 }
 
-/// A hasher primed with `code` (each part length-prefixed): the sources and versions that
-/// decide a cached value, so changing any of them changes every key.
-pub(crate) fn hasher(code: &[&str]) -> blake3::Hasher {
-    let mut h = blake3::Hasher::new();
-    for part in code {
-        hash_str(&mut h, part);
-    }
-    h
-}
-
 /// What every page depends on besides its own template name and context: all the theme's
 /// templates (a page's template may extend, include or import any), the site globals, and
 /// whether pages are minified.
@@ -86,11 +75,6 @@ pub fn site_inputs<'a>(
     hash_value(&mut h, globals);
     h.update(&[u8::from(minify)]);
     h.finalize()
-}
-
-fn hash_str(h: &mut blake3::Hasher, s: &str) {
-    h.update(&(s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
 }
 
 /// Feeds a JSON value to `h`, tagged and length-prefixed so that different values never give
@@ -281,22 +265,6 @@ impl PageCache {
     }
 }
 
-/// A poisoned lock only means another thread panicked; its data is still usable.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Writes a cache entry whole or not at all (a temporary file, then a rename); `None` when
-/// that failed, which a cache ignores.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Option<()> {
-    let dir = path.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
-    tmp.write_all(bytes).ok()?;
-    tmp.persist(path).ok()?;
-    Some(())
-}
-
 /// The search bundle of a site, cached whole.
 #[derive(Debug)]
 pub struct SearchCache {
@@ -367,19 +335,6 @@ impl SearchCache {
         };
         if write_atomically(&self.path(key), &bytes).is_some() {
             keep_only(&self.dir, key);
-        }
-    }
-}
-
-/// Removes the entries (`<key>.bin`) in `dir` other than `key`'s.
-pub(crate) fn keep_only(dir: &Path, key: &str) {
-    let current = format!("{key}.bin");
-    if let Ok(list) = std::fs::read_dir(dir) {
-        for f in list.flatten() {
-            let name = f.file_name();
-            if name.to_string_lossy().ends_with(".bin") && name != current.as_str() {
-                let _ = std::fs::remove_file(f.path());
-            }
         }
     }
 }

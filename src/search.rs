@@ -11,7 +11,7 @@
 //! `/pagefind/pagefind.js`; everything is served from the site's own origin.
 
 use crate::error::{Error, Result};
-use crate::render::OutFile;
+use crate::output::OutFile;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 

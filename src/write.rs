@@ -3,8 +3,8 @@
 //! good site; unchanged files are left as they are.
 
 use crate::error::{Error, Result};
-use crate::render::OutFile;
-use crate::reuse::lock;
+use crate::output::OutFile;
+use crate::store::lock;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 mod common;
 
 use medal::incremental::Incremental;
-use medal::render::OutFile;
+use medal::output::OutFile;
 use medal::timings::Silent;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -75,7 +75,7 @@ impl RankingCache {
     /// value is self-delimiting; a 0xFF byte, never in UTF-8, separates the two).
     pub fn key(task: &Task, lb: &Leaderboard) -> String {
         use std::io::Write;
-        let mut h = crate::reuse::hasher(ENGINE);
+        let mut h = crate::store::hasher(ENGINE);
         {
             // The serializer writes a token at a time; the hasher is fast on large blocks.
             let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut h);
@@ -128,8 +128,8 @@ impl RankingCache {
         let Ok(bytes) = postcard::to_stdvec(&entry) else {
             return;
         };
-        if crate::reuse::write_atomically(&self.path(task_id, key), &bytes).is_some() {
-            crate::reuse::keep_only(&self.dir.join(task_id), key);
+        if crate::store::write_atomically(&self.path(task_id, key), &bytes).is_some() {
+            crate::store::keep_only(&self.dir.join(task_id), key);
         }
     }
 }

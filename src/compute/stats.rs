@@ -1,7 +1,7 @@
 //! The portal's figures: counts over every proposal (confidential ones included, as numbers
 //! only) and figures for a report's period.
 
-use super::TaskRanking;
+use super::ranking::TaskRanking;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 

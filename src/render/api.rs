@@ -5,9 +5,9 @@
 //! are rounded to 6 significant digits, and whole numbers are written as integers, so the
 //! output is the same on every machine.
 
-use super::OutFile;
 use crate::compute::{Computed, TaskRanking, Uncertainty};
 use crate::model::*;
+use crate::output::OutFile;
 use serde_json::{Value, json};
 
 /// `x` rounded to 6 significant digits; integers stay integers; non-finite → null.

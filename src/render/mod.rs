@@ -1,6 +1,7 @@
 //! Stage 4: render every page with the theme's Tera templates, in parallel, into memory.
 //!
-//! To add a page type: build its context in [`views`], push a [`Job`] in [`jobs`], and add the
+//! To add a page type: build its context in [`views`], push a [`Job`] in the function of its
+//! page family (listed in `FAMILIES`; a new family is one more such function), and add the
 //! template to the default theme (and to `docs/templates.md`).
 
 pub mod api;
@@ -16,18 +17,12 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::{self, Placement};
 use crate::model::*;
+use crate::output::{OutFile, PageSource};
 use crate::reuse::PageCache;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use views::FacetKind;
-
-/// One file of the built site, by its path relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -56,6 +51,9 @@ pub struct Job {
     pub task: Option<String>,
     /// False when the context was not built (see [`RenderOptions::only_tasks`]).
     pub built: bool,
+    /// The content files whose text the page shows (relative to the root): where a broken
+    /// link on it is looked for first.
+    pub sources: Vec<String>,
 }
 
 impl Job {
@@ -73,7 +71,14 @@ impl Job {
             ctx,
             task: None,
             built: true,
+            sources: Vec::new(),
         }
+    }
+
+    /// The job, noting that the page shows the text of `files`.
+    fn shows(mut self, files: impl IntoIterator<Item = String>) -> Job {
+        self.sources.extend(files);
+        self
     }
 
     /// The output file: `tasks/x/` → `tasks/x/index.html`.
@@ -224,6 +229,20 @@ fn extras(
 }
 
 impl Plan {
+    /// What each page (by output path) is made from, for locating its broken links.
+    pub fn page_sources(&self) -> std::collections::HashMap<String, PageSource> {
+        self.jobs
+            .iter()
+            .map(|j| {
+                let source = PageSource {
+                    template: j.template.to_string(),
+                    files: j.sources.clone(),
+                };
+                (j.path(), source)
+            })
+            .collect()
+    }
+
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
         render_page(&self.tera, self.minify, job, None)
@@ -390,6 +409,93 @@ fn templates(
     Ok((tera, globals))
 }
 
+/// What the page families share: the inputs, and the published tasks, news, reports and
+/// pages in the order the site lists them. Built once per plan.
+struct Site<'a> {
+    portal: &'a Portal,
+    computed: &'a Computed,
+    config: &'a Config,
+    opts: &'a RenderOptions,
+    /// Published tasks in listing order, with their cards (same order).
+    published: Vec<&'a TaskBundle>,
+    cards: Vec<Value>,
+    /// Every facet value of the published tasks, with counts.
+    facets: Value,
+    /// Shown news, newest first.
+    news: Vec<&'a Doc<NewsMeta>>,
+    /// Shown reports, newest period first.
+    reports: Vec<&'a Doc<ReportMeta>>,
+    /// Shown Markdown pages.
+    pages: &'a [&'a Doc<PageMeta>],
+}
+
+impl<'a> Site<'a> {
+    fn new(
+        portal: &'a Portal,
+        computed: &'a Computed,
+        config: &'a Config,
+        opts: &'a RenderOptions,
+        pages: &'a [&'a Doc<PageMeta>],
+    ) -> Self {
+        let shown = |draft: bool| opts.drafts || !draft;
+        let mut published: Vec<&TaskBundle> = portal.published_tasks().collect();
+        views::task_order(&mut published);
+        let cards: Vec<Value> = published
+            .iter()
+            .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
+            .collect();
+        let facets = views::all_facets(&published);
+        let mut news: Vec<&Doc<NewsMeta>> =
+            portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
+        news.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
+        let mut reports: Vec<&Doc<ReportMeta>> = portal
+            .reports
+            .iter()
+            .filter(|r| shown(r.meta.draft))
+            .collect();
+        reports.sort_by(|a, b| {
+            b.meta
+                .period
+                .end
+                .cmp(&a.meta.period.end)
+                .then(a.id.cmp(&b.id))
+        });
+        Site {
+            portal,
+            computed,
+            config,
+            opts,
+            published,
+            cards,
+            facets,
+            news,
+            reports,
+            pages,
+        }
+    }
+
+    /// The date of the newest news post, as the feeds write it.
+    fn news_updated(&self) -> String {
+        self.news
+            .first()
+            .map(|n| format!("{}T00:00:00Z", n.meta.date))
+            .unwrap_or_else(|| "2026-01-01T00:00:00Z".into())
+    }
+}
+
+/// The page families, in the order the sitemap lists their pages. A new family (releases, a
+/// second language) is one more function like these, added here.
+const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
+    listing_jobs,
+    own_task_jobs,
+    system_jobs,
+    report_jobs,
+    download_jobs,
+    news_jobs,
+    page_jobs,
+];
+
+/// Every page of the site: each family's, then the sitemap over them.
 fn jobs(
     portal: &Portal,
     computed: &Computed,
@@ -397,41 +503,31 @@ fn jobs(
     opts: &RenderOptions,
     pages: &[&Doc<PageMeta>],
 ) -> Vec<Job> {
-    let shown = |draft: bool| opts.drafts || !draft;
-    let mut published: Vec<&TaskBundle> = portal.published_tasks().collect();
-    views::task_order(&mut published);
-    let cards: Vec<Value> = published
-        .iter()
-        .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
-        .collect();
+    let site = Site::new(portal, computed, config, opts, pages);
+    let mut jobs: Vec<Job> = FAMILIES.iter().flat_map(|family| family(&site)).collect();
+    jobs.push(sitemap_job(&jobs, config));
+    jobs
+}
 
-    let mut news: Vec<&Doc<NewsMeta>> =
-        portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
-    news.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
-    let mut reports: Vec<&Doc<ReportMeta>> = portal
-        .reports
-        .iter()
-        .filter(|r| shown(r.meta.draft))
-        .collect();
-    reports.sort_by(|a, b| {
-        b.meta
-            .period
-            .end
-            .cmp(&a.meta.period.end)
-            .then(a.id.cmp(&b.id))
-    });
-
+/// Home, the task index and a static listing page per facet value.
+fn listing_jobs(site: &Site) -> Vec<Job> {
+    let Site {
+        computed,
+        config,
+        published,
+        cards,
+        facets,
+        news,
+        ..
+    } = site;
     let mut jobs = Vec::new();
-
-    // Home
     let featured: Vec<Value> = published
         .iter()
-        .zip(&cards)
+        .zip(cards)
         .filter(|(b, _)| b.task.status == Status::Released)
         .map(|(_, c)| c.clone())
         .take(config.build.featured_tasks)
         .collect();
-    let facets = views::all_facets(&published);
     jobs.push(Job::new(
         "",
         "index.html",
@@ -443,8 +539,6 @@ fn jobs(
             "facets": facets,
         }),
     ));
-
-    // Task index and static listing pages per facet value
     jobs.push(Job::new(
         "tasks/",
         "tasks.html",
@@ -463,7 +557,7 @@ fn jobs(
         for (value, label) in kind.vocabulary() {
             let matching: Vec<Value> = published
                 .iter()
-                .zip(&cards)
+                .zip(cards)
                 .filter(|(b, _)| kind.values(&b.task).iter().any(|(v, _)| *v == value))
                 .map(|(_, c)| c.clone())
                 .collect();
@@ -492,22 +586,34 @@ fn jobs(
             ));
         }
     }
+    jobs
+}
 
-    // Task pages and data cards: each task's contexts (Markdown, highlighting, charts) are
-    // independent, so they are built in parallel and appended in the listing's order. Deferred
-    // ones are built while rendering instead (see `Plan::into_files`).
-    let task_jobs: Vec<Vec<Job>> = published
+/// Every published task's own pages (task, data card, analysis): each task's contexts
+/// (Markdown, highlighting, charts) are independent, so they are built in parallel and kept
+/// in the listing's order. Deferred ones are built while rendering instead (see
+/// [`Plan::into_files`]).
+fn own_task_jobs(site: &Site) -> Vec<Job> {
+    let opts = site.opts;
+    let task_jobs: Vec<Vec<Job>> = site
+        .published
         .par_iter()
         .map(|b| {
             let id = b.task.id.as_str();
             let built =
                 !opts.defer_tasks && opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
-            task_jobs(b, portal, computed, config, built)
+            task_jobs(b, site.portal, site.computed, site.config, built)
         })
         .collect();
-    jobs.extend(task_jobs.into_iter().flatten());
+    task_jobs.into_iter().flatten().collect()
+}
 
-    // Systems
+/// A page per system, the system index, and the rankings across tasks.
+fn system_jobs(site: &Site) -> Vec<Job> {
+    let Site {
+        portal, computed, ..
+    } = *site;
+    let mut jobs = Vec::new();
     let mut systems: Vec<&System> = portal.systems.iter().collect();
     systems.sort_by(|a, b| {
         a.name
@@ -538,12 +644,15 @@ fn jobs(
             .intended_use
             .clone()
             .unwrap_or_else(|| format!("{}: {}", s.name, s.kind.label()));
-        jobs.push(Job::new(
-            url.clone(),
-            "system.html",
-            views::page(&url, &s.name, &description, "system"),
-            json!({"system": o, "results": results}),
-        ));
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "system.html",
+                views::page(&url, &s.name, &description, "system"),
+                json!({"system": o, "results": results}),
+            )
+            .shows(["data/systems.yaml".to_string()]),
+        );
     }
     jobs.push(Job::new(
         "systems/",
@@ -551,8 +660,6 @@ fn jobs(
         views::page("systems/", "AI systems and reference readers", "The AI systems evaluated on MEDAL tasks, and the human readers they are compared with.", "systems"),
         json!({"systems": system_list}),
     ));
-
-    // Rankings across tasks
     jobs.push(Job::new(
         "rankings/",
         "rankings.html",
@@ -562,8 +669,18 @@ fn jobs(
             "method_note": "Each system's consensus score is its mean rank over all released tasks with a leaderboard. A system that did not take part in a task counts as ranked last there, one place behind every system ranked on it. Human readers and baselines are shown on the task pages but not ranked.",
         }),
     ));
+    jobs
+}
 
-    // Reports
+/// The report index, a page per report, and the live progress page.
+fn report_jobs(site: &Site) -> Vec<Job> {
+    let Site {
+        portal,
+        computed,
+        ref reports,
+        ..
+    } = *site;
+    let mut jobs = Vec::new();
     jobs.push(Job::new(
         "reports/",
         "reports.html",
@@ -583,56 +700,67 @@ fn jobs(
             .copied();
         let url = views::doc_url("reports", r);
         let body = markdown::render(&r.body, Placement::default());
-        jobs.push(Job::new(
-            url.clone(),
-            "report.html",
-            views::page(&url, &r.meta.title, &r.meta.title, "report"),
-            json!({
-                "report": views::report(r, body),
-                "figures": views::report_figures(portal, r, previous),
-                "progress": progress::context(portal, computed, &progress::Window {
-                    start: Some(&r.meta.period.start),
-                    end: &r.meta.period.end,
-                    previous_end: previous.map(|p| &p.meta.period.end),
-                    id: "report",
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "report.html",
+                views::page(&url, &r.meta.title, &r.meta.title, "report"),
+                json!({
+                    "report": views::report(r, body),
+                    "figures": views::report_figures(portal, r, previous),
+                    "progress": progress::context(portal, computed, &progress::Window {
+                        start: Some(&r.meta.period.start),
+                        end: &r.meta.period.end,
+                        previous_end: previous.map(|p| &p.meta.period.end),
+                        id: "report",
+                    }),
                 }),
-            }),
-        ));
+            )
+            .shows([format!("content/reports/{}.md", r.id)]),
+        );
     }
 
     // The live progress page, up to the newest dated content
     // (An empty portal has no dates: the page says so rather than vanish from the menu.)
-    {
-        let latest = reports.first().map(|r| views::report_summary(r));
-        jobs.push(Job::new(
+    let latest = reports.first().map(|r| views::report_summary(r));
+    jobs.push(Job::new(
+        "progress/",
+        "progress.html",
+        views::page(
             "progress/",
-            "progress.html",
-            views::page(
-                "progress/",
-                "Progress",
-                "MEDAL's progress in figures: proposals, the selection funnel, prize money and the best scores over time, computed from the portal's content.",
-                "progress",
-            ),
-            json!({
-                "progress": computed.as_of.as_ref().map(|as_of| progress::context(portal, computed, &progress::Window {
-                    start: None,
-                    end: as_of,
-                    previous_end: None,
-                    id: "live",
-                })),
-                "latest_report": latest,
-            }),
-        ));
-    }
+            "Progress",
+            "MEDAL's progress in figures: proposals, the selection funnel, prize money and the best scores over time, computed from the portal's content.",
+            "progress",
+        ),
+        json!({
+            "progress": computed.as_of.as_ref().map(|as_of| progress::context(portal, computed, &progress::Window {
+                start: None,
+                end: as_of,
+                previous_end: None,
+                id: "live",
+            })),
+            "latest_report": latest,
+        }),
+    ));
+    jobs
+}
 
-    // Open data: the documentation of every download
+/// Open data: the page documenting every download, and the feed of leaderboard updates.
+fn download_jobs(site: &Site) -> Vec<Job> {
+    let Site {
+        portal,
+        computed,
+        config,
+        ..
+    } = *site;
+    let mut jobs = Vec::new();
     let portal_cite = citation::portal(
         &config.title,
         config.contact.organization.as_deref(),
         computed.as_of.as_ref(),
         &config.base_url,
     );
-    let mut data_tasks: Vec<&TaskBundle> = published.clone();
+    let mut data_tasks: Vec<&TaskBundle> = site.published.clone();
     data_tasks.sort_by(|a, b| a.task.id.cmp(&b.task.id));
     jobs.push(Job::new(
         "data/",
@@ -654,7 +782,7 @@ fn jobs(
                     "id": id,
                     "title": b.task.title,
                     "url": views::task_url(id),
-                    "croissant_url": b.datacard.as_ref().map(|_| opendata::croissant_url(id)),
+                    "croissant_url": b.datacard.as_ref().map(|_| views::croissant_url(id)),
                     "leaderboard_json_url": ranked.then(|| format!("tasks/{id}/leaderboard.json")),
                     "leaderboard_csv_url": ranked.then(|| format!("tasks/{id}/leaderboard.csv")),
                 })
@@ -664,7 +792,33 @@ fn jobs(
         }),
     ));
 
-    // News and the Atom feed
+    // Leaderboard updates: one feed entry per result on a published leaderboard
+    let updates = views::leaderboard_updates(portal, computed);
+    let updates_updated = updates
+        .first()
+        .and_then(|u| u["date"].as_str())
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| site.news_updated());
+    jobs.push(Job::new(
+        "rankings/atom.xml",
+        "updates.xml",
+        views::page(
+            "rankings/atom.xml",
+            &format!("{} leaderboard updates", config.title),
+            &config.description,
+            "feed",
+        ),
+        json!({"updates": updates, "updated": updates_updated}),
+    ));
+    jobs
+}
+
+/// The news index, a page per post, and the news feed.
+fn news_jobs(site: &Site) -> Vec<Job> {
+    let Site {
+        config, ref news, ..
+    } = *site;
+    let mut jobs = Vec::new();
     let posts_full: Vec<Value> = news
         .iter()
         .map(|n| {
@@ -687,17 +841,16 @@ fn jobs(
             .summary
             .clone()
             .unwrap_or_else(|| n.meta.title.clone());
-        jobs.push(Job::new(
-            url.clone(),
-            "post.html",
-            views::page(&url, &n.meta.title, &description, "post"),
-            json!({"post": post, "feed_url": "news/atom.xml"}),
-        ));
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "post.html",
+                views::page(&url, &n.meta.title, &description, "post"),
+                json!({"post": post, "feed_url": "news/atom.xml"}),
+            )
+            .shows([format!("content/news/{}.md", n.id)]),
+        );
     }
-    let updated = news
-        .first()
-        .map(|n| format!("{}T00:00:00Z", n.meta.date))
-        .unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
     jobs.push(Job::new(
         "news/atom.xml",
         "atom.xml",
@@ -707,30 +860,15 @@ fn jobs(
             &config.description,
             "feed",
         ),
-        json!({"posts": posts_full, "updated": updated}),
+        json!({"posts": posts_full, "updated": site.news_updated()}),
     ));
+    jobs
+}
 
-    // Leaderboard updates: one feed entry per result on a published leaderboard
-    let updates = views::leaderboard_updates(portal, computed);
-    let updates_updated = updates
-        .first()
-        .and_then(|u| u["date"].as_str())
-        .map(|d| format!("{d}T00:00:00Z"))
-        .unwrap_or_else(|| updated.clone());
-    jobs.push(Job::new(
-        "rankings/atom.xml",
-        "updates.xml",
-        views::page(
-            "rankings/atom.xml",
-            &format!("{} leaderboard updates", config.title),
-            &config.description,
-            "feed",
-        ),
-        json!({"updates": updates, "updated": updates_updated}),
-    ));
-
-    // Markdown pages
-    for p in pages {
+/// The Markdown pages, the search page and the 404 page.
+fn page_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for p in site.pages {
         let url = views::doc_url("", p);
         let description = p
             .meta
@@ -742,7 +880,8 @@ fn jobs(
             "page.html",
             views::page(&url, &p.meta.title, &description, "page"),
             json!({"content_page": views::content_page(p, markdown::render(&p.body, Placement::default()))}),
-        ));
+        )
+        .shows([format!("content/pages/{}.md", p.id)]));
     }
 
     // The search page: the index is built after rendering (crate::search); without JavaScript
@@ -756,10 +895,8 @@ fn jobs(
             "Search MEDAL's tasks, AI systems, progress reports, news and pages.",
             "search",
         ),
-        json!({"facets": facets}),
+        json!({"facets": site.facets}),
     ));
-
-    // 404 and the sitemap over every HTML page so far
     jobs.push(Job::new(
         "404.html",
         "404.html",
@@ -771,18 +908,22 @@ fn jobs(
         ),
         json!({}),
     ));
+    jobs
+}
+
+/// The sitemap over every HTML page of `jobs`, in their order.
+fn sitemap_job(jobs: &[Job], config: &Config) -> Job {
     let urls: Vec<String> = jobs
         .iter()
         .filter(|j| j.url.is_empty() || j.url.ends_with('/'))
         .map(|j| format!("{}{}", config.base_url, j.url))
         .collect();
-    jobs.push(Job::new(
+    Job::new(
         "sitemap.xml",
         "sitemap.xml",
         views::page("sitemap.xml", "Sitemap", "", "sitemap"),
         json!({"urls": urls}),
-    ));
-    jobs
+    )
 }
 
 /// A published task's own pages: its analysis (when ranked with an uncertainty analysis), the
@@ -880,9 +1021,24 @@ fn task_jobs(
             },
         ));
     }
+    // Where a link on these pages may be written: the task's files, its leaderboard, and
+    // the systems it names.
+    let dir = format!("content/tasks/{id}");
+    let mut files = vec![format!("{dir}/task.yaml")];
+    if b.rationale.is_some() {
+        files.push(format!("{dir}/rationale.md"));
+    }
+    if b.datacard.is_some() {
+        files.push(format!("{dir}/datacard.yaml"));
+    }
+    if portal.leaderboard(id).is_some() {
+        files.push(format!("data/leaderboards/{id}.json"));
+        files.push("data/systems.yaml".into());
+    }
     for job in &mut jobs {
         job.task = Some(id.to_string());
         job.built = built;
+        job.sources.clone_from(&files);
     }
     jobs
 }

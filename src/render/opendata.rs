@@ -7,11 +7,11 @@
 //! counts. Field names of `progress.json` are the contract of issue 7 (more may be added,
 //! none renamed). Output is deterministic: ids order everything, dates come from content.
 
-use super::OutFile;
 use super::api::num;
 use super::views;
 use crate::compute::{Computed, Stage};
 use crate::model::*;
+use crate::output::OutFile;
 use serde_json::{Map, Value, json};
 
 type Obj = Map<String, Value>;
@@ -68,10 +68,6 @@ pub fn script_json(v: &Value) -> String {
     escape_markup(&serde_json::to_string(v).unwrap_or_default())
 }
 
-pub fn croissant_url(id: &str) -> String {
-    format!("tasks/{id}/croissant.json")
-}
-
 /// Every open-data file: the three API documents, the Croissant files and the schemas of the
 /// downloads.
 pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFile> {
@@ -92,7 +88,7 @@ pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFil
     for b in portal.published_tasks() {
         if let Some(d) = &b.datacard {
             out.push(OutFile {
-                path: croissant_url(b.task.id.as_str()),
+                path: views::croissant_url(b.task.id.as_str()),
                 bytes: pretty(&croissant(&b.task, d, base_url)),
             });
         }
@@ -141,7 +137,7 @@ pub fn tasks(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
                 json!({
                     "page": abs(views::task_url(id)),
                     "datacard": b.datacard.as_ref().map(|_| abs(views::datacard_url(id))),
-                    "croissant": b.datacard.as_ref().map(|_| abs(croissant_url(id))),
+                    "croissant": b.datacard.as_ref().map(|_| abs(views::croissant_url(id))),
                     "leaderboard_json": ranked.then(|| abs(format!("tasks/{id}/leaderboard.json"))),
                     "leaderboard_csv": ranked.then(|| abs(format!("tasks/{id}/leaderboard.csv"))),
                 }),
@@ -720,7 +716,7 @@ pub fn dataset_schema_org(t: &Task, d: &DataCard, site_title: &str, base_url: &s
     let mut dist: Vec<Value> = vec![json!({
         "@type": "DataDownload",
         "encodingFormat": "application/ld+json",
-        "contentUrl": format!("{base_url}{}", croissant_url(id)),
+        "contentUrl": format!("{base_url}{}", views::croissant_url(id)),
         "description": "Croissant 1.1 metadata",
     })];
     for f in d.files.iter().filter(|f| f.url.is_some()) {

@@ -28,6 +28,10 @@ pub fn task_url(id: &str) -> String {
 pub fn datacard_url(id: &str) -> String {
     format!("tasks/{id}/datacard/")
 }
+/// The Croissant file of a task's data card.
+pub fn croissant_url(id: &str) -> String {
+    format!("tasks/{id}/croissant.json")
+}
 pub fn system_url(id: &str) -> String {
     format!("systems/{id}/")
 }
@@ -327,11 +331,7 @@ pub fn task_full(b: &TaskBundle) -> Value {
     );
     o.insert(
         "croissant_url".into(),
-        json!(
-            b.datacard
-                .as_ref()
-                .map(|_| super::opendata::croissant_url(t.id.as_str()))
-        ),
+        json!(b.datacard.as_ref().map(|_| croissant_url(t.id.as_str()))),
     );
     o.insert("submitted_display".into(), json!(t.submitted.display()));
     let history: Vec<Value> = t

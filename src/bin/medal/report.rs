@@ -28,7 +28,7 @@ pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
         Format::Json => println!("{}", json(diags)),
         Format::Github => {
             for d in diags {
-                println!("{}", github(d));
+                println!("{}", github(d, root));
             }
         }
     }
@@ -152,8 +152,10 @@ pub fn json(diags: &[Diagnostic]) -> String {
     .unwrap_or_default()
 }
 
-/// `::error file=…,line=…,col=…,title=…::message`, escaped as the Actions runner expects.
-pub fn github(d: &Diagnostic) -> String {
+/// `::error file=…,line=…,col=…,title=…::message`, escaped as the Actions runner expects. A
+/// file that is not in the repository (`root`), such as a template of the built-in theme, is
+/// named in the message instead, so no annotation points at a file the pull request lacks.
+pub fn github(d: &Diagnostic, root: &Path) -> String {
     fn data(s: &str) -> String {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -162,15 +164,24 @@ pub fn github(d: &Diagnostic) -> String {
     fn property(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")
     }
-    let mut props = vec![format!(
-        "file={}",
-        property(&d.file.to_string_lossy().replace('\\', "/"))
-    )];
-    if let Some(l) = d.line {
-        props.push(format!("line={l}"));
-    }
-    if let Some(c) = d.column {
-        props.push(format!("col={c}"));
+    let path = d.file.to_string_lossy().replace('\\', "/");
+    let mut props = Vec::new();
+    let mut message = String::new();
+    if root.join(&d.file).is_file() {
+        props.push(format!("file={}", property(&path)));
+        if let Some(l) = d.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(c) = d.column {
+            props.push(format!("col={c}"));
+        }
+    } else {
+        let at = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            (Some(l), None) => format!(":{l}"),
+            _ => String::new(),
+        };
+        message = format!("{path}{at}: ");
     }
     if let Some(c) = d.end_column {
         props.push(format!("endColumn={c}"));
@@ -178,17 +189,17 @@ pub fn github(d: &Diagnostic) -> String {
     if let Some(f) = &d.field {
         props.push(format!("title={}", property(f)));
     }
-    let mut message = d.message.clone();
+    message.push_str(&d.message);
     if let Some(h) = &d.hint {
         message.push_str("\nhint: ");
         message.push_str(h);
     }
-    format!(
-        "::{} {}::{}",
-        d.severity.as_str(),
-        props.join(","),
-        data(&message)
-    )
+    let props = if props.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", props.join(","))
+    };
+    format!("::{}{props}::{}", d.severity.as_str(), data(&message))
 }
 
 #[cfg(test)]
@@ -271,13 +282,30 @@ mod tests {
 
     #[test]
     fn github_annotations_are_escaped() {
-        let line = github(&diag());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/tasks/a")).unwrap();
+        std::fs::write(dir.path().join("content/tasks/a/task.yaml"), "").unwrap();
+        std::fs::write(dir.path().join("a,b:c.yaml"), "").unwrap();
+        let line = github(&diag(), dir.path());
         assert_eq!(
             line,
             "::error file=content/tasks/a/task.yaml,line=2,col=9,title=status::unknown value `relased`%0Ahint: did you mean `released`?"
         );
         let w = Diagnostic::warning("a,b:c.yaml", "50% done");
-        assert_eq!(github(&w), "::warning file=a%2Cb%3Ac.yaml::50%25 done");
+        assert_eq!(
+            github(&w, dir.path()),
+            "::warning file=a%2Cb%3Ac.yaml::50%25 done"
+        );
+    }
+
+    #[test]
+    fn github_names_a_file_outside_the_repository_in_the_message() {
+        let d = Diagnostic::new("themes/medal/templates/base.html", "broken link `x/`")
+            .at(Some(12), Some(30));
+        assert_eq!(
+            github(&d, Path::new("/nonexistent")),
+            "::error::themes/medal/templates/base.html:12:30: broken link `x/`"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::output::{Terminal, Verbosity, interactive, ms, warning_changes};
 use crate::report;
 use medal::error::{Diagnostic, Error};
 use medal::incremental::{Files, Incremental};
-use medal::render::OutFile;
+use medal::output::OutFile;
 use medal::serve::{Server, Watcher};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
