@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Edges that close a cycle on purpose: the format rules of `validate` are methods over the
+/// Edges that close a cycle on purpose: the format (and text) rules of `validate` are methods over the
 /// parent's `Validator`, which only dispatches to them.
 const ALLOWED: &[(&str, &str)] = &[
     ("validate::task", "validate"),
     ("validate::datacard", "validate"),
     ("validate::rationale", "validate"),
     ("validate::leaderboard", "validate"),
+    ("validate::text", "validate"),
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

@@ -271,7 +271,11 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json(std::slice::from_ref(&d))).unwrap();
         assert_eq!(v["diagnostics"][0]["end_column"], line.len() + 1);
         let end = format!(",col=8,endColumn={},", line.len() + 1);
-        assert!(github(&d).contains(&end), "{}", github(&d));
+        assert!(
+            github(&d, dir.path()).contains(&end),
+            "{}",
+            github(&d, dir.path())
+        );
     }
 
     #[test]
