@@ -16,6 +16,7 @@ pub mod locate;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod release;
 pub mod render;
 pub mod reuse;
 pub mod scaffold;

@@ -271,8 +271,152 @@ pub fn load_partial_memo(
     portal.reports = load_docs(&r, &content.join("reports"), &mut diags, memo)?;
     portal.news = load_docs(&r, &content.join("news"), &mut diags, memo)?;
     portal.pages = load_docs(&r, &content.join("pages"), &mut diags, memo)?;
+    portal.releases = load_releases(&r, &data.join("releases"), &mut diags)?;
     memo.end();
     Ok((portal, diags))
+}
+
+/// Every release folder under `data/releases/`, oldest version first. Frozen files are read
+/// as they are (their checksums are compared with the manifest by `validate::release`) and
+/// parsed loosely; a release whose release.yaml or manifest.json does not load is left out
+/// with its diagnostics.
+fn load_releases(r: &Reader, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Release>> {
+    let mut out = Vec::new();
+    for folder in r.subdirs(dir, diags)? {
+        let name = folder
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(message) = ReleaseVersion::parse(&name) {
+            diags.push(
+                Diagnostic::new(rel(r.root, &folder), message).hint(
+                    "a release folder is named after its version (data/releases/2026.1/) and made by `medal release`",
+                ),
+            );
+            continue;
+        }
+        if let Some(release) = load_release(r, &folder, diags)? {
+            out.push(release);
+        }
+    }
+    out.sort_by(|a, b| a.meta.version.cmp(&b.meta.version));
+    Ok(out)
+}
+
+fn load_release(r: &Reader, folder: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Release>> {
+    let shown = rel(r.root, folder);
+    let mut files = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(folder)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(folder).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let name = path
+            .strip_prefix(folder)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some(text) = r.read(path, diags) {
+            let bytes = text.into_bytes();
+            let sum = crate::store::sha256_hex(&bytes);
+            files.insert(name, (bytes, sum));
+        }
+    }
+    let text_of = |name: &str| {
+        files
+            .get(name)
+            .map(|(b, _)| String::from_utf8_lossy(b).into_owned())
+    };
+    let missing = |name: &str| {
+        Diagnostic::new(shown.join(name), format!("the release has no {name}")).hint(
+            "a release folder is written whole by `medal release`; restore the file from git",
+        )
+    };
+    let Some(meta_text) = text_of("release.yaml") else {
+        diags.push(missing("release.yaml"));
+        return Ok(None);
+    };
+    let meta = match parse_yaml::<ReleaseMeta>(&shown.join("release.yaml"), &meta_text, 0) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.extend(d);
+            return Ok(None);
+        }
+    };
+    let folder_name = folder
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if meta.version.as_str() != folder_name {
+        diags.push(
+            Diagnostic::new(
+                shown.join("release.yaml"),
+                format!(
+                    "version: `{}` differs from the folder name `{folder_name}`",
+                    meta.version
+                ),
+            )
+            .hint("a release's version is its folder name; releases are immutable, so restore release.yaml from git"),
+        );
+        return Ok(None);
+    }
+    let Some(manifest_text) = text_of("manifest.json") else {
+        diags.push(missing("manifest.json"));
+        return Ok(None);
+    };
+    let manifest = match parse_json::<Manifest>(&shown.join("manifest.json"), &manifest_text) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.extend(d);
+            return Ok(None);
+        }
+    };
+    files.remove("release.yaml");
+    // Frozen documents are parsed loosely; a damaged one is named by the checksum rule.
+    let json = |name: &str| {
+        files
+            .get(name)
+            .and_then(|(b, _)| serde_json::from_slice::<serde_json::Value>(b).ok())
+    };
+    let rankings = json("rankings.json").unwrap_or(serde_json::Value::Null);
+    let systems: Vec<FrozenSystem> = json("systems.json")
+        .and_then(|v| serde_json::from_value::<Vec<FrozenSystem>>(v.get("systems")?.clone()).ok())
+        .unwrap_or_default();
+    let mut tasks = Vec::new();
+    for name in files.keys() {
+        let Some(id) = name
+            .strip_prefix("tasks/")
+            .and_then(|n| n.strip_suffix(".yaml"))
+        else {
+            continue;
+        };
+        let meta = files
+            .get(name)
+            .and_then(|(b, _)| serde_yaml::from_slice::<FrozenTaskMeta>(b).ok());
+        let leaderboard = json(&format!("tasks/{id}.json"));
+        if let Some(meta) = meta {
+            tasks.push(FrozenTask { meta, leaderboard });
+        }
+    }
+    Ok(Some(Release {
+        meta,
+        manifest,
+        rankings,
+        tasks,
+        systems,
+        files,
+    }))
 }
 
 fn load_leaderboard(

@@ -1348,6 +1348,249 @@ pub struct Entry {
 }
 
 // ---------------------------------------------------------------------------------------------
+// data/releases/<version>/
+
+/// A release's calendar version `YYYY.N` (`2026.1`, `2026.10`), ordered numerically.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ReleaseVersion(String);
+
+impl ReleaseVersion {
+    pub fn parse(s: &str) -> Result<ReleaseVersion, String> {
+        match Self::parts(s) {
+            Some(_) => Ok(ReleaseVersion(s.to_string())),
+            None => Err(format!(
+                "`{s}` is not a release version: write YYYY.N, e.g. 2026.1"
+            )),
+        }
+    }
+
+    fn parts(s: &str) -> Option<(u32, u32)> {
+        let (y, n) = s.split_once('.')?;
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if y.len() != 4 || !digits(y) || !digits(n) || n.starts_with('0') || n.len() > 4 {
+            return None;
+        }
+        Some((y.parse().ok()?, n.parse().ok()?))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn key(&self) -> (u32, u32) {
+        Self::parts(&self.0).unwrap_or((0, 0))
+    }
+}
+
+impl Ord for ReleaseVersion {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for ReleaseVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for ReleaseVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReleaseVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ReleaseVersion::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for ReleaseVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "ReleaseVersion".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}\\.[1-9][0-9]{0,3}$",
+            "description": "Calendar version YYYY.N, e.g. \"2026.1\"."
+        })
+    }
+}
+
+/// `release.yaml`: written by `medal release`; notes, DOI and errata are edited by hand.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseMeta {
+    /// Format version: "0.2".
+    pub schema_version: String,
+    /// Equals the folder name.
+    pub version: ReleaseVersion,
+    /// The release date (= the manifest's).
+    pub date: Date,
+    /// The state frozen (= the manifest's).
+    pub as_of: Date,
+    /// True when made after the fact for a past `as_of`.
+    #[serde(default)]
+    pub reconstructed: bool,
+    /// e.g. "Second selection round".
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Markdown: what is new, for readers.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The DOI of this release's archive (e.g. on Zenodo), once deposited.
+    #[serde(default)]
+    pub doi: Option<String>,
+    /// Corrections found after the release; the frozen numbers themselves never change.
+    #[serde(default)]
+    pub errata: Vec<Erratum>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Erratum {
+    /// When the correction was recorded; not before the release.
+    pub date: Date,
+    /// The correction (Markdown).
+    pub text: String,
+}
+
+/// `manifest.json`: what a release froze, with checksums. Written once.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub version: ReleaseVersion,
+    pub date: Date,
+    pub as_of: Date,
+    /// `medal <version>` that wrote the release.
+    pub generator: String,
+    /// Every other file of the folder (release.yaml aside), sorted by path.
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFile {
+    /// Relative to the release folder, with `/`.
+    pub path: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// `tasks/<task-id>.yaml` of a release: what the frozen pages need of the task as it was.
+/// Read loosely (no unknown-field check): frozen files are checked by checksum, and a later
+/// generator must still read what an earlier one wrote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrozenTaskMeta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub acronym: Option<String>,
+    pub version: String,
+    /// `released` or `retired` on the release's `as_of`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The task's evaluation block as it stood.
+    #[serde(default)]
+    pub evaluation: Option<serde_json::Value>,
+}
+
+impl FrozenTaskMeta {
+    /// Metric id → (name, direction) from the frozen evaluation block.
+    pub fn metrics(&self) -> Vec<(String, String, String)> {
+        let list = self
+            .evaluation
+            .as_ref()
+            .and_then(|e| e.get("metrics"))
+            .and_then(|m| m.as_array());
+        list.map(|ms| {
+            ms.iter()
+                .filter_map(|m| {
+                    let s = |k: &str| m.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                    let id = s("id");
+                    (!id.is_empty()).then(|| (id, s("name"), s("direction")))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn short_name(&self) -> &str {
+        self.acronym.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// One frozen task: its metadata and its leaderboard document of that day.
+#[derive(Debug, Clone)]
+pub struct FrozenTask {
+    pub meta: FrozenTaskMeta,
+    /// The `/tasks/<id>/leaderboard.json` document as frozen; `None` for a task released
+    /// without results yet.
+    pub leaderboard: Option<serde_json::Value>,
+}
+
+/// A system as `systems.json` of a release has it (read loosely, like [`FrozenTaskMeta`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrozenSystem {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// A release as loaded: its metadata, its manifest, the frozen documents and the bytes of
+/// every file (served as they are).
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub meta: ReleaseMeta,
+    pub manifest: Manifest,
+    /// The `/api/rankings.json` document as frozen.
+    pub rankings: serde_json::Value,
+    /// Sorted by id.
+    pub tasks: Vec<FrozenTask>,
+    pub systems: Vec<FrozenSystem>,
+    /// Every file of the folder but release.yaml, by relative path: the bytes and their SHA-256.
+    pub files: std::collections::BTreeMap<String, (Vec<u8>, String)>,
+}
+
+impl Release {
+    pub fn version(&self) -> &ReleaseVersion {
+        &self.meta.version
+    }
+
+    pub fn task(&self, id: &str) -> Option<&FrozenTask> {
+        self.tasks.iter().find(|t| t.meta.id == id)
+    }
+
+    pub fn system_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.systems
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(id, |s| s.name.as_str())
+    }
+
+    /// Ranked (not reference-only) entries over all frozen tasks.
+    pub fn entry_count(&self) -> usize {
+        self.tasks
+            .iter()
+            .map(|t| {
+                t.leaderboard
+                    .as_ref()
+                    .and_then(|l| l.get("entries"))
+                    .and_then(|e| e.as_array())
+                    .map_or(0, |e| e.len())
+            })
+            .sum()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole portal as loaded
 
 /// One task folder: the task and whatever else the folder holds.
@@ -1371,6 +1614,8 @@ pub struct Portal {
     pub reports: Vec<Doc<ReportMeta>>,
     pub news: Vec<Doc<NewsMeta>>,
     pub pages: Vec<Doc<PageMeta>>,
+    /// Releases in version order (oldest first); only those whose release.yaml loaded.
+    pub releases: Vec<Release>,
     /// What failed to load (only when loading for diagnostics; see `load::load_partial`).
     pub unreadable: Unreadable,
 }

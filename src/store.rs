@@ -51,3 +51,13 @@ pub(crate) fn keep_only(dir: &Path, key: &str) {
         }
     }
 }
+
+/// SHA-256 of `bytes` as lower-case hex: the checksum of release manifests (the format the
+/// world checks archives with; `blake3` stays the caches' internal hash).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

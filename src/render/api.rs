@@ -66,7 +66,7 @@ pub fn files(portal: &Portal, computed: &Computed) -> Vec<OutFile> {
     out
 }
 
-fn pretty(v: &Value) -> Vec<u8> {
+pub fn pretty(v: &Value) -> Vec<u8> {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s.into_bytes()
@@ -140,6 +140,12 @@ pub fn task_leaderboard(
                 "missing_cases": res.n_missing,
                 "ranking_score": opt(res.ranking_score),
                 "scores": scores,
+                "submitted": e.submitted,
+                "evaluated": e.evaluated,
+                "evaluation": e.evaluation.as_str(),
+                "training_regime": e.training_regime.as_str(),
+                "external_data": e.external_data,
+                "per_case": e.per_case.contains_key(r.metric.as_str()),
             })
         })
         .collect();
@@ -154,6 +160,7 @@ pub fn task_leaderboard(
         "aggregation": r.aggregation.as_str(),
         "ties": r.ties.as_str(),
         "missing_case_policy": r.missing_case_policy.as_str(),
+        "cases": lb.cases.len(),
         "cases_used": r.n_cases_used,
         "bootstrap_samples": u.map_or(0, |u| u.samples),
         "ci": u.filter(|u| u.samples > 0).map(|u| num(u.ci)),

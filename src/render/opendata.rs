@@ -869,7 +869,13 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
             "scores": {"type": "object", "description": "Metric id -> aggregate score with its bootstrap interval.", "additionalProperties": {
                 "type": "object", "required": ["value", "ci"],
                 "properties": {"value": {"type": ["number", "null"]}, "ci": interval}
-            }}
+            }},
+            "submitted": {"type": ["string", "null"], "format": "date", "description": "Date the results were submitted."},
+            "evaluated": {"type": ["string", "null"], "format": "date", "description": "Date they were evaluated; a release made for a past date keeps the entries evaluated (else submitted) on or before it."},
+            "evaluation": {"type": "string", "enum": ["organizer_run", "organizer_verified", "self_reported"], "description": "Who ran the evaluation."},
+            "training_regime": {"type": "string", "description": "How the system was trained for the task (the content format's vocabulary)."},
+            "external_data": {"type": ["boolean", "null"], "description": "Whether data beyond the task's training split was used; null: unknown or not applicable."},
+            "per_case": {"type": "boolean", "description": "Whether the entry has per-case values of the ranking metric (without them, no uncertainty analysis is possible for the task)."}
         }
     });
     let leaderboard = json!({
@@ -877,6 +883,7 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         "required": ["task", "method", "metric", "bootstrap_samples", "alpha", "kendall_tau", "significant_pairs", "entries"],
         "properties": {
             "task": {"type": "string"},
+            "cases": {"type": "integer", "minimum": 0, "description": "Test cases of the leaderboard."},
             "task_version": {"type": "string"},
             "split": {"type": "string"},
             "updated": date,

@@ -11,6 +11,7 @@ mod datacard;
 pub mod identifiers;
 mod leaderboard;
 mod rationale;
+pub mod release;
 pub mod suggest;
 mod task;
 #[cfg(test)]
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// URL segments the generator uses itself; a Markdown page may not take them.
 pub const RESERVED_PAGE_IDS: &[&str] = &[
     "tasks", "systems", "rankings", "reports", "news", "static", "search", "api", "data",
-    "progress",
+    "progress", "releases",
 ];
 
 /// The format version this generator reads.
@@ -49,6 +50,7 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
     v.reports(portal);
     v.pages(portal);
     v.markdown_docs(portal);
+    release::check(&mut v, portal);
     let mut diags = v.diags;
     diags.sort();
     diags.dedup();

@@ -83,6 +83,23 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Freeze the benchmark into data/releases/<VERSION>/: a citable edition that never changes.
+    Release {
+        /// Calendar version YYYY.N, sorting after the last release (e.g. 2026.2).
+        version: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Freeze the state of this date (YYYY-MM-DD): tasks released by then, entries
+        /// evaluated by then [default: the newest date in the content].
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<medal::model::Date>,
+        /// A title, e.g. "Second selection round".
+        #[arg(long)]
+        title: Option<String>,
+        /// The release date [default: today].
+        #[arg(long, value_parser = parse_date)]
+        date: Option<medal::model::Date>,
+    },
     /// Check the content without writing anything: every problem, in one run.
     Check {
         #[arg(long, default_value = ".")]
@@ -234,6 +251,41 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, &out, Format::Human),
             }
         }
+        Command::Release {
+            version,
+            root,
+            as_of,
+            title,
+            date,
+        } => {
+            let opts = medal::release::ReleaseOptions {
+                root: root.clone(),
+                version,
+                as_of,
+                title,
+                date: date.unwrap_or_else(today),
+            };
+            match medal::release::make(&opts) {
+                Ok(m) => {
+                    eprintln!(
+                        "Wrote release {} into {}: the state of {}{}, {} ranked task(s), {} entries, {:.1} kB frozen.",
+                        m.version,
+                        m.folder.display(),
+                        m.as_of,
+                        if m.reconstructed { " (reconstructed)" } else { "" },
+                        m.tasks,
+                        m.entries,
+                        m.bytes as f64 / 1e3,
+                    );
+                    eprintln!(
+                        "Next: add notes to release.yaml, commit the folder, build, and deposit /releases/{}/medal-{}.zip for a DOI (see the README).",
+                        m.version, m.version
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e, &root, Format::Human),
+            }
+        }
         Command::Serve(args) => serve::run(args),
         Command::New { what } => {
             use medal::scaffold::Kind;
@@ -348,6 +400,10 @@ fn fail_with(e: Error, root: &Path, format: Format, after: &str) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_date(s: &str) -> Result<medal::model::Date, String> {
+    medal::model::Date::parse(s)
 }
 
 /// Today's date (UTC) for new skeletons; site output never uses the clock.
