@@ -2,6 +2,7 @@
 //! the consensus ranking across tasks, and the portal's figures.
 
 pub mod cache;
+pub mod changes;
 pub mod exact;
 pub mod ranking;
 pub mod stats;

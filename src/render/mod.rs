@@ -8,6 +8,7 @@ pub mod api;
 pub mod charts;
 pub mod citation;
 pub mod format;
+pub mod frozen;
 pub mod opendata;
 pub mod progress;
 pub mod views;

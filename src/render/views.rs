@@ -536,7 +536,7 @@ pub fn datacard(d: &DataCard) -> Value {
 // Leaderboards
 
 /// "1–3": a rank interval, or one rank when both ends agree.
-fn rank_span((lo, hi): (f64, f64)) -> String {
+pub(crate) fn rank_span((lo, hi): (f64, f64)) -> String {
     if lo == hi {
         format::rank(lo)
     } else {
@@ -544,7 +544,7 @@ fn rank_span((lo, hi): (f64, f64)) -> String {
     }
 }
 
-fn score_span((lo, hi): (f64, f64)) -> String {
+pub(crate) fn score_span((lo, hi): (f64, f64)) -> String {
     format!("{}–{}", format::score(lo), format::score(hi))
 }
 
@@ -558,7 +558,7 @@ pub fn analysis_url(id: &str) -> String {
 }
 
 /// How many rows are in tie group 1, the leader's (see `compute::uncertainty`).
-fn top_group_size(groups: impl Iterator<Item = Option<usize>>) -> usize {
+pub(crate) fn top_group_size(groups: impl Iterator<Item = Option<usize>>) -> usize {
     groups.filter(|g| *g == Some(1)).count()
 }
 
