@@ -17,6 +17,8 @@ pub struct Config {
     /// Shown on every page when set (the bundled demo portal says it is illustrative).
     pub demo_notice: Option<String>,
     pub funder: Option<String>,
+    /// The DOI that always resolves to the newest release's archive (Zenodo's "concept DOI").
+    pub concept_doi: Option<String>,
     pub contact: Contact,
     /// Main navigation. Empty: a default menu of the portal's sections.
     pub nav: Vec<NavItem>,
@@ -92,6 +94,7 @@ impl Default for Config {
             theme: "medal".into(),
             demo_notice: None,
             funder: None,
+            concept_doi: None,
             contact: Contact::default(),
             nav: Vec::new(),
             build: BuildOptions::default(),
@@ -111,6 +114,11 @@ impl Config {
         Config::parse(&text)
             .and_then(|c| {
                 check_base_url(&c.base_url).map_err(|m| format!("base_url: {m}"))?;
+                if let Some(d) = &c.concept_doi
+                    && let Err((m, hint)) = crate::validate::identifiers::doi(d)
+                {
+                    return Err(format!("concept_doi: {m}; {hint}"));
+                }
                 Ok(c)
             })
             .map(Config::normalized)

@@ -339,9 +339,8 @@ fn load_release(r: &Reader, folder: &Path, diags: &mut Vec<Diagnostic>) -> Resul
             .map(|(b, _)| String::from_utf8_lossy(b).into_owned())
     };
     let missing = |name: &str| {
-        Diagnostic::new(shown.join(name), format!("the release has no {name}")).hint(
-            "a release folder is written whole by `medal release`; restore the file from git",
-        )
+        Diagnostic::new(shown.join(name), format!("the release has no {name}"))
+            .hint("a release folder is written whole by `medal release`; restore the file from git")
     };
     let Some(meta_text) = text_of("release.yaml") else {
         diags.push(missing("release.yaml"));
@@ -382,7 +381,10 @@ fn load_release(r: &Reader, folder: &Path, diags: &mut Vec<Diagnostic>) -> Resul
             return Ok(None);
         }
     };
-    files.remove("release.yaml");
+    let yaml = files
+        .remove("release.yaml")
+        .map(|(b, _)| b)
+        .unwrap_or_default();
     // Frozen documents are parsed loosely; a damaged one is named by the checksum rule.
     let json = |name: &str| {
         files
@@ -411,6 +413,7 @@ fn load_release(r: &Reader, folder: &Path, diags: &mut Vec<Diagnostic>) -> Resul
     }
     Ok(Some(Release {
         meta,
+        yaml,
         manifest,
         rankings,
         tasks,

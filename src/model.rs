@@ -1549,6 +1549,8 @@ pub struct FrozenSystem {
 #[derive(Debug, Clone)]
 pub struct Release {
     pub meta: ReleaseMeta,
+    /// release.yaml as written (it is served as is).
+    pub yaml: Vec<u8>,
     pub manifest: Manifest,
     /// The `/api/rankings.json` document as frozen.
     pub rankings: serde_json::Value,

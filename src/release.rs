@@ -217,7 +217,11 @@ pub fn frozen_files(state: &Portal, computed: &Computed) -> Vec<(String, Vec<u8>
         api::pretty(&api::rankings(computed)),
     )];
     let mut named: BTreeSet<&str> = BTreeSet::new();
-    for b in state.tasks.iter().filter(|b| b.task.status.has_leaderboard()) {
+    for b in state
+        .tasks
+        .iter()
+        .filter(|b| b.task.status.has_leaderboard())
+    {
         let t = &b.task;
         let id = t.id.as_str();
         let frozen = json!({

@@ -2,7 +2,9 @@
 //! Editors use them (through a `# yaml-language-server: $schema=…` line) to complete and check
 //! fields while curators type; the site publishes them under `/schemas/`.
 
-use crate::model::{DataCard, Leaderboard, RationaleMeta, SystemsFile, Task};
+use crate::model::{
+    DataCard, Leaderboard, Manifest, RationaleMeta, ReleaseMeta, SystemsFile, Task,
+};
 use schemars::{JsonSchema, generate::SchemaSettings};
 
 /// (file name, schema) for every format with a schema; `base_url` "" leaves out `$id`.
@@ -34,6 +36,22 @@ pub fn all(base_url: &str) -> Vec<(&'static str, String)> {
                 base_url,
                 "leaderboard.schema.json",
                 "MEDAL data/leaderboards/<task-id>.json",
+            ),
+        ),
+        (
+            "release.schema.json",
+            one::<ReleaseMeta>(
+                base_url,
+                "release.schema.json",
+                "MEDAL data/releases/<version>/release.yaml",
+            ),
+        ),
+        (
+            "release-manifest.schema.json",
+            one::<Manifest>(
+                base_url,
+                "release-manifest.schema.json",
+                "MEDAL data/releases/<version>/manifest.json",
             ),
         ),
     ]

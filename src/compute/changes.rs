@@ -176,7 +176,9 @@ pub fn between(before: &Release, after: &Release) -> Changes {
         };
         let (evaluation, comparable) = evaluation(t0, t1);
         let (l0, l1) = (t0.leaderboard.as_ref(), t1.leaderboard.as_ref());
-        let known: BTreeSet<&str> = l0.map(|l| entries(l).iter().map(|e| s(e, "entry")).collect()).unwrap_or_default();
+        let known: BTreeSet<&str> = l0
+            .map(|l| entries(l).iter().map(|e| s(e, "entry")).collect())
+            .unwrap_or_default();
         let entries_added: Vec<(String, String)> = l1
             .map(|l| {
                 entries(l)

@@ -70,12 +70,19 @@ fn ranking_metric(meta: &FrozenTaskMeta, doc: &Value) -> (String, String, String
 
 fn metric_range(meta: &FrozenTaskMeta, id: &str) -> Option<(f64, f64)> {
     let ms = meta.evaluation.as_ref()?.get("metrics")?.as_array()?;
-    let m = ms.iter().find(|m| m.get("id").and_then(Value::as_str) == Some(id))?;
+    let m = ms
+        .iter()
+        .find(|m| m.get("id").and_then(Value::as_str) == Some(id))?;
     let (a, b) = pair(m.get("range"))?;
     Some((a.min(b), a.max(b)))
 }
 
-fn label_of<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, label: fn(T) -> &'static str, s: &str) -> String {
+fn label_of<T: Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    s: &str,
+) -> String {
     all.iter()
         .find(|x| as_str(**x) == s)
         .map_or_else(|| s.to_string(), |x| label(*x).to_string())
@@ -96,11 +103,11 @@ pub fn leaderboard(release: &Release, task: &FrozenTask, doc: &Value, portal: &P
     let boot = samples > 0.0;
     let ci = num(doc, "ci").unwrap_or(0.95);
     let rows_in = entries(doc);
-    let top = top_group_size(
-        rows_in
-            .iter()
-            .map(|e| e.get("tie_group").and_then(Value::as_u64).map(|g| g as usize)),
-    );
+    let top = top_group_size(rows_in.iter().map(|e| {
+        e.get("tie_group")
+            .and_then(Value::as_u64)
+            .map(|g| g as usize)
+    }));
     let rows: Vec<Value> = rows_in
         .iter()
         .map(|e| {
@@ -199,7 +206,12 @@ pub fn leaderboard(release: &Release, task: &FrozenTask, doc: &Value, portal: &P
 
 /// The frozen analysis (blob plot, intervals, significance map) in the shape of
 /// [`super::views::analysis`], for `partials/analysis_charts.html`; `None` without bootstrap.
-pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Portal) -> Option<Value> {
+pub fn analysis(
+    release: &Release,
+    task: &FrozenTask,
+    doc: &Value,
+    portal: &Portal,
+) -> Option<Value> {
     let samples = num(doc, "bootstrap_samples").filter(|s| *s > 0.0)? as u64;
     let ci = num(doc, "ci").unwrap_or(0.95);
     let alpha = num(doc, "alpha").unwrap_or(0.05);
@@ -208,7 +220,10 @@ pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Port
         let sys = text(e, "system");
         let base = release.system_name(sys).to_string();
         let versions = all.iter().filter(|x| text(x, "system") == sys).count();
-        match (e.get("system_version").and_then(Value::as_str), versions > 1) {
+        match (
+            e.get("system_version").and_then(Value::as_str),
+            versions > 1,
+        ) {
             (Some(v), true) => format!("{base} {v}"),
             _ => base,
         }
@@ -220,7 +235,11 @@ pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Port
         .map(|e| {
             e.get("rank_distribution")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|c| c.as_u64().map(|c| c as u32)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_u64().map(|c| c as u32))
+                        .collect()
+                })
                 .unwrap_or_default()
         })
         .collect();
@@ -245,7 +264,10 @@ pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Port
             ps.iter()
                 .filter_map(|p| {
                     let p = p.as_array()?;
-                    Some((p.first()?.as_str()?.to_string(), p.get(1)?.as_str()?.to_string()))
+                    Some((
+                        p.first()?.as_str()?.to_string(),
+                        p.get(1)?.as_str()?.to_string(),
+                    ))
                 })
                 .collect()
         })
@@ -271,7 +293,10 @@ pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Port
                 name: n,
                 value: num(s, "value")?,
                 ci: pair(s.get("ci")),
-                reference: e.get("reference_only").and_then(Value::as_bool).unwrap_or(false),
+                reference: e
+                    .get("reference_only")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             })
         })
         .collect();
@@ -290,7 +315,11 @@ pub fn analysis(release: &Release, task: &FrozenTask, doc: &Value, portal: &Port
             })
     });
     let ci_pct = format!("{:.0}%", ci * 100.0);
-    let group = |e: &Value| e.get("tie_group").and_then(Value::as_u64).map(|g| g as usize);
+    let group = |e: &Value| {
+        e.get("tie_group")
+            .and_then(Value::as_u64)
+            .map(|g| g as usize)
+    };
     let top = top_group_size(ranked.iter().map(|e| group(e)));
     let rows: Vec<Value> = ranked
         .iter()
@@ -370,7 +399,11 @@ pub fn consensus(release: &Release, portal: &Portal) -> Value {
         })
         .collect();
     let rows_in = entries(doc);
-    let group = |e: &Value| e.get("tie_group").and_then(Value::as_u64).map(|g| g as usize);
+    let group = |e: &Value| {
+        e.get("tie_group")
+            .and_then(Value::as_u64)
+            .map(|g| g as usize)
+    };
     let top = top_group_size(rows_in.iter().map(group));
     let rows: Vec<Value> = rows_in
         .iter()
@@ -453,5 +486,8 @@ pub fn leader(release: &Release, doc: &Value) -> Option<String> {
 /// Entries ranked in a frozen leaderboard, and in total.
 pub fn counts(doc: &Value) -> (usize, usize) {
     let all = entries(doc);
-    (all.iter().filter(|e| num(e, "rank").is_some()).count(), all.len())
+    (
+        all.iter().filter(|e| num(e, "rank").is_some()).count(),
+        all.len(),
+    )
 }

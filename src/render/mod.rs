@@ -11,6 +11,7 @@ pub mod format;
 pub mod frozen;
 pub mod opendata;
 pub mod progress;
+pub mod releases;
 pub mod views;
 
 use crate::compute::Computed;
@@ -188,6 +189,7 @@ fn extras(
     ];
     extras.extend(api::files(portal, computed));
     extras.extend(opendata::files(portal, computed, &config.base_url));
+    extras.extend(releases::files(portal, config));
     // The footer of printed reports and of the progress page.
     for r in portal.reports.iter().filter(|r| shown(r.meta.draft)) {
         let url = views::doc_url("reports", r);
@@ -494,6 +496,7 @@ const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
     download_jobs,
     news_jobs,
     page_jobs,
+    releases::jobs,
 ];
 
 /// Every page of the site: each family's, then the sitemap over them.
@@ -917,6 +920,7 @@ fn sitemap_job(jobs: &[Job], config: &Config) -> Job {
     let urls: Vec<String> = jobs
         .iter()
         .filter(|j| j.url.is_empty() || j.url.ends_with('/'))
+        .filter(|j| j.template != "redirect.html")
         .map(|j| format!("{}{}", config.base_url, j.url))
         .collect();
     Job::new(

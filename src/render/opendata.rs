@@ -944,7 +944,37 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
         ],
     );
 
+    let nullable = |t: &str| json!({"type": [t, "null"]});
+    let releases = json!({
+        "type": "object",
+        "required": ["releases"],
+        "properties": {"releases": {"type": "array", "description": "Newest first.", "items": {
+            "type": "object",
+            "required": ["version", "date", "as_of", "title", "doi", "reconstructed", "url", "tasks", "systems", "entries", "errata"],
+            "properties": {
+                "version": {"type": "string", "pattern": "^[0-9]{4}\\.[1-9][0-9]{0,3}$", "description": "Calendar version YYYY.N."},
+                "date": described(&date, "The release date."),
+                "as_of": described(&date, "The date whose state the release froze."),
+                "title": nullable("string"),
+                "doi": nullable("string"),
+                "reconstructed": {"type": "boolean", "description": "Made after the fact for a past as_of."},
+                "url": {"type": "string", "format": "uri"},
+                "archive_url": {"type": "string", "format": "uri"},
+                "tasks": nat, "systems": nat, "entries": nat, "errata": nat
+            },
+            "additionalProperties": false
+        }}},
+        "additionalProperties": false
+    });
     vec![
+        (
+            "api-releases.schema.json",
+            with_meta(
+                "api-releases.schema.json",
+                "MEDAL /api/releases.json",
+                releases,
+            ),
+        ),
         (
             "api-progress.schema.json",
             with_meta(

@@ -47,11 +47,17 @@ fn one(v: &mut Validator, r: &Release) {
         v.error(
             &manifest,
             "version",
-            format!("the manifest is for version {} but the folder holds release {}", m.version, meta.version),
+            format!(
+                "the manifest is for version {} but the folder holds release {}",
+                m.version, meta.version
+            ),
             IMMUTABLE,
         );
     }
-    for (field, mine, theirs) in [("date", &meta.date, &m.date), ("as_of", &meta.as_of, &m.as_of)] {
+    for (field, mine, theirs) in [
+        ("date", &meta.date, &m.date),
+        ("as_of", &meta.as_of, &m.as_of),
+    ] {
         if mine != theirs {
             v.error(
                 &yaml,
@@ -65,7 +71,10 @@ fn one(v: &mut Validator, r: &Release) {
         v.error(
             &yaml,
             "as_of",
-            format!("the release of {} cannot freeze a later state ({})", meta.date, meta.as_of),
+            format!(
+                "the release of {} cannot freeze a later state ({})",
+                meta.date, meta.as_of
+            ),
             "as_of is the date whose state the release shows: on or before its date",
         );
     }
@@ -100,8 +109,14 @@ fn integrity(v: &mut Validator, r: &Release, dir: &std::path::Path) {
             None => v.error(
                 &file,
                 "",
-                format!("missing from the release (the manifest lists it, sha256 {})", short(&f.sha256)),
-                format!("restore it from git (`git checkout -- {}`); {IMMUTABLE}", file.display()),
+                format!(
+                    "missing from the release (the manifest lists it, sha256 {})",
+                    short(&f.sha256)
+                ),
+                format!(
+                    "restore it from git (`git checkout -- {}`); {IMMUTABLE}",
+                    file.display()
+                ),
             ),
             Some((bytes, sum)) if *sum != f.sha256 || bytes.len() as u64 != f.bytes => v.error(
                 &file,
@@ -111,7 +126,10 @@ fn integrity(v: &mut Validator, r: &Release, dir: &std::path::Path) {
                     short(sum),
                     short(&f.sha256)
                 ),
-                format!("restore it from git (`git checkout -- {}`); {IMMUTABLE}", file.display()),
+                format!(
+                    "restore it from git (`git checkout -- {}`); {IMMUTABLE}",
+                    file.display()
+                ),
             ),
             Some(_) => {}
         }

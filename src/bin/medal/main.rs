@@ -272,7 +272,11 @@ fn main() -> ExitCode {
                         m.version,
                         m.folder.display(),
                         m.as_of,
-                        if m.reconstructed { " (reconstructed)" } else { "" },
+                        if m.reconstructed {
+                            " (reconstructed)"
+                        } else {
+                            ""
+                        },
                         m.tasks,
                         m.entries,
                         m.bytes as f64 / 1e3,
