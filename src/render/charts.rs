@@ -746,3 +746,115 @@ mod tests {
         assert_eq!(Axis::Rank.ticks(1.0, 1.0), [1.0]);
     }
 }
+
+/// One system's rank in each release (aligned with the releases; `None`: not ranked there).
+#[derive(Debug, Clone)]
+pub struct RankLine<'a> {
+    pub name: &'a str,
+    pub ranks: Vec<Option<f64>>,
+}
+
+/// Ranks across releases: one column per release, rank 1 at the top, one line per system
+/// (dash pattern and marker shape tell them apart, not colour alone), labelled at its last
+/// rank. A gap where a system was not ranked in a release.
+pub fn rank_history(id: &str, title: &str, releases: &[&str], lines: &[RankLine]) -> String {
+    let left = 44.0;
+    let top = 16.0;
+    let col = 160.0;
+    let plot_w = col * (releases.len().max(2) - 1) as f64;
+    let worst = lines
+        .iter()
+        .flat_map(|l| l.ranks.iter().flatten())
+        .fold(1.0_f64, |a, &b| a.max(b))
+        .ceil();
+    let row = 26.0;
+    let plot_h = row * (worst - 1.0).max(1.0);
+    let label_w = longest(lines.iter().map(|l| l.name)) + 30.0;
+    let width = left + plot_w + label_w + 20.0;
+    let height = top + plot_h + 36.0;
+    let x_of = |i: usize| left + col * i as f64;
+    let y_of = |r: f64| top + (r - 1.0) / (worst - 1.0).max(1.0) * plot_h;
+    let desc = lines
+        .iter()
+        .map(|l| {
+            let ranks = releases
+                .iter()
+                .zip(&l.ranks)
+                .map(|(v, r)| match r {
+                    Some(r) => format!("{v}: rank {}", format::rank(*r)),
+                    None => format!("{v}: not ranked"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{}: {ranks}", l.name)
+        })
+        .collect::<Vec<_>>()
+        .join(". ");
+    let mut svg = open("chart-ranks", id, width, height, title, &desc);
+    for r in 1..=worst as u32 {
+        let y = y_of(f64::from(r));
+        svg.push_str(&format!(
+            "<line class=\"chart-grid\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"chart-axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{r}</text>",
+            left + plot_w,
+            left - 8.0,
+            y + 4.0,
+        ));
+    }
+    for (i, v) in releases.iter().enumerate() {
+        svg.push_str(&format!(
+            "<text class=\"chart-axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x_of(i),
+            top + plot_h + 24.0,
+            esc(v)
+        ));
+    }
+    let mut ends: Vec<(f64, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((y_of(l.ranks.iter().rev().find_map(|r| *r)?), i)))
+        .collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for k in 1..ends.len() {
+        if ends[k].0 - ends[k - 1].0 < 15.0 {
+            ends[k].0 = ends[k - 1].0 + 15.0;
+        }
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let class = format!("chart-series chart-series-{}", i % 4);
+        let mut d = String::new();
+        let mut pen_down = false;
+        for (j, r) in l.ranks.iter().enumerate() {
+            match r {
+                Some(r) => {
+                    let cmd = if pen_down { " L" } else { " M" };
+                    d.push_str(&format!("{cmd}{:.1} {:.1}", x_of(j), y_of(*r)));
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        if !d.is_empty() {
+            svg.push_str(&format!(
+                "<path class=\"{class}\" d=\"{}\"/>",
+                d.trim_start()
+            ));
+        }
+        for (j, r) in l.ranks.iter().enumerate() {
+            if let Some(r) = r {
+                svg.push_str(&marker(i % 4, x_of(j), y_of(*r)));
+            }
+        }
+        if let Some(&(ly, _)) = ends.iter().find(|e| e.1 == i) {
+            let last = l.ranks.iter().rposition(Option::is_some).unwrap_or(0);
+            svg.push_str(&format!(
+                "<text class=\"chart-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                x_of(last).max(left + plot_w) + 14.0,
+                ly + 4.0,
+                esc(l.name)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}

@@ -491,3 +491,137 @@ pub fn counts(doc: &Value) -> (usize, usize) {
         all.len(),
     )
 }
+
+/// A task's history across releases, for its live page: the releases that contain it with
+/// the leader in each, and (from two releases on) every system's rank per release as a chart
+/// with its table. `None` when no release contains the task.
+pub fn task_history(portal: &Portal, id: &str) -> Option<Value> {
+    let with: Vec<(&Release, &FrozenTask)> = portal
+        .releases
+        .iter()
+        .filter_map(|r| Some((r, r.task(id)?)))
+        .collect();
+    if with.is_empty() {
+        return None;
+    }
+    let releases: Vec<Value> = with
+        .iter()
+        .rev()
+        .map(|(r, t)| {
+            let v = r.version().as_str();
+            let (ranked, total) = t.leaderboard.as_ref().map_or((0, 0), counts);
+            json!({
+                "version": v,
+                "date": r.meta.date,
+                "date_display": r.meta.date.display(),
+                "url": t.leaderboard.as_ref().map_or_else(|| release_url(v), |_| frozen_task_url(v, id)),
+                "task_version": t.meta.version,
+                "leader": t.leaderboard.as_ref().and_then(|l| leader(r, l)),
+                "ranked": ranked,
+                "entries": total,
+            })
+        })
+        .collect();
+    let versions: Vec<&str> = with.iter().map(|(r, _)| r.version().as_str()).collect();
+    let systems: std::collections::BTreeSet<&str> = with
+        .iter()
+        .filter_map(|(_, t)| t.leaderboard.as_ref())
+        .flat_map(|l| {
+            entries(l)
+                .iter()
+                .filter(|e| num(e, "rank").is_some())
+                .map(|e| text(e, "system"))
+        })
+        .collect();
+    let best = |t: &FrozenTask, sys: &str| -> Option<f64> {
+        entries(t.leaderboard.as_ref()?)
+            .iter()
+            .filter(|e| text(e, "system") == sys)
+            .filter_map(|e| num(e, "rank"))
+            .reduce(f64::min)
+    };
+    let latest = with.last().map(|(r, _)| *r);
+    let mut rows: Vec<(String, Vec<Option<f64>>)> = systems
+        .iter()
+        .map(|sys| {
+            let name = latest.map_or(*sys, |r| r.system_name(sys)).to_string();
+            (name, with.iter().map(|(_, t)| best(t, sys)).collect())
+        })
+        .collect();
+    // Systems in the order of their latest rank, unranked last.
+    rows.sort_by(|a, b| {
+        let last = |r: &Vec<Option<f64>>| r.iter().rev().find_map(|x| *x).unwrap_or(f64::MAX);
+        last(&a.1).total_cmp(&last(&b.1)).then(a.0.cmp(&b.0))
+    });
+    let chart = (with.len() >= 2 && !rows.is_empty()).then(|| {
+        let lines: Vec<charts::RankLine> = rows
+            .iter()
+            .map(|(n, r)| charts::RankLine {
+                name: n,
+                ranks: r.clone(),
+            })
+            .collect();
+        charts::rank_history(
+            "rank-history",
+            "Each system's rank on this task in every release",
+            &versions,
+            &lines,
+        )
+    });
+    Some(json!({
+        "releases": releases,
+        "versions": versions,
+        "chart_svg": chart,
+        "rows": rows.iter().map(|(n, r)| json!({
+            "name": n,
+            "ranks": r.iter().map(|x| x.map(format::rank)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// A system's ranks in every release (newest first): overall and per task.
+pub fn system_history(portal: &Portal, id: &str) -> Vec<Value> {
+    portal
+        .releases
+        .iter()
+        .rev()
+        .filter_map(|r| {
+            let v = r.version().as_str();
+            let overall = entries(&r.rankings)
+                .iter()
+                .find(|e| text(e, "system") == id)
+                .and_then(|e| num(e, "rank"));
+            let tasks: Vec<Value> = r
+                .tasks
+                .iter()
+                .filter_map(|t| {
+                    let l = t.leaderboard.as_ref()?;
+                    let rank = entries(l)
+                        .iter()
+                        .filter(|e| text(e, "system") == id)
+                        .filter_map(|e| num(e, "rank"))
+                        .reduce(f64::min)?;
+                    let n = counts(l).0;
+                    Some(json!({
+                        "title": t.meta.title,
+                        "short": t.meta.short_name(),
+                        "url": frozen_task_url(v, &t.meta.id),
+                        "rank_display": format::rank(rank),
+                        "of": n,
+                    }))
+                })
+                .collect();
+            (overall.is_some() || !tasks.is_empty()).then(|| {
+                json!({
+                    "version": v,
+                    "url": release_url(v),
+                    "date": r.meta.date,
+                    "date_display": r.meta.date.display(),
+                    "overall_display": overall.map(format::rank),
+                    "of": entries(&r.rankings).len(),
+                    "tasks": tasks,
+                })
+            })
+        })
+        .collect()
+}

@@ -653,7 +653,7 @@ fn system_jobs(site: &Site) -> Vec<Job> {
                 url.clone(),
                 "system.html",
                 views::page(&url, &s.name, &description, "system"),
-                json!({"system": o, "results": results}),
+                json!({"system": o, "results": results, "releases": frozen::system_history(portal, s.id.as_str())}),
             )
             .shows(["data/systems.yaml".to_string()]),
         );
@@ -1000,6 +1000,7 @@ fn task_jobs(
                 "rationale": b.rationale.as_ref().map(views::rationale),
                 "leaderboard": leaderboard,
                 "facet_links": views::facet_links(t),
+                "history": frozen::task_history(portal, id),
                 "citation": {"bibtex": cite.bibtex, "cff": cite.cff, "text": cite.text},
             })
         } else {
