@@ -180,6 +180,13 @@ fn downloads_match_their_schemas() {
     check("schemas/api-rankings.schema.json", "api/rankings.json");
     check("schemas/api-tasks.schema.json", "api/tasks.json");
     check("schemas/api-systems.schema.json", "api/systems.json");
+    check("schemas/api-releases.schema.json", "api/releases.json");
+    for path in files
+        .keys()
+        .filter(|p| p.starts_with("releases/") && p.ends_with("/manifest.json"))
+    {
+        check("schemas/release-manifest.schema.json", path);
+    }
     let mut boards = 0;
     for path in files.keys().filter(|p| p.ends_with("/leaderboard.json")) {
         check("schemas/api-leaderboard.schema.json", path);

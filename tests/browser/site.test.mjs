@@ -66,6 +66,10 @@ const PAGES = [
   { kind: 'page', path: '/about/' },
   { kind: 'search', path: '/search/?q=ct' },
   { kind: 'not_found', path: '/404.html' },
+  { kind: 'releases', path: '/releases/' },
+  { kind: 'release', path: '/releases/2026.2/' },
+  { kind: 'release_task', path: '/releases/2026.1/tasks/pneumothorax-emergency-cxr/' },
+  { kind: 'task (in two releases, rank history)', path: '/tasks/pneumothorax-emergency-cxr/' },
 ];
 
 // ---------------------------------------------------------------------------
@@ -289,6 +293,19 @@ describe('Content-Security-Policy is respected (no bypass)', CONC, () => {
       }
     });
   }
+});
+
+describe('releases', CONC, () => {
+  test('/releases/latest/ leads to the newest release, also without JavaScript', async () => {
+    const { context, page, problems } = await open('/releases/latest/', { viewport: DESKTOP, javaScriptEnabled: false });
+    try {
+      await page.waitForURL(/\/releases\/2026\.2\/$/);
+      assert.match(await page.locator('h1').innerText(), /2026\.2/);
+      assertNoProblems(problems, '/releases/latest/');
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('works without JavaScript', CONC, () => {
