@@ -1464,8 +1464,11 @@ pub struct Erratum {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The release's calendar version.
     pub version: ReleaseVersion,
+    /// The release date.
     pub date: Date,
+    /// The date whose state the release froze.
     pub as_of: Date,
     /// `medal <version>` that wrote the release.
     pub generator: String,
@@ -1480,6 +1483,7 @@ pub struct ManifestFile {
     pub path: String,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+    /// Size of the file in bytes.
     pub bytes: u64,
 }
 

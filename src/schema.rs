@@ -78,7 +78,7 @@ mod tests {
     #[test]
     fn schemas_describe_the_formats() {
         let schemas = all("https://medal.example.org/");
-        assert_eq!(schemas.len(), 5);
+        assert_eq!(schemas.len(), 7);
         let task: serde_json::Value = serde_json::from_str(&schemas[0].1).unwrap();
         assert_eq!(
             task["$id"],

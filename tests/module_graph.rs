@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("validate::rationale", "validate"),
     ("validate::leaderboard", "validate"),
     ("validate::text", "validate"),
+    ("validate::release", "validate"),
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

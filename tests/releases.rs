@@ -23,7 +23,12 @@ fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-fn release(root: &Path, version: &str, as_of: Option<&str>, day: &str) -> medal::error::Result<medal::release::Made> {
+fn release(
+    root: &Path,
+    version: &str,
+    as_of: Option<&str>,
+    day: &str,
+) -> medal::error::Result<medal::release::Made> {
     make(&ReleaseOptions {
         root: root.to_path_buf(),
         version: version.into(),
@@ -151,7 +156,9 @@ fn refuses_an_existing_version_one_out_of_order_and_an_earlier_date() {
     assert!(msg(release(root, "2026.2", None, "2026-08-01")).contains("exists"));
     assert!(msg(release(root, "2026.1", None, "2026-08-01")).contains("does not sort after"));
     assert!(msg(release(root, "2026.3", None, "2026-06-19")).contains("before the last release"));
-    assert!(msg(release(root, "2026.3", Some("2026-06-01"), "2026-08-01")).contains("before the state"));
+    assert!(
+        msg(release(root, "2026.3", Some("2026-06-01"), "2026-08-01")).contains("before the state")
+    );
     assert!(msg(release(root, "26.3", None, "2026-08-01")).contains("YYYY.N"));
     // Nothing half-written is left behind.
     let folders: Vec<String> = std::fs::read_dir(root.join("data/releases"))
@@ -175,8 +182,15 @@ fn frozen_pages_and_downloads_survive_later_edits() {
     let lb_path = root.join(format!("data/leaderboards/{TASK}.json"));
     let lb = std::fs::read_to_string(&lb_path).unwrap();
     let edited = lb
-        .replacen("[0.9, 0.75, 1.0, 0.5, 0.8, null]", "[0.2, 0.1, 0.3, 0.2, 0.1, 0.2]", 1)
-        .replace("\"evaluated\": \"2026-06-16\"", "\"evaluated\": \"2026-06-12\"");
+        .replacen(
+            "[0.9, 0.75, 1.0, 0.5, 0.8, null]",
+            "[0.2, 0.1, 0.3, 0.2, 0.1, 0.2]",
+            1,
+        )
+        .replace(
+            "\"evaluated\": \"2026-06-16\"",
+            "\"evaluated\": \"2026-06-12\"",
+        );
     assert_ne!(lb, edited);
     std::fs::write(&lb_path, edited).unwrap();
     let task_path = root.join(format!("content/tasks/{TASK}/task.yaml"));
@@ -192,7 +206,10 @@ fn frozen_pages_and_downloads_survive_later_edits() {
         second[&format!("tasks/{TASK}/leaderboard.json")]
     );
     let after = released(&second);
-    assert_eq!(frozen.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    assert_eq!(
+        frozen.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
     for (path, bytes) in &frozen {
         assert!(after[path] == *bytes, "{path} changed after the release");
     }
@@ -208,7 +225,11 @@ fn tampering_is_caught_naming_the_file_and_notes_stay_editable() {
     let mut yaml = std::fs::read_to_string(dir.join("release.yaml")).unwrap();
     yaml.push_str("notes: First edition.\ndoi: 10.5281/zenodo.1234567\nerrata:\n  - date: 2026-08-01\n    text: The readers' row was mislabelled.\n");
     std::fs::write(dir.join("release.yaml"), &yaml).unwrap();
-    assert!(problems(root).iter().all(|d| !d.is_error()), "{:?}", problems(root));
+    assert!(
+        problems(root).iter().all(|d| !d.is_error()),
+        "{:?}",
+        problems(root)
+    );
 
     let lb = dir.join(format!("tasks/{TASK}.json"));
     let text = std::fs::read_to_string(&lb).unwrap();
@@ -219,21 +240,41 @@ fn tampering_is_caught_naming_the_file_and_notes_stay_editable() {
     let about = |file: &str, words: &str| {
         found.iter().any(|d| {
             d.is_error()
-                && d.file.to_string_lossy().replace('\\', "/") == format!("data/releases/2026.1/{file}")
+                && d.file.to_string_lossy().replace('\\', "/")
+                    == format!("data/releases/2026.1/{file}")
                 && d.message.contains(words)
         })
     };
-    assert!(about(&format!("tasks/{TASK}.json"), "changed after the release (sha256"), "{found:#?}");
-    assert!(about("systems.json", "missing from the release"), "{found:#?}");
-    assert!(about("tasks/extra.json", "added after the release"), "{found:#?}");
-    assert!(found.iter().any(|d| d.hint.as_deref().is_some_and(|h| h.contains("releases are immutable"))));
+    assert!(
+        about(
+            &format!("tasks/{TASK}.json"),
+            "changed after the release (sha256"
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        about("systems.json", "missing from the release"),
+        "{found:#?}"
+    );
+    assert!(
+        about("tasks/extra.json", "added after the release"),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|d| {
+        d.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("releases are immutable"))
+    }));
     // The build refuses too, and says why.
     let out = tempfile::tempdir().unwrap();
     let opts = medal::BuildOptions {
         out: Some(out.path().join("public")),
         ..medal::BuildOptions::new(root)
     };
-    assert!(matches!(medal::build(&opts), Err(medal::error::Error::Content(_))));
+    assert!(matches!(
+        medal::build(&opts),
+        Err(medal::error::Error::Content(_))
+    ));
 }
 
 #[test]
@@ -245,7 +286,10 @@ fn what_changed_matches_a_hand_computed_diff() {
     let lb = std::fs::read_to_string(&lb_path).unwrap();
     std::fs::write(
         &lb_path,
-        lb.replace("\"f2\": [0.6, 0.8, 0.7, 0.4, 0.9, 0.3]", "\"f2\": [1, 1, 1, 1, 1, 1]"),
+        lb.replace(
+            "\"f2\": [0.6, 0.8, 0.7, 0.4, 0.9, 0.3]",
+            "\"f2\": [1, 1, 1, 1, 1, 1]",
+        ),
     )
     .unwrap();
     release(root, "2026.1", Some("2026-06-12"), "2026-06-13").unwrap();
@@ -260,7 +304,10 @@ fn what_changed_matches_a_hand_computed_diff() {
     assert_eq!(c.tasks.len(), 1);
     let t = &c.tasks[0];
     assert_eq!(t.task, TASK);
-    assert_eq!(t.entries_added, [("e0002".to_string(), "example-vlm".to_string())]);
+    assert_eq!(
+        t.entries_added,
+        [("e0002".to_string(), "example-vlm".to_string())]
+    );
     assert!(t.evaluation.is_empty() && t.comparable);
     let moves: Vec<(&str, f64, f64)> = t
         .moves
@@ -278,15 +325,33 @@ fn what_changed_matches_a_hand_computed_diff() {
     // A new task version makes the ranks incomparable: no moves, the change named.
     let task_path = root.join(format!("content/tasks/{TASK}/task.yaml"));
     let task = std::fs::read_to_string(&task_path).unwrap();
-    std::fs::write(&task_path, task.replacen("version: 1.0.0", "version: 1.1.0", 1)).unwrap();
+    std::fs::write(
+        &task_path,
+        task.replacen("version: 1.0.0", "version: 1.1.0", 1),
+    )
+    .unwrap();
     let lb = std::fs::read_to_string(&lb_path).unwrap();
-    std::fs::write(&lb_path, lb.replacen("\"task_version\": \"1.0.0\"", "\"task_version\": \"1.1.0\"", 1)).unwrap();
+    std::fs::write(
+        &lb_path,
+        lb.replacen(
+            "\"task_version\": \"1.0.0\"",
+            "\"task_version\": \"1.1.0\"",
+            1,
+        ),
+    )
+    .unwrap();
     release(root, "2026.3", None, "2026-08-01").unwrap();
     let (portal, _) = medal::load_checked(root).unwrap();
     let c = medal::compute::changes::between(&portal.releases[1], &portal.releases[2]);
     let t = &c.tasks[0];
     assert!(!t.comparable && t.moves.is_empty());
-    assert!(t.evaluation.iter().any(|e| e == "task version 1.0.0 → 1.1.0"), "{:?}", t.evaluation);
+    assert!(
+        t.evaluation
+            .iter()
+            .any(|e| e == "task version 1.0.0 → 1.1.0"),
+        "{:?}",
+        t.evaluation
+    );
 
     // The page says it.
     let (_out, files) = build(root);
@@ -317,7 +382,10 @@ fn release_pages_downloads_and_archive() {
 
     let index = text(&files["releases/index.html"]);
     assert!(index.contains("2026.2") && index.contains("Latest"));
-    assert!(index.find("2026.2").unwrap() < index.find("2026.1").unwrap(), "newest first");
+    assert!(
+        index.find("2026.2").unwrap() < index.find("2026.1").unwrap(),
+        "newest first"
+    );
     let latest = text(&files["releases/latest/index.html"]);
     assert!(latest.contains("url=/releases/2026.2/"), "{latest}");
 
@@ -326,7 +394,10 @@ fn release_pages_downloads_and_archive() {
     assert!(page.contains("version = {2026.1}"));
     assert!(page.contains("doi = {10.5281/zenodo.1000001}"));
     assert!(page.contains("type: dataset") && page.contains("date-released: \"2026-06-13\""));
-    assert!(page.contains("value: \"10.5281/zenodo.1000000\""), "concept DOI as an identifier");
+    assert!(
+        page.contains("value: \"10.5281/zenodo.1000000\""),
+        "concept DOI as an identifier"
+    );
     assert!(page.contains("Superseded"));
     let frozen = text(&files[&format!("releases/2026.1/tasks/{TASK}/index.html")]);
     assert!(frozen.contains("Frozen in release") && frozen.contains("The current leaderboard"));
@@ -346,13 +417,19 @@ fn release_pages_downloads_and_archive() {
     assert_eq!(versions, ["2026.2", "2026.1"]);
     assert_eq!(api["releases"][1]["errata"], 1);
     assert_eq!(api["releases"][1]["entries"], 2);
-    assert_eq!(api["releases"][1]["url"], "https://medal.example.org/releases/2026.1/");
+    assert_eq!(
+        api["releases"][1]["url"],
+        "https://medal.example.org/releases/2026.1/"
+    );
     let feed = text(&files["releases/atom.xml"]);
     assert!(feed.contains("<id>https://medal.example.org/releases/2026.1/</id>"));
 
     // The archive: the same bytes on every build, the frozen files in a fixed order.
     let zip_path = "releases/2026.1/medal-2026.1.zip";
-    assert!(files[zip_path] == again[zip_path], "the archive differs between builds");
+    assert!(
+        files[zip_path] == again[zip_path],
+        "the archive differs between builds"
+    );
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(files[zip_path].clone())).unwrap();
     let names: Vec<String> = (0..archive.len())
         .map(|i| archive.by_index(i).unwrap().name().to_string())
@@ -370,7 +447,11 @@ fn release_pages_downloads_and_archive() {
         ]
     );
     let mut cff = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("medal-2026.1/CITATION.cff").unwrap(), &mut cff).unwrap();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("medal-2026.1/CITATION.cff").unwrap(),
+        &mut cff,
+    )
+    .unwrap();
     assert!(cff.contains("version: \"2026.1\"") && cff.contains("10.5281/zenodo.1000000"));
 
     // The task page lists both releases; the system page its ranks in each.

@@ -283,7 +283,7 @@ pub fn analysis(
         .collect();
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let (metric_id, metric_name, _) = ranking_metric(&task.meta, doc);
-    let all_names: Vec<String> = all.iter().map(|e| name(e)).collect();
+    let all_names: Vec<String> = all.iter().map(name).collect();
     let intervals: Vec<charts::Interval> = all
         .iter()
         .zip(&all_names)

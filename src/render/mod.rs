@@ -496,7 +496,7 @@ const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
     download_jobs,
     news_jobs,
     page_jobs,
-    releases::jobs,
+    release_jobs,
 ];
 
 /// Every page of the site: each family's, then the sitemap over them.
@@ -913,6 +913,23 @@ fn page_jobs(site: &Site) -> Vec<Job> {
         json!({}),
     ));
     jobs
+}
+
+/// The releases: their index, the `latest` redirect, a page per release and per frozen
+/// leaderboard, and the feed (made from the frozen files only, see [`releases`]).
+fn release_jobs(site: &Site) -> Vec<Job> {
+    releases::pages(site.portal, site.config, &site.news_updated())
+        .into_iter()
+        .map(|p| {
+            Job::new(
+                p.url.clone(),
+                p.template,
+                views::page(&p.url, &p.title, &p.description, p.kind),
+                p.ctx,
+            )
+            .shows(p.shows)
+        })
+        .collect()
 }
 
 /// The sitemap over every HTML page of `jobs`, in their order.

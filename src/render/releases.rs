@@ -6,7 +6,7 @@
 
 use super::frozen::{self, frozen_task_url, release_url};
 use super::views::{self, system_url};
-use super::{Job, Site, api, citation, format};
+use super::{api, citation, format};
 use crate::compute::changes::{self, Changes, RankMove};
 use crate::config::Config;
 use crate::markdown::{self, Placement};
@@ -91,9 +91,46 @@ pub fn api_doc(portal: &Portal, base_url: &str) -> Value {
     json!({ "releases": releases })
 }
 
-/// The pages of every release.
-pub(super) fn jobs(site: &Site) -> Vec<Job> {
-    let Site { portal, config, .. } = *site;
+/// A page of the releases family, before it becomes a render job.
+pub struct Page {
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    pub description: String,
+    pub kind: &'static str,
+    pub ctx: Value,
+    /// The files whose text the page shows.
+    pub shows: Vec<String>,
+}
+
+impl Page {
+    fn new(
+        url: impl Into<String>,
+        template: &'static str,
+        title: impl Into<String>,
+        description: impl Into<String>,
+        kind: &'static str,
+        ctx: Value,
+    ) -> Page {
+        Page {
+            url: url.into(),
+            template,
+            title: title.into(),
+            description: description.into(),
+            kind,
+            ctx,
+            shows: Vec::new(),
+        }
+    }
+
+    fn shows(mut self, file: String) -> Page {
+        self.shows.push(file);
+        self
+    }
+}
+
+/// The pages of every release; `fallback_updated` dates the feed before the first release.
+pub fn pages(portal: &Portal, config: &Config, fallback_updated: &str) -> Vec<Page> {
     let mut jobs = Vec::new();
     let list = newest_first(portal);
     let summaries: Vec<Value> = list
@@ -101,28 +138,22 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
         .enumerate()
         .map(|(i, r)| summary(r, i == 0))
         .collect();
-    jobs.push(Job::new(
+    jobs.push(Page::new(
         "releases/",
         "releases.html",
-        views::page(
-            "releases/",
-            "Releases",
-            "Frozen, citable editions of the MEDAL benchmark: the ranks, intervals and significance as published on each release date.",
-            "releases",
-        ),
+        "Releases",
+        "Frozen, citable editions of the MEDAL benchmark: the ranks, intervals and significance as published on each release date.",
+        "releases",
         json!({"releases": summaries}),
     ));
     if let Some(latest) = list.first() {
         let target = release_url(latest.meta.version.as_str());
-        jobs.push(Job::new(
+        jobs.push(Page::new(
             "releases/latest/",
             "redirect.html",
-            views::page(
-                "releases/latest/",
-                &format!("Latest release: {}", latest.meta.version),
-                "Redirects to the newest release.",
-                "redirect",
-            ),
+            format!("Latest release: {}", latest.meta.version),
+            "Redirects to the newest release.",
+            "redirect",
             json!({"target": target}),
         ));
     }
@@ -135,16 +166,13 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     let updated = list
         .first()
         .map(|r| format!("{}T00:00:00Z", r.meta.date))
-        .unwrap_or_else(|| site.news_updated());
-    jobs.push(Job::new(
+        .unwrap_or_else(|| fallback_updated.to_string());
+    jobs.push(Page::new(
         "releases/atom.xml",
         "releases.xml",
-        views::page(
-            "releases/atom.xml",
-            &format!("{} releases", config.title),
-            &config.description,
-            "feed",
-        ),
+        format!("{} releases", config.title),
+        config.description.clone(),
+        "feed",
         json!({"releases": summaries, "updated": updated}),
     ));
     jobs
@@ -156,7 +184,7 @@ fn release_jobs(
     newer: Option<&Release>,
     portal: &Portal,
     config: &Config,
-) -> Vec<Job> {
+) -> Vec<Page> {
     let v = r.meta.version.as_str();
     let url = release_url(v);
     let dir = format!("data/releases/{v}");
@@ -210,10 +238,12 @@ fn release_jobs(
         r.meta.as_of.display()
     );
     jobs.push(
-        Job::new(
+        Page::new(
             url.clone(),
             "release.html",
-            views::page(&url, &title, &description, "release"),
+            title,
+            description,
+            "release",
             json!({
                 "release": summary(r, newer.is_none()),
                 "notes_html": r.meta.notes.as_deref().map(|n| markdown::render(n, Placement::default())),
@@ -228,7 +258,7 @@ fn release_jobs(
                 "changes": changes.as_ref().map(|(p, c)| changes_view(c, p, r, portal)),
             }),
         )
-        .shows([format!("{dir}/release.yaml")]),
+        .shows(format!("{dir}/release.yaml")),
     );
     for t in &r.tasks {
         let Some(doc) = &t.leaderboard else {
@@ -242,10 +272,12 @@ fn release_jobs(
             r.meta.date.display()
         );
         jobs.push(
-            Job::new(
+            Page::new(
                 turl.clone(),
                 "release_task.html",
-                views::page(&turl, &title, &description, "release_task"),
+                title,
+                description,
+                "release_task",
                 json!({
                     "release": summary(r, newer.is_none()),
                     "task": {
@@ -261,7 +293,7 @@ fn release_jobs(
                     "yaml_url": format!("{url}tasks/{}.yaml", t.meta.id),
                 }),
             )
-            .shows([format!("{dir}/release.yaml")]),
+            .shows(format!("{dir}/release.yaml")),
         );
     }
     jobs
