@@ -97,10 +97,10 @@ impl Place {
     fn diagnostic(&self, b: &BrokenLink, pages: &[&str]) -> Diagnostic {
         let shown = |p: &str| format!("/{}", p.strip_suffix("index.html").unwrap_or(p));
         let on = match pages {
-            [one] => format!(" (on {})", shown(*one)),
+            [one] => format!(" (on {})", shown(one)),
             [first, rest @ ..] => format!(
                 " (on {} and {} other page{})",
-                shown(*first),
+                shown(first),
                 rest.len(),
                 if rest.len() == 1 { "" } else { "s" }
             ),
