@@ -466,3 +466,34 @@ fn release_pages_downloads_and_archive() {
     let manifest: Value = serde_json::from_slice(&files["releases/2026.1/manifest.json"]).unwrap();
     assert!(v.is_valid(&manifest));
 }
+
+#[test]
+fn a_release_outlives_a_task_that_is_gone() {
+    let site = copy_site(&example_site());
+    let root = site.path();
+    release(root, "2026.1", None, "2026-08-01").unwrap();
+    // The task withdrawn entirely: its folder and leaderboard deleted, links to it removed.
+    std::fs::remove_dir_all(root.join(format!("content/tasks/{TASK}"))).unwrap();
+    std::fs::remove_file(root.join(format!("data/leaderboards/{TASK}.json"))).unwrap();
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let cut = text.replace(&format!("/tasks/{TASK}/"), "/tasks/");
+            if cut != text {
+                std::fs::write(entry.path(), cut).unwrap();
+            }
+        }
+    }
+    assert!(
+        problems(root).iter().all(|d| !d.is_error()),
+        "{:?}",
+        problems(root)
+    );
+    let (_out, files) = build(root);
+    assert!(!files.contains_key(&format!("tasks/{TASK}/index.html")));
+    let page = text(&files["releases/2026.1/index.html"]);
+    assert!(page.contains("no longer published"));
+    let frozen = text(&files[&format!("releases/2026.1/tasks/{TASK}/index.html")]);
+    assert!(frozen.contains("This task is no longer published"));
+}
