@@ -476,12 +476,7 @@ pub fn step_chart(
         .enumerate()
         .map(|(i, s)| (y_of(s.points.last().map_or(lo, |p| p.1)), i))
         .collect();
-    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for k in 1..ends.len() {
-        if ends[k].0 - ends[k - 1].0 < 16.0 {
-            ends[k].0 = ends[k - 1].0 + 16.0;
-        }
-    }
+    spread(&mut ends, 16.0);
     for (i, s) in series.iter().enumerate() {
         let class = format!("chart-series chart-series-{}", i % 4);
         let mut d = String::new();
@@ -523,6 +518,61 @@ pub fn step_chart(
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Sorts end labels `(y, series)` top to bottom and pushes them apart to at least `gap`, so
+/// they never overlap.
+fn spread(ends: &mut [(f64, usize)], gap: f64) {
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for k in 1..ends.len() {
+        if ends[k].0 - ends[k - 1].0 < gap {
+            ends[k].0 = ends[k - 1].0 + gap;
+        }
+    }
+}
+
+/// The value axis of a dot-and-interval plot: the metric's declared `range`, else the span
+/// of every value and interval end.
+pub fn value_range(rows: &[Interval], declared: Option<(f64, f64)>) -> (f64, f64) {
+    declared
+        .map(|(a, b)| (a.min(b), a.max(b)))
+        .unwrap_or_else(|| {
+            rows.iter()
+                .flat_map(|iv| {
+                    [
+                        iv.value,
+                        iv.ci.map_or(iv.value, |c| c.0),
+                        iv.ci.map_or(iv.value, |c| c.1),
+                    ]
+                })
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(v), hi.max(v))
+                })
+        })
+}
+
+/// The three charts of a ranking analysis (blob plot, significance map, scores with their
+/// intervals), as the live and the frozen analysis pages show them.
+pub fn analysis_svgs(
+    blobs: &[BlobSystem],
+    names: &[&str],
+    significant: &[Vec<bool>],
+    intervals: &[Interval],
+    range: (f64, f64),
+    metric_name: &str,
+    ci_pct: &str,
+) -> [String; 3] {
+    [
+        blob_plot("blob", blobs),
+        significance_map("sig", names, significant),
+        dot_interval(
+            "iv",
+            &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
+            intervals,
+            range,
+            Axis::Score,
+        ),
+    ]
 }
 
 /// Marker shapes by series: circle, square, triangle, diamond.
@@ -814,12 +864,7 @@ pub fn rank_history(id: &str, title: &str, releases: &[&str], lines: &[RankLine]
         .enumerate()
         .filter_map(|(i, l)| Some((y_of(l.ranks.iter().rev().find_map(|r| *r)?), i)))
         .collect();
-    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for k in 1..ends.len() {
-        if ends[k].0 - ends[k - 1].0 < 15.0 {
-            ends[k].0 = ends[k - 1].0 + 15.0;
-        }
-    }
+    spread(&mut ends, 15.0);
     for (i, l) in lines.iter().enumerate() {
         let class = format!("chart-series chart-series-{}", i % 4);
         let mut d = String::new();

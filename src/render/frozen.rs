@@ -300,20 +300,7 @@ pub fn analysis(
             })
         })
         .collect();
-    let range = metric_range(&task.meta, &metric_id).unwrap_or_else(|| {
-        intervals
-            .iter()
-            .flat_map(|iv| {
-                [
-                    iv.value,
-                    iv.ci.map_or(iv.value, |c| c.0),
-                    iv.ci.map_or(iv.value, |c| c.1),
-                ]
-            })
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(v), hi.max(v))
-            })
-    });
+    let range = charts::value_range(&intervals, metric_range(&task.meta, &metric_id));
     let ci_pct = format!("{:.0}%", ci * 100.0);
     let group = |e: &Value| {
         e.get("tie_group")
@@ -350,6 +337,15 @@ pub fn analysis(
         .map(|(_, n)| n.as_str())
         .collect();
     let n_significant = significant.iter().flatten().filter(|x| **x).count();
+    let [blob_svg, significance_svg, intervals_svg] = charts::analysis_svgs(
+        &blobs,
+        &name_refs,
+        &significant,
+        &intervals,
+        range,
+        &metric_name,
+        &ci_pct,
+    );
     Some(json!({
         "samples": samples,
         "ci_percent": ci_pct,
@@ -363,15 +359,9 @@ pub fn analysis(
         "leader_group": leader_group,
         "n_significant": n_significant,
         "n_pairs": ranked.len() * ranked.len().saturating_sub(1),
-        "blob_svg": charts::blob_plot("blob", &blobs),
-        "significance_svg": charts::significance_map("sig", &name_refs, &significant),
-        "intervals_svg": charts::dot_interval(
-            "iv",
-            &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
-            &intervals,
-            range,
-            charts::Axis::Score,
-        ),
+        "blob_svg": blob_svg,
+        "significance_svg": significance_svg,
+        "intervals_svg": intervals_svg,
         "rows": rows,
     }))
 }

@@ -1082,21 +1082,10 @@ pub fn analysis(
             })
         })
         .collect();
-    let range = metric
-        .and_then(|m| m.range)
-        .map(|[a, b]| (a.min(b), a.max(b)))
-        .unwrap_or_else(|| {
-            let vals = intervals.iter().flat_map(|iv| {
-                [
-                    iv.value,
-                    iv.ci.map_or(iv.value, |c| c.0),
-                    iv.ci.map_or(iv.value, |c| c.1),
-                ]
-            });
-            vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(v), hi.max(v))
-            })
-        });
+    let range = charts::value_range(
+        &intervals,
+        metric.and_then(|m| m.range).map(|[a, b]| (a, b)),
+    );
     let metric_name = metric.map(|m| m.name.as_str()).unwrap_or(r.metric.as_str());
     let ci_pct = format!("{:.0}%", u.ci * 100.0);
     let top = top_group_size(
@@ -1128,6 +1117,15 @@ pub fn analysis(
             })
         })
         .collect();
+    let [blob_svg, significance_svg, intervals_svg] = charts::analysis_svgs(
+        &blobs,
+        &name_refs,
+        &significant,
+        &intervals,
+        range,
+        metric_name,
+        &ci_pct,
+    );
     let leader_group: Vec<&str> = ranked
         .iter()
         .zip(&names)
@@ -1145,15 +1143,9 @@ pub fn analysis(
         "leader_group": leader_group,
         "n_significant": u.significant_pairs.len(),
         "n_pairs": ranked.len() * ranked.len().saturating_sub(1),
-        "blob_svg": charts::blob_plot("blob", &blobs),
-        "significance_svg": charts::significance_map("sig", &name_refs, &significant),
-        "intervals_svg": charts::dot_interval(
-            "iv",
-            &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
-            &intervals,
-            range,
-            charts::Axis::Score,
-        ),
+        "blob_svg": blob_svg,
+        "significance_svg": significance_svg,
+        "intervals_svg": intervals_svg,
         "rows": rows,
     })
 }
