@@ -20,19 +20,42 @@ pub struct Config {
     /// The DOI that always resolves to the newest release's archive (Zenodo's "concept DOI").
     pub concept_doi: Option<String>,
     pub contact: Contact,
+    /// The other languages (`[languages.de]`): each gets the whole site under `/<code>/`.
+    pub languages: std::collections::BTreeMap<String, LanguageOverrides>,
     /// Main navigation. Empty: a default menu of the portal's sections.
     pub nav: Vec<NavItem>,
     pub build: BuildOptions,
     pub check: CheckOptions,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Contact {
     pub organization: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
     pub phone: Option<String>,
+}
+
+/// What a language changes of the site settings (`[languages.<code>]`); unset keys keep the
+/// default language's.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageOverrides {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub demo_notice: Option<String>,
+    pub funder: Option<String>,
+    pub contact: Option<Contact>,
+}
+
+/// One language of the site: its code, the URL prefix of its pages ("" for the default
+/// language, "de/" for German) and the settings as that language sees them.
+#[derive(Debug, Clone)]
+pub struct Language {
+    pub code: String,
+    pub prefix: String,
+    pub config: Config,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,6 +119,7 @@ impl Default for Config {
             funder: None,
             concept_doi: None,
             contact: Contact::default(),
+            languages: Default::default(),
             nav: Vec::new(),
             build: BuildOptions::default(),
             check: CheckOptions::default(),
@@ -114,6 +138,9 @@ impl Config {
         Config::parse(&text)
             .and_then(|c| {
                 check_base_url(&c.base_url).map_err(|m| format!("base_url: {m}"))?;
+                for code in c.languages.keys() {
+                    check_language_code(code).map_err(|m| format!("languages.{code}: {m}"))?;
+                }
                 if let Some(d) = &c.concept_doi
                     && let Err((m, hint)) = crate::validate::identifiers::doi(d)
                 {
@@ -141,6 +168,43 @@ impl Config {
             self.nav = default_nav();
         }
         self
+    }
+
+    /// Every language of the site, the default language first, then the others by code.
+    pub fn site_languages(&self) -> Vec<Language> {
+        let mut out = vec![Language {
+            code: self.language.clone(),
+            prefix: String::new(),
+            config: self.clone(),
+        }];
+        for (code, o) in &self.languages {
+            if *code == self.language {
+                continue;
+            }
+            let mut c = self.clone();
+            c.language = code.clone();
+            if let Some(v) = &o.title {
+                c.title = v.clone();
+            }
+            if let Some(v) = &o.description {
+                c.description = v.clone();
+            }
+            if o.demo_notice.is_some() {
+                c.demo_notice = o.demo_notice.clone();
+            }
+            if o.funder.is_some() {
+                c.funder = o.funder.clone();
+            }
+            if let Some(v) = &o.contact {
+                c.contact = v.clone();
+            }
+            out.push(Language {
+                code: code.clone(),
+                prefix: format!("{code}/"),
+                config: c,
+            });
+        }
+        out
     }
 
     /// The loader's limits, from `[check]`.
@@ -199,6 +263,18 @@ pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
                 }
             ))
         }
+    }
+}
+
+/// An ISO 639-1 code: two lower-case letters. It becomes a URL segment (`/de/`), so nothing
+/// else is accepted.
+pub fn check_language_code(code: &str) -> std::result::Result<(), String> {
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{code}` is not an ISO 639-1 language code: write two lower-case letters, e.g. `de`"
+        ))
     }
 }
 

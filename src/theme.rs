@@ -18,6 +18,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Path under `static/` → bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Interface strings: language code → the catalogs that define it (`i18n/<code>.toml`), the
+    /// built-in one first, then the portal's: (where it comes from, TOML text).
+    pub catalogs: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Theme {
@@ -28,7 +31,7 @@ impl Theme {
         collect_embedded(&DEFAULT_THEME, &mut theme);
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
-            overlay(&dir, &mut theme)?;
+            overlay(&dir, &format!("themes/{name}"), &mut theme)?;
         } else if name != DEFAULT_THEME_NAME {
             return Err(Error::Config {
                 path: root.join("medal.toml"),
@@ -53,6 +56,15 @@ fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
             theme
                 .statics
                 .insert(name.to_string(), file.contents().to_vec());
+        } else if let Some(code) = path
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".toml"))
+            && let Some(text) = file.contents_utf8()
+        {
+            theme.catalogs.entry(code.to_string()).or_default().push((
+                format!("built-in theme: i18n/{code}.toml"),
+                text.to_string(),
+            ));
         }
     }
     for sub in dir.dirs() {
@@ -60,7 +72,8 @@ fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
     }
 }
 
-fn overlay(dir: &Path, theme: &mut Theme) -> Result<()> {
+/// `shown`: how diagnostics name the folder (`themes/<name>`, relative to the portal root).
+fn overlay(dir: &Path, shown: &str, theme: &mut Theme) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
@@ -82,6 +95,17 @@ fn overlay(dir: &Path, theme: &mut Theme) -> Result<()> {
         } else if let Some(name) = rel.strip_prefix("static/") {
             let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             theme.statics.insert(name.to_string(), bytes);
+        } else if let Some(code) = rel
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        {
+            let text =
+                std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            theme
+                .catalogs
+                .entry(code.to_string())
+                .or_default()
+                .push((format!("{shown}/{rel}"), text));
         }
     }
     Ok(())

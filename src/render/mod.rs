@@ -9,13 +9,14 @@ pub mod charts;
 pub mod citation;
 pub mod format;
 pub mod frozen;
+pub mod i18n;
 pub mod opendata;
 pub mod progress;
 pub mod releases;
 pub mod views;
 
 use crate::compute::Computed;
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::error::{Error, Result};
 use crate::markdown::{self, Placement};
 use crate::model::*;
@@ -53,6 +54,8 @@ pub struct Job {
     pub task: Option<String>,
     /// False when the context was not built (see [`RenderOptions::only_tasks`]).
     pub built: bool,
+    /// The page's language: an index into [`Plan::languages`] (0: the default language).
+    pub lang: usize,
     /// The content files whose text the page shows (relative to the root): where a broken
     /// link on it is looked for first.
     pub sources: Vec<String>,
@@ -73,8 +76,22 @@ impl Job {
             ctx,
             task: None,
             built: true,
+            lang: 0,
             sources: Vec::new(),
         }
+    }
+
+    /// The job as a page of language `lang`, under its URL prefix: `page.url` is where the
+    /// page is, `page.path` the same page's URL without the prefix (for the alternates).
+    fn localize(mut self, lang: usize, prefix: &str) -> Job {
+        let path = self.url.clone();
+        self.url = format!("{prefix}{path}");
+        self.lang = lang;
+        if let Some(page) = self.ctx.get_mut("page").and_then(Value::as_object_mut) {
+            page.insert("url".into(), Value::String(self.url.clone()));
+            page.insert("path".into(), Value::String(path));
+        }
+        self
     }
 
     /// The job, noting that the page shows the text of `files`.
@@ -98,9 +115,13 @@ impl Job {
 /// Everything a render needs, before any page is rendered: the templates with the site
 /// globals, one job per page, and the files that do not come from templates.
 pub struct Plan {
-    pub tera: tera::Tera,
-    /// The globals every template sees (`site`, `labels`): a page depends on them too.
+    /// The templates with each language's globals, in the order of `languages`.
+    pub teras: Vec<tera::Tera>,
+    /// The globals every template sees (`site`, `labels`, `tr`), one object per language: a
+    /// page depends on them too.
     pub globals: Value,
+    /// The site's languages, the default first.
+    pub languages: Vec<Language>,
     pub jobs: Vec<Job>,
     /// robots.txt, syntax.css, downloads, schemas and the theme's static files.
     pub extras: Vec<OutFile>,
@@ -108,8 +129,8 @@ pub struct Plan {
     /// Task pages left unbuilt for [`Plan::into_files`] (see [`RenderOptions::defer_tasks`]).
     deferred: bool,
     /// What every page depends on besides its template name and context (templates,
-    /// globals, minify): part of each page's cache key.
-    site_inputs: blake3::Hash,
+    /// globals, minify), per language: part of each page's cache key.
+    site_inputs: Vec<blake3::Hash>,
 }
 
 /// What deferred task pages are built from.
@@ -134,23 +155,35 @@ pub fn plan(
         .iter()
         .filter(|p| shown(p.meta.draft))
         .collect();
-    let (tera, globals) = templates(theme, config, &pages)?;
-    let site_inputs = crate::reuse::site_inputs(
-        theme
-            .templates
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-        &globals,
-        config.build.minify,
-    );
-    // The downloads and other non-page files are independent of the pages' contexts.
+    let languages = config.site_languages();
+    let labels = views::labels();
+    let catalogs = i18n::load(theme, &config.theme, &languages, &labels)?;
+    let mut teras = Vec::new();
+    let mut globals = Vec::new();
+    let mut site_inputs = Vec::new();
+    for (lang, catalog) in languages.iter().zip(&catalogs) {
+        let (tera, g) = templates(theme, lang, &languages, &pages, catalog, &labels)?;
+        site_inputs.push(crate::reuse::site_inputs(
+            theme
+                .templates
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            &g,
+            config.build.minify,
+        ));
+        teras.push(tera);
+        globals.push(g);
+    }
+    // The downloads and other non-page files are independent of the pages' contexts, and of
+    // the language.
     let (jobs, extras) = rayon::join(
-        || jobs(portal, computed, config, opts, &pages),
+        || all_jobs(portal, computed, &languages, opts, &pages),
         || extras(portal, computed, config, theme, opts),
     );
     Ok(Plan {
-        tera,
-        globals,
+        teras,
+        globals: Value::Array(globals),
+        languages,
         jobs,
         extras,
         minify: config.build.minify,
@@ -248,7 +281,7 @@ impl Plan {
 
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
-        render_page(&self.tera, self.minify, job, None)
+        render_page(&self.teras, self.minify, job, None)
     }
 
     /// Renders every page in parallel, calling `on_page` after each, and returns the whole
@@ -279,7 +312,8 @@ impl Plan {
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
         let Plan {
-            tera,
+            teras,
+            languages,
             jobs,
             extras,
             minify,
@@ -287,29 +321,32 @@ impl Plan {
             site_inputs,
             ..
         } = self;
-        let cache = cache.map(|c| (c, &site_inputs));
+        let cache = cache.map(|c| (c, site_inputs.as_slice()));
         let render = |job: Job| {
-            let f = render_page(&tera, minify, &job, cache);
+            let f = render_page(&teras, minify, &job, cache);
             drop(job);
             on_page();
             f
         };
         let (ready, unbuilt): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.built);
-        let mut tasks: Vec<String> = if deferred {
-            unbuilt.into_iter().filter_map(|j| j.task).collect()
+        let mut tasks: Vec<(usize, String)> = if deferred {
+            unbuilt
+                .into_iter()
+                .filter_map(|j| Some((j.lang, j.task?)))
+                .collect()
         } else {
             Vec::new()
         };
         tasks.dedup();
         let task_pages: Vec<Vec<OutFile>> = tasks
             .par_iter()
-            .map(|id| {
-                let Some(b) = sources.portal.task(id) else {
+            .map(|(lang, id)| {
+                let (Some(b), Some(l)) = (sources.portal.task(id), languages.get(*lang)) else {
                     return Ok(Vec::new());
                 };
-                task_jobs(b, sources.portal, sources.computed, sources.config, true)
+                task_jobs(b, sources.portal, sources.computed, &l.config, true)
                     .into_iter()
-                    .map(render)
+                    .map(|j| render(j.localize(*lang, &l.prefix)))
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
@@ -322,15 +359,21 @@ impl Plan {
 /// One page through its template, minified when `minify` is on; with `cache` (and the site's
 /// inputs), an HTML page comes from the cache when its template and context are unchanged.
 fn render_page(
-    tera: &tera::Tera,
+    teras: &[tera::Tera],
     minify: bool,
     job: &Job,
-    cache: Option<(&PageCache, &blake3::Hash)>,
+    cache: Option<(&PageCache, &[blake3::Hash])>,
 ) -> Result<OutFile> {
     let path = job.path();
     let cached = cache
         .filter(|_| path.ends_with(".html"))
-        .map(|(c, site)| (c, c.key(site, job.template, &job.ctx)));
+        .and_then(|(c, sites)| Some((c, c.key(sites.get(job.lang)?, job.template, &job.ctx))));
+    let Some(tera) = teras.get(job.lang) else {
+        return Err(Error::Template(format!(
+            "no templates for the language of /{}",
+            job.url
+        )));
+    };
     if let Some((c, key)) = &cached
         && let Some(bytes) = c.get(&path, key)
     {
@@ -392,11 +435,18 @@ fn describe(e: &tera::Error) -> String {
     s
 }
 
+/// The templates with the globals of one language: `site` (its settings, `base` with its URL
+/// prefix, `root` for the language-neutral downloads, the languages for the alternates and
+/// the switcher), `labels` (vocabulary labels in that language) and `tr` (its strings).
 fn templates(
     theme: &Theme,
-    config: &Config,
+    lang: &Language,
+    languages: &[Language],
     pages: &[&Doc<PageMeta>],
+    catalog: &i18n::Catalog,
+    labels: &Value,
 ) -> Result<(tera::Tera, Value)> {
+    let config = &lang.config;
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(
         theme
@@ -405,10 +455,31 @@ fn templates(
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )
     .map_err(|e| Error::Template(describe(&e)))?;
-    let globals = json!({"site": views::site(config, pages), "labels": views::labels()});
+    let mut site = views::site(config, pages);
+    if let Value::Object(m) = &mut site {
+        let root = config.base_path();
+        m.insert("base".into(), json!(format!("{root}{}", lang.prefix)));
+        m.insert("root".into(), json!(root));
+        m.insert("prefix".into(), json!(lang.prefix));
+        m.insert(
+            "languages".into(),
+            json!(
+                languages
+                    .iter()
+                    .map(|l| json!({"code": l.code, "prefix": l.prefix}))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    let globals = json!({
+        "site": site,
+        "labels": catalog.localize_labels(labels),
+        "tr": catalog.to_value(),
+    });
     let g = tera.global_context();
     g.insert("site", &globals["site"]);
     g.insert("labels", &globals["labels"]);
+    g.insert("tr", &globals["tr"]);
     Ok((tera, globals))
 }
 
@@ -499,18 +570,30 @@ const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
     release_jobs,
 ];
 
-/// Every page of the site: each family's, then the sitemap over them.
-fn jobs(
+/// Every page of the site in every language (the default language's at the root, the others
+/// under their prefix), then the sitemap over them.
+fn all_jobs(
     portal: &Portal,
     computed: &Computed,
-    config: &Config,
+    languages: &[Language],
     opts: &RenderOptions,
     pages: &[&Doc<PageMeta>],
 ) -> Vec<Job> {
-    let site = Site::new(portal, computed, config, opts, pages);
-    let mut jobs: Vec<Job> = FAMILIES.iter().flat_map(|family| family(&site)).collect();
-    jobs.push(sitemap_job(&jobs, config));
-    jobs
+    let mut all = Vec::new();
+    for (i, lang) in languages.iter().enumerate() {
+        let site = Site::new(portal, computed, &lang.config, opts, pages);
+        all.extend(
+            FAMILIES
+                .iter()
+                .flat_map(|family| family(&site))
+                .map(|j| j.localize(i, &lang.prefix)),
+        );
+    }
+    if let Some(default) = languages.first() {
+        let sitemap = sitemap_job(&all, &default.config, languages);
+        all.push(sitemap.localize(0, ""));
+    }
+    all
 }
 
 /// Home, the task index and a static listing page per facet value.
@@ -932,13 +1015,29 @@ fn release_jobs(site: &Site) -> Vec<Job> {
         .collect()
 }
 
-/// The sitemap over every HTML page of `jobs`, in their order.
-fn sitemap_job(jobs: &[Job], config: &Config) -> Job {
-    let urls: Vec<String> = jobs
+/// The sitemap over every HTML page of `jobs`, in their order; with more than one language,
+/// each page lists its counterparts (`xhtml:link` alternates).
+fn sitemap_job(jobs: &[Job], config: &Config, languages: &[Language]) -> Job {
+    let base = &config.base_url;
+    let urls: Vec<Value> = jobs
         .iter()
         .filter(|j| j.url.is_empty() || j.url.ends_with('/'))
         .filter(|j| j.template != "redirect.html")
-        .map(|j| format!("{}{}", config.base_url, j.url))
+        .map(|j| {
+            let path = j
+                .url
+                .strip_prefix(&languages[j.lang].prefix)
+                .unwrap_or(&j.url);
+            let alternates: Vec<Value> = if languages.len() > 1 {
+                languages
+                    .iter()
+                    .map(|l| json!({"lang": l.code, "href": format!("{base}{}{path}", l.prefix)}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            json!({"loc": format!("{base}{}", j.url), "alternates": alternates})
+        })
         .collect();
     Job::new(
         "sitemap.xml",
