@@ -523,6 +523,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             statics: BTreeMap::new(),
+            catalogs: BTreeMap::new(),
         }
     }
 
