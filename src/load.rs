@@ -548,11 +548,14 @@ fn load_task_dir(
         unreadable.rationales.insert(folder.to_string());
         None
     });
+    let translations = load_task_translations(r, dir, &folder, diags)?;
     match task {
         Ok(task) => Ok(Some(TaskBundle {
             task,
             datacard,
             rationale,
+            translations,
+            fallback: None,
         })),
         Err(d) => {
             diags.extend(d);
@@ -562,21 +565,124 @@ fn load_task_dir(
     }
 }
 
+/// `task.<code>.yaml` and `rationale.<code>.md` of a task folder, by language code.
+fn load_task_translations(
+    r: &Reader,
+    dir: &Path,
+    folder: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<std::collections::BTreeMap<String, TaskTranslations>> {
+    let mut out: std::collections::BTreeMap<String, TaskTranslations> = Default::default();
+    let files = r.entries(dir, diags, |p| p.is_file())?;
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = rel(r.root, &path);
+        if let Some(code) = name
+            .strip_prefix("task.")
+            .and_then(|n| n.strip_suffix(".yaml"))
+        {
+            let Some(text) = r.read(&path, diags) else {
+                continue;
+            };
+            match parse_yaml::<TaskTranslation>(&file, &text, 0) {
+                Ok(t) => out.entry(code.to_string()).or_default().task = Some(t),
+                Err(d) => diags.extend(d.into_iter().map(|d| {
+                    if d.message.contains("unknown field") {
+                        let hint = "a translation holds only the text fields (title, acronym, summary, description, keywords, clinical.clinical_question, clinical.why_it_matters, clinical.target_cohort, clinical.challenge_cohort, clinical.human_baseline, task_definition.case_definition, task_definition.input, task_definition.output); change any other field in task.yaml";
+                        let old = d.hint.clone().unwrap_or_default();
+                        d.hint(if old.is_empty() { hint.to_string() } else { format!("{old}; {hint}") })
+                    } else {
+                        d
+                    }
+                })),
+            }
+        } else if let Some(code) = name
+            .strip_prefix("rationale.")
+            .and_then(|n| n.strip_suffix(".md"))
+        {
+            let Some(text) = r.read(&path, diags) else {
+                continue;
+            };
+            match parse_doc::<RationaleTranslationMeta>(&file, &text, Slug::parse(folder).ok()) {
+                Ok(doc) => {
+                    if doc.meta.task.as_str() != folder {
+                        diags.push(
+                            Diagnostic::new(
+                                &file,
+                                format!(
+                                    "`task: {}` differs from the folder `{folder}`",
+                                    doc.meta.task
+                                ),
+                            )
+                            .field("task")
+                            .hint("the translation belongs to the task of its folder"),
+                        );
+                    }
+                    out.entry(code.to_string()).or_default().rationale = Some(doc.body);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+    for (code, t) in &out {
+        if crate::config::check_language_code(code).is_err() {
+            diags.push(
+                Diagnostic::new(rel(r.root, dir), format!("`{code}` in a translation's file name is not a language code"))
+                    .hint("name translations task.<code>.yaml and rationale.<code>.md with an ISO 639-1 code, e.g. task.de.yaml"),
+            );
+        }
+        let _ = t;
+    }
+    Ok(out)
+}
+
 fn load_docs<M: DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static>(
     r: &Reader,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
     memo: &mut Memo,
 ) -> Result<Vec<Doc<M>>> {
-    let mut docs = Vec::new();
+    let mut docs: Vec<Doc<M>> = Vec::new();
+    let mut translated: Vec<(String, PathBuf, Doc<M>)> = Vec::new();
     let mut unreadable = Unreadable::default();
     for path in r.files_with_ext(dir, "md", diags)? {
+        let lang = translation_code(&path);
         let doc = memo.get(&path, diags, &mut unreadable, |d, _| {
             Ok(load_doc::<M>(r, &path, d))
         })?;
-        docs.extend(doc);
+        match (lang, doc) {
+            (Some(code), Some(doc)) => translated.push((code, path.clone(), doc)),
+            (None, Some(doc)) => docs.push(doc),
+            _ => {}
+        }
+    }
+    for (code, path, doc) in translated {
+        match docs.iter_mut().find(|d| d.id == doc.id) {
+            Some(original) => {
+                original.translations.insert(code, doc);
+            }
+            None => diags.push(
+                Diagnostic::new(
+                    rel(r.root, &path),
+                    format!("a translation of `{}.md`, which does not exist", doc.id),
+                )
+                .hint(
+                    "a translation sits beside its original: add the original, or rename the file",
+                ),
+            ),
+        }
     }
     Ok(docs)
+}
+
+/// `about.de.md` → `de`; `None` for an original.
+fn translation_code(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let (_, code) = stem.rsplit_once('.')?;
+    Some(code.to_string())
 }
 
 fn load_doc<M: DeserializeOwned + JsonSchema>(
@@ -589,7 +695,11 @@ fn load_doc<M: DeserializeOwned + JsonSchema>(
             .file_stem()
             .map(|s| s.to_string_lossy())
             .unwrap_or_default();
-        let stem = stem.as_ref();
+        // A translation `<id>.<code>.md` has the id of its original.
+        let stem = match stem.rsplit_once('.') {
+            Some((id, code)) if crate::config::check_language_code(code).is_ok() => id,
+            _ => stem.as_ref(),
+        };
         let file = rel(r.root, path);
         let id = match Slug::parse(stem) {
             Ok(id) => id,
@@ -636,6 +746,8 @@ pub fn parse_doc<M: DeserializeOwned + JsonSchema>(
         id,
         meta,
         body: body.to_string(),
+        translations: Default::default(),
+        fallback_lang: None,
     })
 }
 

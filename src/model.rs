@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 // ---------------------------------------------------------------------------------------------
@@ -1223,7 +1224,23 @@ pub struct Doc<M> {
     pub id: Slug,
     pub meta: M,
     pub body: String,
+    /// Translations (`<id>.<code>.md`), by language code.
+    pub translations: BTreeMap<String, Doc<M>>,
+    /// Set on a page of another language that shows this text untranslated: the language the
+    /// text is in (so the page marks it with `lang` and says it is not translated).
+    pub fallback_lang: Option<String>,
 }
+
+/// The front matter keys of reports, news and pages that a translation must keep as they are.
+pub const NON_TEXT_FRONT_MATTER: &[&str] = &[
+    "date",
+    "published",
+    "period",
+    "menu",
+    "role",
+    "draft",
+    "video",
+];
 
 // ---------------------------------------------------------------------------------------------
 // data/systems.yaml
@@ -1605,6 +1622,91 @@ pub struct TaskBundle {
     pub task: Task,
     pub datacard: Option<DataCard>,
     pub rationale: Option<Doc<RationaleMeta>>,
+    /// `task.<code>.yaml` and `rationale.<code>.md`, by language code. They share the task's
+    /// confidentiality: they live in its bundle.
+    pub translations: BTreeMap<String, TaskTranslations>,
+    /// On a page of another language: the text fields shown untranslated (`summary`,
+    /// `clinical.why_it_matters`, `rationale`, ...), and the language they are in.
+    pub fallback: Option<(String, Vec<String>)>,
+}
+
+/// One language's translations of a task folder.
+#[derive(Debug, Clone, Default)]
+pub struct TaskTranslations {
+    pub task: Option<TaskTranslation>,
+    /// The translated Markdown body of rationale.md.
+    pub rationale: Option<String>,
+}
+
+/// `task.<code>.yaml`: the text fields of task.yaml, translated. Any other field is an error.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskTranslation {
+    /// The task title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// A short name.
+    #[serde(default)]
+    pub acronym: Option<String>,
+    /// The plain-language summary (plain text).
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The full description (Markdown).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The keywords.
+    #[serde(default)]
+    pub keywords: Option<Vec<String>>,
+    /// The clinical texts.
+    #[serde(default)]
+    pub clinical: Option<ClinicalTranslation>,
+    /// The task definition's texts.
+    #[serde(default)]
+    pub task_definition: Option<TaskDefinitionTranslation>,
+}
+
+/// The translated texts of `clinical`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicalTranslation {
+    /// The clinical question.
+    #[serde(default)]
+    pub clinical_question: Option<String>,
+    /// Why it matters for patients.
+    #[serde(default)]
+    pub why_it_matters: Option<String>,
+    /// The target cohort.
+    #[serde(default)]
+    pub target_cohort: Option<String>,
+    /// The challenge cohort.
+    #[serde(default)]
+    pub challenge_cohort: Option<String>,
+    /// The human baseline.
+    #[serde(default)]
+    pub human_baseline: Option<String>,
+}
+
+/// The translated texts of `task_definition`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinitionTranslation {
+    /// What one case is.
+    #[serde(default)]
+    pub case_definition: Option<String>,
+    /// What the system receives.
+    #[serde(default)]
+    pub input: Option<String>,
+    /// What the system returns.
+    #[serde(default)]
+    pub output: Option<String>,
+}
+
+/// The front matter of `rationale.<code>.md`: the task alone (the rest is the original's).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RationaleTranslationMeta {
+    /// The task id; equals the folder name.
+    pub task: Slug,
 }
 
 /// Everything read from a portal root, before any computation.

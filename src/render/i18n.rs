@@ -318,3 +318,180 @@ mod tests {
         assert_eq!(d[0].line, Some(2), "{d:#?}");
     }
 }
+
+/// The text fields of a task that a translation may give, as `task.<code>.yaml` names them.
+pub const TASK_TEXT_FIELDS: &[&str] = &[
+    "title",
+    "acronym",
+    "summary",
+    "description",
+    "keywords",
+    "clinical.clinical_question",
+    "clinical.why_it_matters",
+    "clinical.target_cohort",
+    "clinical.challenge_cohort",
+    "clinical.human_baseline",
+    "task_definition.case_definition",
+    "task_definition.input",
+    "task_definition.output",
+];
+
+/// A task folder as a page in language `code` shows it: the translated text fields in place,
+/// and in `fallback` the fields (and `rationale`) still in the original language `original`.
+pub fn localize_bundle(
+    b: &crate::model::TaskBundle,
+    code: &str,
+    original: &str,
+) -> crate::model::TaskBundle {
+    let mut out = b.clone();
+    out.translations.clear();
+    let tr = b.translations.get(code);
+    let t = tr.and_then(|t| t.task.as_ref());
+    let task = &mut out.task;
+    let mut missing: Vec<String> = Vec::new();
+    let mut put = |name: &str, present: bool, value: Option<&String>, slot: &mut String| match value
+    {
+        Some(v) => *slot = v.clone(),
+        None if present => missing.push(name.to_string()),
+        None => {}
+    };
+    put(
+        "title",
+        true,
+        t.and_then(|t| t.title.as_ref()),
+        &mut task.title,
+    );
+    put(
+        "summary",
+        true,
+        t.and_then(|t| t.summary.as_ref()),
+        &mut task.summary,
+    );
+    let c = t.and_then(|t| t.clinical.as_ref());
+    put(
+        "clinical.clinical_question",
+        true,
+        c.and_then(|c| c.clinical_question.as_ref()),
+        &mut task.clinical.clinical_question,
+    );
+    put(
+        "clinical.why_it_matters",
+        true,
+        c.and_then(|c| c.why_it_matters.as_ref()),
+        &mut task.clinical.why_it_matters,
+    );
+    put(
+        "clinical.target_cohort",
+        true,
+        c.and_then(|c| c.target_cohort.as_ref()),
+        &mut task.clinical.target_cohort,
+    );
+    put(
+        "clinical.challenge_cohort",
+        true,
+        c.and_then(|c| c.challenge_cohort.as_ref()),
+        &mut task.clinical.challenge_cohort,
+    );
+    let d = t.and_then(|t| t.task_definition.as_ref());
+    put(
+        "task_definition.case_definition",
+        true,
+        d.and_then(|d| d.case_definition.as_ref()),
+        &mut task.task_definition.case_definition,
+    );
+    put(
+        "task_definition.input",
+        true,
+        d.and_then(|d| d.input.as_ref()),
+        &mut task.task_definition.input,
+    );
+    put(
+        "task_definition.output",
+        true,
+        d.and_then(|d| d.output.as_ref()),
+        &mut task.task_definition.output,
+    );
+    let mut optional = |name: &str, value: Option<&String>, slot: &mut Option<String>| match value {
+        Some(v) => *slot = Some(v.clone()),
+        None if slot.is_some() => missing.push(name.to_string()),
+        None => {}
+    };
+    optional(
+        "acronym",
+        t.and_then(|t| t.acronym.as_ref()),
+        &mut task.acronym,
+    );
+    optional(
+        "description",
+        t.and_then(|t| t.description.as_ref()),
+        &mut task.description,
+    );
+    optional(
+        "clinical.human_baseline",
+        c.and_then(|c| c.human_baseline.as_ref()),
+        &mut task.clinical.human_baseline,
+    );
+    match t.and_then(|t| t.keywords.as_ref()) {
+        Some(k) => task.keywords = k.clone(),
+        None if !task.keywords.is_empty() => missing.push("keywords".into()),
+        None => {}
+    }
+    if let Some(r) = &mut out.rationale {
+        match tr.and_then(|t| t.rationale.as_ref()) {
+            Some(body) => r.body = body.clone(),
+            None => missing.push("rationale".into()),
+        }
+    }
+    out.fallback = (!missing.is_empty()).then(|| (original.to_string(), missing));
+    out
+}
+
+fn localize_docs<M: Clone>(
+    docs: &[crate::model::Doc<M>],
+    code: &str,
+    original: &str,
+) -> Vec<crate::model::Doc<M>> {
+    docs.iter()
+        .map(|d| match d.translations.get(code) {
+            Some(t) => crate::model::Doc {
+                id: d.id.clone(),
+                meta: t.meta.clone(),
+                body: t.body.clone(),
+                translations: Default::default(),
+                fallback_lang: None,
+            },
+            None => crate::model::Doc {
+                translations: Default::default(),
+                fallback_lang: Some(original.to_string()),
+                ..d.clone()
+            },
+        })
+        .collect()
+}
+
+/// The portal as the pages of language `code` show it (see [`localize_bundle`]); reports,
+/// news and pages without a translation keep their text and say which language it is in.
+pub fn localize(portal: &crate::model::Portal, code: &str, original: &str) -> crate::model::Portal {
+    let mut out = crate::model::Portal {
+        tasks: Vec::new(),
+        pages: localize_docs(&portal.pages, code, original),
+        news: localize_docs(&portal.news, code, original),
+        reports: localize_docs(&portal.reports, code, original),
+        ..portal.clone()
+    };
+    out.tasks = portal
+        .tasks
+        .iter()
+        .map(|b| {
+            if b.task.status.is_published() {
+                localize_bundle(b, code, original)
+            } else {
+                // Confidential: counted in figures only; its translations go nowhere.
+                let mut b = b.clone();
+                b.translations.clear();
+                b
+            }
+        })
+        .collect();
+    out
+}

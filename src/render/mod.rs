@@ -150,19 +150,28 @@ pub fn plan(
     opts: &RenderOptions,
 ) -> Result<Plan> {
     let shown = |draft: bool| opts.drafts || !draft;
-    let pages: Vec<&Doc<PageMeta>> = portal
-        .pages
-        .iter()
-        .filter(|p| shown(p.meta.draft))
-        .collect();
     let languages = config.site_languages();
+    // Each other language sees the portal with its translations in place.
+    let localized: Vec<Option<Portal>> = languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i > 0).then(|| i18n::localize(portal, &l.code, &languages[0].code)))
+        .collect();
+    let portals: Vec<&Portal> = localized
+        .iter()
+        .map(|p| p.as_ref().unwrap_or(portal))
+        .collect();
+    let pages: Vec<Vec<&Doc<PageMeta>>> = portals
+        .iter()
+        .map(|p| p.pages.iter().filter(|p| shown(p.meta.draft)).collect())
+        .collect();
     let labels = views::labels();
     let catalogs = i18n::load(theme, &config.theme, &languages, &labels)?;
     let mut teras = Vec::new();
     let mut globals = Vec::new();
     let mut site_inputs = Vec::new();
-    for (lang, catalog) in languages.iter().zip(&catalogs) {
-        let (tera, g) = templates(theme, lang, &languages, &pages, catalog, &labels)?;
+    for ((lang, catalog), pages) in languages.iter().zip(&catalogs).zip(&pages) {
+        let (tera, g) = templates(theme, lang, &languages, pages, catalog, &labels)?;
         site_inputs.push(crate::reuse::site_inputs(
             theme
                 .templates
@@ -177,7 +186,7 @@ pub fn plan(
     // The downloads and other non-page files are independent of the pages' contexts, and of
     // the language.
     let (jobs, extras) = rayon::join(
-        || all_jobs(portal, computed, &languages, opts, &pages),
+        || all_jobs(&portals, computed, &languages, opts, &pages),
         || extras(portal, computed, config, theme, opts),
     );
     Ok(Plan {
@@ -343,6 +352,13 @@ impl Plan {
             .map(|(lang, id)| {
                 let (Some(b), Some(l)) = (sources.portal.task(id), languages.get(*lang)) else {
                     return Ok(Vec::new());
+                };
+                let localized;
+                let b = if *lang == 0 {
+                    b
+                } else {
+                    localized = i18n::localize_bundle(b, &l.code, &languages[0].code);
+                    &localized
                 };
                 task_jobs(b, sources.portal, sources.computed, &l.config, true)
                     .into_iter()
@@ -573,14 +589,14 @@ const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
 /// Every page of the site in every language (the default language's at the root, the others
 /// under their prefix), then the sitemap over them.
 fn all_jobs(
-    portal: &Portal,
+    portals: &[&Portal],
     computed: &Computed,
     languages: &[Language],
     opts: &RenderOptions,
-    pages: &[&Doc<PageMeta>],
+    pages: &[Vec<&Doc<PageMeta>>],
 ) -> Vec<Job> {
     let mut all = Vec::new();
-    for (i, lang) in languages.iter().enumerate() {
+    for (i, ((lang, portal), pages)) in languages.iter().zip(portals).zip(pages).enumerate() {
         let site = Site::new(portal, computed, &lang.config, opts, pages);
         all.extend(
             FAMILIES

@@ -288,6 +288,8 @@ pub fn task_card(b: &TaskBundle, r: Option<&TaskRanking>, portal: &Portal) -> Va
         "has_leaderboard": r.is_some(),
         "n_entries": r.map(|r| r.entries.len()).unwrap_or(0),
         "leader": leader,
+        // Title or summary shown untranslated: their language.
+        "fallback_lang": b.fallback.as_ref().filter(|(_, f)| f.iter().any(|f| f == "title" || f == "summary")).map(|(l, _)| l),
     })
 }
 
@@ -350,6 +352,14 @@ pub fn task_full(b: &TaskBundle) -> Value {
     o.insert(
         "datacard_highlights".into(),
         json!(b.datacard.as_ref().map(datacard_highlights)),
+    );
+    o.insert(
+        "fallback".into(),
+        json!(
+            b.fallback
+                .as_ref()
+                .map(|(lang, fields)| json!({"lang": lang, "fields": fields}))
+        ),
     );
     Value::Object(o)
 }
@@ -913,6 +923,7 @@ pub fn report_summary(d: &Doc<ReportMeta>) -> Value {
         "published_display": m.published.display(),
         "audience": m.audience,
         "draft": m.draft,
+        "fallback_lang": d.fallback_lang,
     })
 }
 
@@ -965,6 +976,7 @@ pub fn post_summary(d: &Doc<NewsMeta>) -> Value {
         "summary": m.summary,
         "tags": m.tags,
         "draft": m.draft,
+        "fallback_lang": d.fallback_lang,
     })
 }
 
@@ -986,6 +998,7 @@ pub fn content_page(d: &Doc<PageMeta>, body_html: String) -> Value {
         "menu": d.meta.menu,
         "draft": d.meta.draft,
         "body_html": body_html,
+        "fallback_lang": d.fallback_lang,
     })
 }
 

@@ -17,6 +17,7 @@ mod task;
 #[cfg(test)]
 mod tests;
 mod text;
+mod translations;
 
 use crate::error::{Diagnostic, Severity};
 use crate::model::*;
@@ -51,6 +52,7 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
     v.pages(portal);
     v.markdown_docs(portal);
     release::check(&mut v, portal);
+    translations::check(&mut v, portal);
     let mut diags = v.diags;
     diags.sort();
     diags.dedup();
