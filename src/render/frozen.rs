@@ -89,7 +89,7 @@ fn label_of<T: Copy>(
 }
 
 fn date_display(s: &str) -> String {
-    Date::parse(s).map_or_else(|_| s.to_string(), |d| d.display())
+    Date::parse(s).map_or_else(|_| s.to_string(), |d| format::date(&d))
 }
 
 /// The frozen leaderboard in the shape of [`super::views::leaderboard`], for
@@ -193,12 +193,12 @@ pub fn leaderboard(release: &Release, task: &FrozenTask, doc: &Value, portal: &P
         "kendall_tau_display": doc.get("kendall_tau").filter(|_| boot).and_then(|k| {
             let m = num(k, "median")?;
             let (lo, hi) = pair(k.get("ci"))?;
-            Some(format!("{m:.2} (interval {lo:.2} to {hi:.2})"))
+            Some(super::views::kendall(m, lo, hi))
         }),
         "analysis_url": Value::Null,
         "download_json_url": format!("releases/{version}/tasks/{id}.json"),
         "download_csv_url": Value::Null,
-        "note": (!boot).then_some("These results were frozen without an uncertainty analysis (no per-case values for every ranked entry), so the ranking shows the reported scores without intervals."),
+        "note": (!boot).then(|| format::tr("frozen_note_no_uncertainty")),
         "metrics": metrics.iter().map(|(m, n, d)| json!({"id": m, "name": n, "direction": d})).collect::<Vec<_>>(),
         "rows": rows,
     })
@@ -503,7 +503,7 @@ pub fn task_history(portal: &Portal, id: &str) -> Option<Value> {
             json!({
                 "version": v,
                 "date": r.meta.date,
-                "date_display": r.meta.date.display(),
+                "date_display": format::date(&r.meta.date),
                 "url": t.leaderboard.as_ref().map_or_else(|| release_url(v), |_| frozen_task_url(v, id)),
                 "task_version": t.meta.version,
                 "leader": t.leaderboard.as_ref().and_then(|l| leader(r, l)),
@@ -606,7 +606,7 @@ pub fn system_history(portal: &Portal, id: &str) -> Vec<Value> {
                     "version": v,
                     "url": release_url(v),
                     "date": r.meta.date,
-                    "date_display": r.meta.date.display(),
+                    "date_display": format::date(&r.meta.date),
                     "overall_display": overall.map(format::rank),
                     "of": entries(&r.rankings).len(),
                     "tasks": tasks,

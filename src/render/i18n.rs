@@ -177,12 +177,23 @@ pub fn load(
         let mut need = wanted.clone();
         if i > 0 {
             need.extend(label_keys(labels));
+            need.extend(
+                super::format::RUST_STRINGS
+                    .iter()
+                    .map(|(k, _)| k.to_string()),
+            );
         }
         for key in need.difference(&c.strings.keys().cloned().collect()) {
             let in_default = english
                 .strings
                 .get(key)
                 .map(|s| format!(" ({}: \"{s}\")", english.code))
+                .or_else(|| {
+                    super::format::RUST_STRINGS
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, e)| format!(" (en: \"{e}\")"))
+                })
                 .or_else(|| {
                     let mut parts = key.splitn(3, '.').skip(1);
                     let (g, v) = (parts.next()?, parts.next()?);

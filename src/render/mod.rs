@@ -122,6 +122,8 @@ pub struct Plan {
     pub globals: Value,
     /// The site's languages, the default first.
     pub languages: Vec<Language>,
+    /// Their formatting and strings for contexts built later (deferred task pages).
+    locales: Vec<Option<std::sync::Arc<format::Locale>>>,
     pub jobs: Vec<Job>,
     /// robots.txt, syntax.css, downloads, schemas and the theme's static files.
     pub extras: Vec<OutFile>,
@@ -167,6 +169,18 @@ pub fn plan(
         .collect();
     let labels = views::labels();
     let catalogs = i18n::load(theme, &config.theme, &languages, &labels)?;
+    let locales: Vec<Option<std::sync::Arc<format::Locale>>> = catalogs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (i > 0).then(|| {
+                std::sync::Arc::new(format::Locale {
+                    code: c.code.clone(),
+                    strings: c.strings.clone(),
+                })
+            })
+        })
+        .collect();
     let mut teras = Vec::new();
     let mut globals = Vec::new();
     let mut site_inputs = Vec::new();
@@ -186,13 +200,14 @@ pub fn plan(
     // The downloads and other non-page files are independent of the pages' contexts, and of
     // the language.
     let (jobs, extras) = rayon::join(
-        || all_jobs(&portals, computed, &languages, opts, &pages),
+        || all_jobs(&locales, &portals, computed, &languages, opts, &pages),
         || extras(portal, computed, config, theme, opts),
     );
     Ok(Plan {
         teras,
         globals: Value::Array(globals),
         languages,
+        locales,
         jobs,
         extras,
         minify: config.build.minify,
@@ -323,6 +338,7 @@ impl Plan {
         let Plan {
             teras,
             languages,
+            locales,
             jobs,
             extras,
             minify,
@@ -360,10 +376,13 @@ impl Plan {
                     localized = i18n::localize_bundle(b, &l.code, &languages[0].code);
                     &localized
                 };
-                task_jobs(b, sources.portal, sources.computed, &l.config, true)
-                    .into_iter()
-                    .map(|j| render(j.localize(*lang, &l.prefix)))
-                    .collect::<Result<Vec<_>>>()
+                let locale = locales.get(*lang).cloned().flatten();
+                format::with_locale(locale.as_ref(), || {
+                    task_jobs(b, sources.portal, sources.computed, &l.config, true)
+                })
+                .into_iter()
+                .map(|j| render(j.localize(*lang, &l.prefix)))
+                .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
         let mut pages: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
@@ -502,6 +521,8 @@ fn templates(
 /// What the page families share: the inputs, and the published tasks, news, reports and
 /// pages in the order the site lists them. Built once per plan.
 struct Site<'a> {
+    /// The page language's formatting and strings (`None`: the default language).
+    locale: Option<std::sync::Arc<format::Locale>>,
     portal: &'a Portal,
     computed: &'a Computed,
     config: &'a Config,
@@ -551,6 +572,7 @@ impl<'a> Site<'a> {
                 .then(a.id.cmp(&b.id))
         });
         Site {
+            locale: format::current(),
             portal,
             computed,
             config,
@@ -589,6 +611,7 @@ const FAMILIES: &[fn(&Site) -> Vec<Job>] = &[
 /// Every page of the site in every language (the default language's at the root, the others
 /// under their prefix), then the sitemap over them.
 fn all_jobs(
+    locales: &[Option<std::sync::Arc<format::Locale>>],
     portals: &[&Portal],
     computed: &Computed,
     languages: &[Language],
@@ -597,13 +620,12 @@ fn all_jobs(
 ) -> Vec<Job> {
     let mut all = Vec::new();
     for (i, ((lang, portal), pages)) in languages.iter().zip(portals).zip(pages).enumerate() {
-        let site = Site::new(portal, computed, &lang.config, opts, pages);
-        all.extend(
-            FAMILIES
-                .iter()
-                .flat_map(|family| family(&site))
-                .map(|j| j.localize(i, &lang.prefix)),
-        );
+        let locale = locales.get(i).cloned().flatten();
+        let jobs: Vec<Job> = format::with_locale(locale.as_ref(), || {
+            let site = Site::new(portal, computed, &lang.config, opts, pages);
+            FAMILIES.iter().flat_map(|family| family(&site)).collect()
+        });
+        all.extend(jobs.into_iter().map(|j| j.localize(i, &lang.prefix)));
     }
     if let Some(default) = languages.first() {
         let sitemap = sitemap_job(&all, &default.config, languages);
@@ -645,11 +667,16 @@ fn listing_jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::new(
         "tasks/",
         "tasks.html",
-        views::page("tasks/", "Tasks", "Every task the panel has selected for MEDAL.", "tasks"),
+        views::page(
+            "tasks/",
+            &format::tr("page_tasks_title"),
+            &format::tr("page_tasks_description"),
+            "tasks",
+        ),
         json!({
             "listing": {
-                "title": "Tasks",
-                "intro": "Every task the panel has selected, with its status, imaging modalities, specialty and task type.",
+                "title": format::tr("page_tasks_title"),
+                "intro": format::tr("page_tasks_intro"),
                 "tasks": cards,
                 "current": null,
             },
@@ -670,8 +697,8 @@ fn listing_jobs(site: &Site) -> Vec<Job> {
             let url = kind.url(value);
             let title = kind.listing_title(label);
             let description = match matching.len() {
-                1 => format!("{title}: one published MEDAL task."),
-                n => format!("{title}: {n} published MEDAL tasks."),
+                1 => format::tr_with("listing_one", &[("title", &title)]),
+                n => format::tr_with("listing_many", &[("title", &title), ("n", &n.to_string())]),
             };
             jobs.push(Job::new(
                 url.clone(),
@@ -705,7 +732,9 @@ fn own_task_jobs(site: &Site) -> Vec<Job> {
             let id = b.task.id.as_str();
             let built =
                 !opts.defer_tasks && opts.only_tasks.as_ref().is_none_or(|s| s.contains(id));
-            task_jobs(b, site.portal, site.computed, site.config, built)
+            format::with_locale(site.locale.as_ref(), || {
+                task_jobs(b, site.portal, site.computed, site.config, built)
+            })
         })
         .collect();
     task_jobs.into_iter().flatten().collect()
@@ -760,16 +789,26 @@ fn system_jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::new(
         "systems/",
         "systems.html",
-        views::page("systems/", "AI systems and reference readers", "The AI systems evaluated on MEDAL tasks, and the human readers they are compared with.", "systems"),
+        views::page(
+            "systems/",
+            &format::tr("page_systems_title"),
+            &format::tr("page_systems_description"),
+            "systems",
+        ),
         json!({"systems": system_list}),
     ));
     jobs.push(Job::new(
         "rankings/",
         "rankings.html",
-        views::page("rankings/", "Rankings across tasks", "How AI systems rank across all released MEDAL tasks.", "rankings"),
+        views::page(
+            "rankings/",
+            &format::tr("page_rankings_title"),
+            &format::tr("page_rankings_description"),
+            "rankings",
+        ),
         json!({
             "consensus": views::consensus(computed, portal),
-            "method_note": "Each system's consensus score is its mean rank over all released tasks with a leaderboard. A system that did not take part in a task counts as ranked last there, one place behind every system ranked on it. Human readers and baselines are shown on the task pages but not ranked.",
+            "method_note": format::tr("rankings_method_note"),
         }),
     ));
     jobs
@@ -789,8 +828,8 @@ fn report_jobs(site: &Site) -> Vec<Job> {
         "reports.html",
         views::page(
             "reports/",
-            "Progress reports",
-            "Progress reports for the Carl-Zeiss-Stiftung and the public.",
+            &format::tr("page_reports_title"),
+            &format::tr("page_reports_description"),
             "reports",
         ),
         json!({"reports": reports.iter().map(|r| views::report_summary(r)).collect::<Vec<_>>()}),
@@ -831,8 +870,8 @@ fn report_jobs(site: &Site) -> Vec<Job> {
         "progress.html",
         views::page(
             "progress/",
-            "Progress",
-            "MEDAL's progress in figures: proposals, the selection funnel, prize money and the best scores over time, computed from the portal's content.",
+            &format::tr("page_progress_title"),
+            &format::tr("page_progress_description"),
             "progress",
         ),
         json!({
@@ -870,8 +909,8 @@ fn download_jobs(site: &Site) -> Vec<Job> {
         "data.html",
         views::page(
             "data/",
-            "Open data",
-            "Every task, data card, leaderboard and figure of MEDAL as JSON, CSV and Croissant, with the meaning of every field.",
+            &format::tr("page_data_title"),
+            &format::tr("page_data_description"),
             "data",
         ),
         json!({
@@ -907,7 +946,7 @@ fn download_jobs(site: &Site) -> Vec<Job> {
         "updates.xml",
         views::page(
             "rankings/atom.xml",
-            &format!("{} leaderboard updates", config.title),
+            &format::tr_with("feed_updates_title", &[("site", &config.title)]),
             &config.description,
             "feed",
         ),
@@ -934,7 +973,12 @@ fn news_jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::new(
         "news/",
         "news.html",
-        views::page("news/", "News", "News from MEDAL.", "news"),
+        views::page(
+            "news/",
+            &format::tr("page_news_title"),
+            &format::tr("page_news_description"),
+            "news",
+        ),
         json!({"posts": news.iter().map(|n| views::post_summary(n)).collect::<Vec<_>>()}),
     ));
     for (n, post) in news.iter().zip(&posts_full) {
@@ -959,7 +1003,7 @@ fn news_jobs(site: &Site) -> Vec<Job> {
         "atom.xml",
         views::page(
             "news/atom.xml",
-            &format!("{} news", config.title),
+            &format::tr_with("feed_news_title", &[("site", &config.title)]),
             &config.description,
             "feed",
         ),
@@ -994,8 +1038,8 @@ fn page_jobs(site: &Site) -> Vec<Job> {
         "search.html",
         views::page(
             "search/",
-            "Search",
-            "Search MEDAL's tasks, AI systems, progress reports, news and pages.",
+            &format::tr("page_search_title"),
+            &format::tr("page_search_description"),
             "search",
         ),
         json!({"facets": site.facets}),
@@ -1005,8 +1049,8 @@ fn page_jobs(site: &Site) -> Vec<Job> {
         "404.html",
         views::page(
             "404.html",
-            "Page not found",
-            "The page you asked for does not exist.",
+            &format::tr("page_not_found_title"),
+            &format::tr("page_not_found_description"),
             "not_found",
         ),
         json!({}),
@@ -1096,14 +1140,11 @@ fn task_jobs(
         portal.leaderboard(t.id.as_str()),
     ) {
         let url = views::analysis_url(id);
-        let title = format!(
-            "How sure is the ranking? {}",
-            t.acronym.as_deref().unwrap_or(&t.title)
+        let title = format::tr_with(
+            "page_analysis_title",
+            &[("task", t.acronym.as_deref().unwrap_or(&t.title))],
         );
-        let description = format!(
-            "Bootstrap and significance analysis of the leaderboard of {}",
-            t.title
-        );
+        let description = format::tr_with("page_analysis_description", &[("task", &t.title)]);
         jobs.push(Job::new(
             url.clone(),
             "analysis.html",
@@ -1141,7 +1182,7 @@ fn task_jobs(
     ));
     if let Some(d) = &b.datacard {
         let url = views::datacard_url(id);
-        let title = format!("Data card: {}", d.dataset.name);
+        let title = format::tr_with("page_datacard_title", &[("name", &d.dataset.name)]);
         jobs.push(Job::new(
             url.clone(),
             "datacard.html",

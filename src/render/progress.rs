@@ -358,7 +358,7 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
                 "chart_svg": svg,
                 "points": pts.iter().map(|p| json!({
                     "date": p.date,
-                    "date_display": p.date.display(),
+                    "date_display": format::date(&p.date),
                     "value_display": format::score(p.value),
                     "system_name": name(&p.system),
                     "system_url": views::system_url(&p.system),
@@ -373,9 +373,9 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         // The previous report ended where this period starts: "in this period" is "since".
         "previous_adjacent": prev.is_some() && !show_since,
         "as_of": w.end,
-        "as_of_display": w.end.display(),
+        "as_of_display": format::date(&w.end),
         "start": w.start,
-        "start_display": w.start.map(Date::display),
+        "start_display": w.start.map(format::date),
         "figures": figures,
         "funnel": funnel,
         "funnel_svg": funnel_svg,

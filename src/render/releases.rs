@@ -48,9 +48,9 @@ fn summary(r: &Release, latest: bool) -> Value {
     json!({
         "version": m.version,
         "date": m.date,
-        "date_display": m.date.display(),
+        "date_display": format::date(&m.date),
         "as_of": m.as_of,
-        "as_of_display": m.as_of.display(),
+        "as_of_display": format::date(&m.as_of),
         "title": m.title,
         "doi": m.doi,
         "doi_url": m.doi.as_deref().map(doi_url),
@@ -141,8 +141,8 @@ pub fn pages(portal: &Portal, config: &Config, fallback_updated: &str) -> Vec<Pa
     jobs.push(Page::new(
         "releases/",
         "releases.html",
-        "Releases",
-        "Frozen, citable editions of the MEDAL benchmark: the ranks, intervals and significance as published on each release date.",
+        format::tr("page_releases_title"),
+        format::tr("page_releases_description"),
         "releases",
         json!({"releases": summaries}),
     ));
@@ -151,8 +151,11 @@ pub fn pages(portal: &Portal, config: &Config, fallback_updated: &str) -> Vec<Pa
         jobs.push(Page::new(
             "releases/latest/",
             "redirect.html",
-            format!("Latest release: {}", latest.meta.version),
-            "Redirects to the newest release.",
+            format::tr_with(
+                "page_latest_release_title",
+                &[("version", latest.meta.version.as_str())],
+            ),
+            format::tr("page_latest_release_description"),
             "redirect",
             json!({"target": target}),
         ));
@@ -170,7 +173,7 @@ pub fn pages(portal: &Portal, config: &Config, fallback_updated: &str) -> Vec<Pa
     jobs.push(Page::new(
         "releases/atom.xml",
         "releases.xml",
-        format!("{} releases", config.title),
+        format::tr_with("feed_releases_title", &[("site", &config.title)]),
         config.description.clone(),
         "feed",
         json!({"releases": summaries, "updated": updated}),
@@ -227,15 +230,18 @@ fn release_jobs(
         .map(|e| {
             json!({
                 "date": e.date,
-                "date_display": e.date.display(),
+                "date_display": format::date(&e.date),
                 "html": markdown::render(&e.text, Placement::default()),
             })
         })
         .collect();
-    let description = format!(
-        "MEDAL release {v} of {}: the benchmark as it stood on {}, frozen and citable.",
-        r.meta.date.display(),
-        r.meta.as_of.display()
+    let description = format::tr_with(
+        "page_release_description",
+        &[
+            ("version", v),
+            ("date", &format::date(&r.meta.date)),
+            ("as_of", &format::date(&r.meta.as_of)),
+        ],
     );
     jobs.push(
         Page::new(
@@ -265,11 +271,17 @@ fn release_jobs(
             continue;
         };
         let turl = frozen_task_url(v, &t.meta.id);
-        let title = format!("{} in MEDAL {v}", t.meta.short_name());
-        let description = format!(
-            "The leaderboard of {} as frozen in MEDAL release {v} on {}.",
-            t.meta.title,
-            r.meta.date.display()
+        let title = format::tr_with(
+            "page_release_task_title",
+            &[("task", t.meta.short_name()), ("version", v)],
+        );
+        let description = format::tr_with(
+            "page_release_task_description",
+            &[
+                ("task", &t.meta.title),
+                ("version", v),
+                ("date", &format::date(&r.meta.date)),
+            ],
         );
         jobs.push(
             Page::new(

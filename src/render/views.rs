@@ -119,10 +119,12 @@ impl FacetKind {
     /// The title of the listing page for one value.
     pub fn listing_title(self, label: &str) -> String {
         match self {
-            FacetKind::Modality => format!("Tasks in {label}"),
-            FacetKind::Specialty => format!("Tasks in {label}"),
-            FacetKind::Status => format!("{label} tasks"),
-            FacetKind::Category => format!("{label} tasks"),
+            FacetKind::Modality | FacetKind::Specialty => {
+                format::tr_with("listing_in", &[("label", label)])
+            }
+            FacetKind::Status | FacetKind::Category => {
+                format::tr_with("listing_status", &[("label", label)])
+            }
         }
     }
 }
@@ -335,11 +337,14 @@ pub fn task_full(b: &TaskBundle) -> Value {
         "croissant_url".into(),
         json!(b.datacard.as_ref().map(|_| croissant_url(t.id.as_str()))),
     );
-    o.insert("submitted_display".into(), json!(t.submitted.display()));
+    o.insert(
+        "submitted_display".into(),
+        json!(format::date(&t.submitted)),
+    );
     let history: Vec<Value> = t
         .history
         .iter()
-        .map(|h| json!({"date": h.date, "date_display": h.date.display(), "status": h.status, "note": h.note}))
+        .map(|h| json!({"date": h.date, "date_display": format::date(&h.date), "status": h.status, "note": h.note}))
         .collect();
     o.insert("history".into(), json!(history));
     // The newest dated event: the search page's "newest first" sort key.
@@ -424,7 +429,7 @@ pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
     let mut o = to_obj(m);
     o.insert(
         "meeting_date_display".into(),
-        json!(m.meeting_date.display()),
+        json!(format::date(&m.meeting_date)),
     );
     o.insert(
         "body_html".into(),
@@ -455,7 +460,7 @@ pub fn rationale(doc: &Doc<RationaleMeta>) -> Value {
                 "amount_display": format::eur(a.amount_eur),
                 "status": a.status,
                 "date": a.date,
-                "date_display": a.date.as_ref().map(Date::display),
+                "date_display": a.date.as_ref().map(format::date),
             }),
         );
     }
@@ -515,7 +520,7 @@ pub fn datacard(d: &DataCard) -> Value {
     let mut o = to_obj(d);
     o.insert(
         "date_published_display".into(),
-        json!(d.dataset.date_published.display()),
+        json!(format::date(&d.dataset.date_published)),
     );
     let total: u64 = d.composition.splits.values().map(|s| s.cases).sum();
     o.insert("total_cases".into(), json!(total));
@@ -546,6 +551,15 @@ pub fn datacard(d: &DataCard) -> Value {
 // Leaderboards
 
 /// "1–3": a rank interval, or one rank when both ends agree.
+/// Kendall's tau with its interval: "0.92 (interval 0.85 to 0.97)".
+pub(crate) fn kendall(m: f64, lo: f64, hi: f64) -> String {
+    let f = |x: f64| format::decimal_str(format!("{x:.2}"));
+    format::tr_with(
+        "kendall_display",
+        &[("median", &f(m)), ("low", &f(lo)), ("high", &f(hi))],
+    )
+}
+
 pub(crate) fn rank_span((lo, hi): (f64, f64)) -> String {
     if lo == hi {
         format::rank(lo)
@@ -577,9 +591,9 @@ pub(crate) fn top_group_size(groups: impl Iterator<Item = Option<usize>>) -> usi
 /// `top`: the size of group 1.
 pub fn tie_label(group: Option<usize>, top: usize) -> Option<String> {
     match group? {
-        1 if top >= 2 => Some("Tied with the top".into()),
-        1 => Some("Clear leader".into()),
-        g => Some(format!("Group {g}")),
+        1 if top >= 2 => Some(format::tr("tie_top")),
+        1 => Some(format::tr("tie_clear_leader")),
+        g => Some(format::tr_with("tie_group", &[("g", &g.to_string())])),
     }
 }
 
@@ -650,7 +664,7 @@ pub fn leaderboard(
                 "external_data": e.external_data,
                 "submitted": e.submitted,
                 "evaluated": e.evaluated,
-                "evaluated_display": e.evaluated.as_ref().map(Date::display),
+                "evaluated_display": e.evaluated.as_ref().map(format::date),
                 "n_missing": res.n_missing,
             })
         })
@@ -679,18 +693,18 @@ pub fn leaderboard(
         .filter(|(x, e)| x.rank.is_some() && e.per_case.contains_key(r.metric.as_str()))
         .count();
     let note = if !r.has_per_case && ranked_with > 0 {
-        Some(format!(
-            "Some results come without per-case values ({}), so the whole ranking uses the reported scores and no uncertainty can be shown.",
-            without_per_case.join(", ")
+        Some(format::tr_with(
+            "lb_note_some_without_per_case",
+            &[("list", &without_per_case.join(", "))],
         ))
     } else if !r.has_per_case {
-        Some("These results come without per-case values, so the ranking uses the reported scores and no uncertainty can be shown.".to_string())
+        Some(format::tr("lb_note_without_per_case"))
     } else {
         None
     };
     let mut view = json!({
         "updated": lb.updated,
-        "updated_display": lb.updated.display(),
+        "updated_display": format::date(&lb.updated),
         "split": lb.split,
         "task_version": lb.task_version,
         "n_cases": lb.cases.len(),
@@ -708,7 +722,7 @@ pub fn leaderboard(
         "samples": boot.map(|u| u.samples),
         "ci_percent": boot.map(|u| format!("{:.0}%", u.ci * 100.0)),
         "kendall_tau_display": boot.and_then(|u| u.kendall_tau).map(|(m, lo, hi)| {
-            format!("{m:.2} (interval {lo:.2} to {hi:.2})")
+            kendall(m, lo, hi)
         }),
         "analysis_url": boot.map(|_| analysis_url(t.id.as_str())),
         "download_json_url": format!("tasks/{}/leaderboard.json", t.id),
@@ -770,7 +784,7 @@ pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec
                 "direction": metric.map(|m| m.direction),
                 "score_display": v.map(format::score).unwrap_or_else(|| "–".into()),
                 "evaluated": e.evaluated,
-                "evaluated_display": e.evaluated.as_ref().map(Date::display),
+                "evaluated_display": e.evaluated.as_ref().map(format::date),
                 "evaluation": e.evaluation,
                 "training_regime": e.training_regime,
             }));
@@ -784,7 +798,7 @@ pub fn system(sys: &System) -> Value {
     o.insert("url".into(), json!(system_url(sys.id.as_str())));
     o.insert(
         "release_date_display".into(),
-        json!(sys.release_date.as_ref().map(Date::display)),
+        json!(sys.release_date.as_ref().map(format::date)),
     );
     Value::Object(o)
 }
@@ -918,9 +932,9 @@ pub fn report_summary(d: &Doc<ReportMeta>) -> Value {
         "url": doc_url("reports", d),
         "title": m.title,
         "period": m.period,
-        "period_display": format!("{} – {}", m.period.start.display(), m.period.end.display()),
+        "period_display": format!("{} – {}", format::date(&m.period.start), format::date(&m.period.end)),
         "published": m.published,
-        "published_display": m.published.display(),
+        "published_display": format::date(&m.published),
         "audience": m.audience,
         "draft": m.draft,
         "fallback_lang": d.fallback_lang,
@@ -946,7 +960,7 @@ pub fn report_figures(
     json!({
         "period_start": d.meta.period.start,
         "period_end": d.meta.period.end,
-        "period_display": format!("{} – {}", d.meta.period.start.display(), d.meta.period.end.display()),
+        "period_display": format!("{} – {}", format::date(&d.meta.period.start), format::date(&d.meta.period.end)),
         "proposals_in_period": f.proposals_in_period,
         "proposals_total": f.proposals_total,
         "selected_in_period": f.selected_in_period,
@@ -972,7 +986,7 @@ pub fn post_summary(d: &Doc<NewsMeta>) -> Value {
         "url": doc_url("news", d),
         "title": m.title,
         "date": m.date,
-        "date_display": m.date.display(),
+        "date_display": format::date(&m.date),
         "summary": m.summary,
         "tags": m.tags,
         "draft": m.draft,
@@ -1193,7 +1207,7 @@ pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
                     .map(|v| format!(" {}", v.0))
                     .unwrap_or_default(),
                 t.title,
-                date.display(),
+                format::date(&date),
             );
             out.push((
                 date.to_string(),
