@@ -470,6 +470,21 @@ fn describe(e: &tera::Error) -> String {
     s
 }
 
+/// A language's name in itself, for the language switcher.
+fn native_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "it" => "Italiano",
+        "es" => "Español",
+        "nl" => "Nederlands",
+        "pl" => "Polski",
+        "pt" => "Português",
+        other => other,
+    }
+}
+
 /// The templates with the globals of one language: `site` (its settings, `base` with its URL
 /// prefix, `root` for the language-neutral downloads, the languages for the alternates and
 /// the switcher), `labels` (vocabulary labels in that language) and `tr` (its strings).
@@ -501,7 +516,7 @@ fn templates(
             json!(
                 languages
                     .iter()
-                    .map(|l| json!({"code": l.code, "prefix": l.prefix}))
+                    .map(|l| json!({"code": l.code, "prefix": l.prefix, "name": native_name(&l.code)}))
                     .collect::<Vec<_>>()
             ),
         );
