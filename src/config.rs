@@ -207,6 +207,15 @@ impl Config {
         out
     }
 
+    /// The languages for the search index: "en", or "en,de" with the default first.
+    pub fn search_languages(&self) -> String {
+        self.site_languages()
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// The loader's limits, from `[check]`.
     pub fn limits(&self) -> crate::hostile::Limits {
         crate::hostile::Limits {

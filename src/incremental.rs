@@ -406,7 +406,7 @@ impl Incremental {
         });
         self.pending = Pending::default();
         self.search_stale |= changed.iter().any(|p| p.ends_with(".html"));
-        self.language = config.language.clone();
+        self.language = config.search_languages();
         Ok(Update {
             files,
             changed,

@@ -224,7 +224,7 @@ fn render_pipeline(
         let indexer = with_search.then(|| {
             s.spawn(|| {
                 let started = Instant::now();
-                let r = search_bundle(&files, &config.language, search_cache.as_ref());
+                let r = search_bundle(&files, &config.search_languages(), search_cache.as_ref());
                 (r, started.elapsed())
             })
         });

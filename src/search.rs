@@ -69,19 +69,36 @@ pub struct IndexSummary {
 }
 
 /// Builds the search bundle for the rendered `pages` (`language` is the site's ISO 639-1
-/// code; it picks the stemmer). Returns the files to write under [`BUNDLE_DIR`].
+/// code; it picks the stemmer; a site in several languages gives them all, the default first,
+/// as "en,de": the pages under `de/` are then indexed as German, and Pagefind keeps an index
+/// per language). Returns the files to write under [`BUNDLE_DIR`].
 pub fn index<'a>(
     pages: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     language: &str,
 ) -> Result<(Vec<OutFile>, IndexSummary)> {
     // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
     // every page would be a few hundred MB more at the peak.
+    let codes: Vec<&str> = language.split(',').collect();
+    let default = codes.first().copied().unwrap_or("en");
+    let multilingual = codes.len() > 1;
+    let lang_of = |path: &str| {
+        codes
+            .iter()
+            .skip(1)
+            .find(|c| path.starts_with(&format!("{c}/")))
+            .copied()
+            .unwrap_or(default)
+    };
     let searchable = pages
         .into_iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .filter_map(|(path, bytes)| {
             let html = std::str::from_utf8(bytes).ok()?;
-            Some((path, spaced_blocks(&searchable_part(html)?)))
+            let lang = multilingual.then(|| language_code(lang_of(path)));
+            Some((
+                path,
+                spaced_blocks(&searchable_part(html, lang.as_deref())?),
+            ))
         });
     let mut n_pages = 0;
 
@@ -90,11 +107,21 @@ pub fn index<'a>(
         .build()
         .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
     let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language_code(language))
-            .exclude_selectors(EXCLUDED.iter().map(|s| s.to_string()).collect())
-            .max_fragments(MAX_FRAGMENTS)
-            .build();
+        let excluded = || EXCLUDED.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // One language: forced (the pages' fragments carry no `lang`). Several: Pagefind reads
+        // each page's `lang` and keeps an index per language.
+        let options = if multilingual {
+            PagefindServiceConfig::builder()
+                .exclude_selectors(excluded())
+                .max_fragments(MAX_FRAGMENTS)
+                .build()
+        } else {
+            PagefindServiceConfig::builder()
+                .force_language(language_code(default))
+                .exclude_selectors(excluded())
+                .max_fragments(MAX_FRAGMENTS)
+                .build()
+        };
         let mut pf = PagefindIndex::new(Some(options))
             .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
         for (path, html) in searchable {
@@ -139,7 +166,8 @@ pub fn index<'a>(
 /// end, in an `<html>` element (Pagefind skips a page without one). The head and the site
 /// header would only cost parsing time. `None` for a page without the mark. (Filters, meta
 /// and sort keys must therefore be inside the marked element; docs/templates.md says so.)
-fn searchable_part(html: &str) -> Option<String> {
+/// `lang`: the page's language, for an index per language (`None`: the one forced).
+fn searchable_part(html: &str, lang: Option<&str>) -> Option<String> {
     let mut from = 0;
     while let Some(i) = html[from..].find(BODY_MARK).map(|i| i + from) {
         let before = &html[..i];
@@ -148,7 +176,10 @@ fn searchable_part(html: &str) -> Option<String> {
             && before.rfind('>').is_none_or(|gt| gt < lt)
         {
             let mut part = String::with_capacity(html.len() - lt + 12);
-            part.push_str("<html><body>");
+            match lang {
+                Some(l) => part.push_str(&format!("<html lang=\"{l}\"><body>")),
+                None => part.push_str("<html><body>"),
+            }
             part.push_str(&html[lt..]);
             for tag in SKIPPED_ELEMENTS {
                 part = drop_elements(&part, tag);
@@ -380,9 +411,9 @@ mod tests {
 
     #[test]
     fn the_mark_counts_only_as_an_attribute() {
-        assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
+        assert_eq!(searchable_part("<p>data-pagefind-body</p>", None), None);
         assert_eq!(
-            searchable_part("<head><title>x</title></head><p>data-pagefind-body</p><main data-pagefind-body><h1>A</h1></main>")
+            searchable_part("<head><title>x</title></head><p>data-pagefind-body</p><main data-pagefind-body><h1>A</h1></main>", None)
                 .as_deref(),
             Some("<html><body><main data-pagefind-body><h1>A</h1></main>")
         );
