@@ -63,13 +63,15 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
     let desc = systems
         .iter()
         .map(|s| {
-            format!(
-                "{}: rank {}, median bootstrap rank {}, interval {} to {}",
-                s.name,
-                format::rank(s.rank),
-                format::rank(s.median_rank),
-                format::rank(s.rank_ci.0),
-                format::rank(s.rank_ci.1)
+            format::tr_with(
+                "chart_blob_desc",
+                &[
+                    ("name", s.name),
+                    ("rank", &format::rank(s.rank)),
+                    ("median", &format::rank(s.median_rank)),
+                    ("low", &format::rank(s.rank_ci.0)),
+                    ("high", &format::rank(s.rank_ci.1)),
+                ],
             )
         })
         .collect::<Vec<_>>()
@@ -79,7 +81,7 @@ pub fn blob_plot(id: &str, systems: &[BlobSystem]) -> String {
         id,
         width,
         height,
-        "Rank of each system over the bootstrap samples (bigger circle: more often)",
+        &format::tr("chart_blob_title"),
         &desc,
     );
     let y_of = |rank: f64| top + row * (rank - 0.5);
@@ -157,9 +159,12 @@ pub fn significance_map(id: &str, names: &[&str], significant: &[Vec<bool>]) -> 
                     .map(|(_, m)| *m)
                     .collect();
                 if beats.is_empty() {
-                    format!("{n} beats none significantly.")
+                    format::tr_with("chart_sig_none", &[("name", n)])
                 } else {
-                    format!("{n} beats {}.", beats.join(", "))
+                    format::tr_with(
+                        "chart_sig_beats",
+                        &[("name", n), ("list", &beats.join(", "))],
+                    )
                 }
             })
             .collect::<Vec<_>>()
@@ -170,7 +175,7 @@ pub fn significance_map(id: &str, names: &[&str], significant: &[Vec<bool>]) -> 
         id,
         width,
         height,
-        "Which system is significantly better than which (row beats column)",
+        &format::tr("chart_sig_title"),
         &desc,
     );
     for (i, name) in names.iter().enumerate() {
@@ -229,7 +234,7 @@ impl Axis {
     fn label(self, v: f64) -> String {
         match self {
             Axis::Score => format::score(v),
-            Axis::Rank => format!("rank {}", format::rank(v)),
+            Axis::Rank => format::tr_with("chart_rank", &[("rank", &format::rank(v))]),
         }
     }
 
@@ -347,11 +352,8 @@ pub fn day_number(iso: &str) -> i64 {
 
 /// "May 2026" for a day number's month.
 fn month_label(day: i64) -> String {
-    const M: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let (y, m) = year_month(day);
-    format!("{} {y}", M[(m - 1).clamp(0, 11) as usize])
+    format!("{} {y}", format::month_short(m.clamp(1, 12) as u32))
 }
 
 /// Day numbers of the first day of every month within `d0..=d1`.
@@ -567,7 +569,10 @@ pub fn analysis_svgs(
         significance_map("sig", names, significant),
         dot_interval(
             "iv",
-            &format!("{metric_name}: each system's score with its {ci_pct} bootstrap interval"),
+            &format::tr_with(
+                "chart_intervals_title",
+                &[("metric", metric_name), ("ci", ci_pct)],
+            ),
             intervals,
             range,
             Axis::Score,
@@ -831,8 +836,11 @@ pub fn rank_history(id: &str, title: &str, releases: &[&str], lines: &[RankLine]
                 .iter()
                 .zip(&l.ranks)
                 .map(|(v, r)| match r {
-                    Some(r) => format!("{v}: rank {}", format::rank(*r)),
-                    None => format!("{v}: not ranked"),
+                    Some(r) => format::tr_with(
+                        "chart_release_rank",
+                        &[("version", v), ("rank", &format::rank(*r))],
+                    ),
+                    None => format::tr_with("chart_release_not_ranked", &[("version", v)]),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");

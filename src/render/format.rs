@@ -142,7 +142,94 @@ pub const RUST_STRINGS: &[(&str, &str)] = &[
         "frozen_note_no_uncertainty",
         r#"These results were frozen without an uncertainty analysis (no per-case values for every ranked entry), so the ranking shows the reported scores without intervals."#,
     ),
+    ("progress_proposals_received", r#"Proposals received"#),
+    ("progress_tasks_selected", r#"Tasks selected"#),
+    ("progress_tasks_released", r#"Tasks released"#),
+    ("progress_systems_evaluated", r#"Systems evaluated"#),
+    ("progress_leaderboard_entries", r#"Leaderboard entries"#),
+    ("progress_prize_committed", r#"Prize money committed"#),
+    ("progress_prize_paid", r#"Prize money paid"#),
+    (
+        "progress_funnel_title",
+        r#"How far the proposals have come: every proposal, and how many reached each stage"#,
+    ),
+    ("progress_series_proposals", r#"Proposals"#),
+    ("progress_series_selected", r#"Selected"#),
+    ("progress_series_released", r#"Released"#),
+    (
+        "progress_cumulative_title",
+        r#"Proposals received, tasks selected and tasks released, added up over time"#,
+    ),
+    ("progress_series_committed", r#"Committed"#),
+    ("progress_series_paid", r#"Paid"#),
+    (
+        "progress_money_title",
+        r#"Prize money committed and paid, added up over time (euros)"#,
+    ),
+    (
+        "progress_best_title",
+        r#"Best {metric} on {task} over time ({direction})"#,
+    ),
+    ("stage_proposed", r#"Proposed"#),
+    ("stage_under_review", r#"Under review"#),
+    ("stage_decided", r#"Decided by the panel"#),
+    ("stage_selected", r#"Selected"#),
+    ("stage_released", r#"Released"#),
+    (
+        "chart_blob_title",
+        r#"Rank of each system over the bootstrap samples (bigger circle: more often)"#,
+    ),
+    (
+        "chart_blob_desc",
+        r#"{name}: rank {rank}, median bootstrap rank {median}, interval {low} to {high}"#,
+    ),
+    (
+        "chart_sig_title",
+        r#"Which system is significantly better than which (row beats column)"#,
+    ),
+    ("chart_sig_none", r#"{name} beats none significantly."#),
+    ("chart_sig_beats", r#"{name} beats {list}."#),
+    (
+        "chart_intervals_title",
+        r#"{metric}: each system's score with its {ci} bootstrap interval"#,
+    ),
+    ("chart_rank", r#"rank {rank}"#),
+    ("chart_release_rank", r#"{version}: rank {rank}"#),
+    ("chart_release_not_ranked", r#"{version}: not ranked"#),
+    (
+        "chart_rank_history_title",
+        r#"Each system's rank on this task in every release"#,
+    ),
+    (
+        "chart_consensus_title",
+        r#"Overall rank of each system with its bootstrap interval"#,
+    ),
+    (
+        "months_short",
+        r#"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"#,
+    ),
 ];
+
+/// A short month name in the page language ("May", "Mai"), `m` from 1 to 12.
+pub fn month_short(m: u32) -> String {
+    let names = tr("months_short");
+    names
+        .split(' ')
+        .nth(m.clamp(1, 12) as usize - 1)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A vocabulary label in the page language: the catalog's `labels.<group>.<value>`, else
+/// `english`.
+pub fn label(group: &str, value: &str, english: &str) -> String {
+    LOCALE.with(|l| {
+        l.borrow()
+            .as_ref()
+            .and_then(|l| l.strings.get(&format!("labels.{group}.{value}")).cloned())
+            .unwrap_or_else(|| english.to_string())
+    })
+}
 
 /// An interface string printed by Rust code (a key of [`RUST_STRINGS`]), in the page language.
 pub fn tr(key: &str) -> String {

@@ -437,7 +437,7 @@ pub fn consensus(release: &Release, portal: &Portal) -> Value {
     let chart_svg = has_intervals.then(|| {
         charts::dot_interval(
             "consensus",
-            "Overall rank of each system with its bootstrap interval",
+            &format::tr("chart_consensus_title"),
             &intervals,
             (1.0, rows_in.len() as f64),
             charts::Axis::Rank,
@@ -553,7 +553,7 @@ pub fn task_history(portal: &Portal, id: &str) -> Option<Value> {
             .collect();
         charts::rank_history(
             "rank-history",
-            "Each system's rank on this task in every release",
+            &format::tr("chart_rank_history_title"),
             &versions,
             &lines,
         )

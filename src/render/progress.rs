@@ -70,17 +70,41 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         })
     };
     let figures = vec![
-        headline("Proposals received", |s| s.proposals as f64, false),
-        headline("Tasks selected", |s| s.selected_total as f64, false),
-        headline("Tasks released", |s| s.released_total as f64, false),
-        headline("Systems evaluated", |s| s.systems_evaluated as f64, false),
         headline(
-            "Leaderboard entries",
+            &format::tr("progress_proposals_received"),
+            |s| s.proposals as f64,
+            false,
+        ),
+        headline(
+            &format::tr("progress_tasks_selected"),
+            |s| s.selected_total as f64,
+            false,
+        ),
+        headline(
+            &format::tr("progress_tasks_released"),
+            |s| s.released_total as f64,
+            false,
+        ),
+        headline(
+            &format::tr("progress_systems_evaluated"),
+            |s| s.systems_evaluated as f64,
+            false,
+        ),
+        headline(
+            &format::tr("progress_leaderboard_entries"),
             |s| s.leaderboard_entries as f64,
             false,
         ),
-        headline("Prize money committed", |s| s.prize_committed_eur, true),
-        headline("Prize money paid", |s| s.prize_paid_eur, true),
+        headline(
+            &format::tr("progress_prize_committed"),
+            |s| s.prize_committed_eur,
+            true,
+        ),
+        headline(
+            &format::tr("progress_prize_paid"),
+            |s| s.prize_paid_eur,
+            true,
+        ),
     ];
 
     // The funnel
@@ -93,26 +117,31 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
             } else {
                 0.0
             };
-            json!({"stage": s.key(), "label": s.label(), "count": n, "share_display": format::percent(share)})
+            json!({"stage": s.key(), "label": format::tr(&format!("stage_{}", s.key())), "count": n, "share_display": format::percent(share)})
         })
+        .collect();
+    let stage_labels: Vec<String> = Stage::ALL
+        .iter()
+        .map(|s| format::tr(&format!("stage_{}", s.key())))
         .collect();
     let bars: Vec<Bar> = Stage::ALL
         .iter()
-        .map(|s| Bar {
-            label: s.label(),
+        .zip(&stage_labels)
+        .map(|(s, label)| Bar {
+            label,
             value: end.funnel_count(*s) as f64,
             display: end.funnel_count(*s).to_string(),
         })
         .collect();
     let funnel_svg = charts::bar_chart(
         &format!("{}-funnel", w.id),
-        "How far the proposals have come: every proposal, and how many reached each stage",
+        &format::tr("progress_funnel_title"),
         &bars,
         None,
     );
     let status_rows: Vec<Value> = Status::ALL
         .iter()
-        .map(|s| json!({"status": s.as_str(), "label": s.label(), "count": end.by_status.get(s.as_str()).copied().unwrap_or(0)}))
+        .map(|s| json!({"status": s.as_str(), "label": format::label("status", s.as_str(), s.label()), "count": end.by_status.get(s.as_str()).copied().unwrap_or(0)}))
         .filter(|v| v["count"].as_u64() != Some(0))
         .collect();
 
@@ -209,18 +238,18 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
             .filter_map(|b| stats::reached_stage(b, Stage::Released))
             .collect(),
     );
-    let series_of = |name: &'static str, pts: &[(String, f64)]| -> (String, Vec<(String, f64)>) {
+    let series_of = |name: &str, pts: &[(String, f64)]| -> (String, Vec<(String, f64)>) {
         (name.to_string(), pts.to_vec())
     };
     let count_series = [
-        series_of("Proposals", &submitted),
-        series_of("Selected", &selected),
-        series_of("Released", &released),
+        series_of(&format::tr("progress_series_proposals"), &submitted),
+        series_of(&format::tr("progress_series_selected"), &selected),
+        series_of(&format::tr("progress_series_released"), &released),
     ];
     let span = (span_start.as_str(), w.end.as_str());
     let proposals_svg = step_svg(
         &format!("{}-cumulative", w.id),
-        "Proposals received, tasks selected and tasks released, added up over time",
+        &format::tr("progress_cumulative_title"),
         &count_series,
         span,
         |v| format!("{v:.0}"),
@@ -256,12 +285,12 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         out
     };
     let prize_series = [
-        series_of("Committed", &money(committed)),
-        series_of("Paid", &money(paid)),
+        series_of(&format::tr("progress_series_committed"), &money(committed)),
+        series_of(&format::tr("progress_series_paid"), &money(paid)),
     ];
     let prize_svg = step_svg(
         &format!("{}-prize", w.id),
-        "Prize money committed and paid, added up over time (euros)",
+        &format::tr("progress_money_title"),
         &prize_series,
         span,
         |v| {
@@ -338,10 +367,17 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
             let y_range = Some((a, z));
             let svg = step_svg_range(
                 &format!("{}-best-{}", w.id, t.id),
-                &format!(
-                    "Best {metric_name} on {} over time ({})",
-                    t.acronym.as_deref().unwrap_or(&t.title),
-                    s.direction.label().to_lowercase()
+                &format::tr_with(
+                    "progress_best_title",
+                    &[
+                        ("metric", metric_name),
+                        ("task", t.acronym.as_deref().unwrap_or(&t.title)),
+                        (
+                            "direction",
+                            &format::label("direction", s.direction.as_str(), s.direction.label())
+                                .to_lowercase(),
+                        ),
+                    ],
                 ),
                 &series,
                 (released.as_str(), w.end.as_str()),
@@ -434,9 +470,6 @@ fn month_ends(start: &Date, end: &Date) -> Vec<(String, String)> {
     let (mut y, mut m) = ym(start);
     let (ey, em) = ym(end);
     let mut out = Vec::new();
-    const M: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     while (y, m) <= (ey, em) && out.len() < 600 {
         let last = if (y, m) == (ey, em) {
             end.to_string()
@@ -444,7 +477,7 @@ fn month_ends(start: &Date, end: &Date) -> Vec<(String, String)> {
             // The 31st sorts after every day of the month, valid or not: a text bound.
             format!("{y:04}-{m:02}-31")
         };
-        out.push((format!("{} {y}", M[(m - 1) as usize]), last));
+        out.push((format!("{} {y}", format::month_short(m)), last));
         if m == 12 {
             y += 1;
             m = 1;

@@ -877,7 +877,7 @@ pub fn consensus(computed: &Computed, portal: &Portal) -> Value {
     let chart_svg = has_intervals.then(|| {
         charts::dot_interval(
             "consensus",
-            "Overall rank of each system with its bootstrap interval",
+            &format::tr("chart_consensus_title"),
             &intervals,
             (1.0, c.rows.len() as f64),
             charts::Axis::Rank,
