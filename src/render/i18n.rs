@@ -224,132 +224,6 @@ pub fn load(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn theme(en: &str, de: Option<&str>, template: &str) -> Theme {
-        let mut t = Theme::default();
-        t.templates.insert("p.html".into(), template.into());
-        t.catalogs.insert(
-            "en".into(),
-            vec![("built-in theme: i18n/en.toml".into(), en.into())],
-        );
-        if let Some(de) = de {
-            t.catalogs.insert(
-                "de".into(),
-                vec![("themes/medal/i18n/de.toml".into(), de.into())],
-            );
-        }
-        t
-    }
-
-    fn langs(codes: &[&str]) -> Vec<Language> {
-        codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Language {
-                code: c.to_string(),
-                prefix: if i == 0 {
-                    String::new()
-                } else {
-                    format!("{c}/")
-                },
-                config: crate::config::Config::default(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn finds_the_keys_templates_use() {
-        let keys = used_keys(["{{ tr.nav_tasks }} {{ site.tr.x }} {{ str.y }} {% if tr.a_b %}"]);
-        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["a_b", "nav_tasks"]);
-    }
-
-    #[test]
-    fn a_missing_key_names_the_key_and_the_file() {
-        let labels = serde_json::json!({"status": {"released": "Released"}});
-        let t = theme(
-            "home = \"Home\"\nsearch = \"Search\"\n",
-            Some("home = \"Startseite\"\nlabels.status.released = \"Veröffentlicht\"\n"),
-            "{{ tr.home }} {{ tr.search }}",
-        );
-        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en", "de"]), &labels) else {
-            panic!("should fail");
-        };
-        let search: Vec<&Diagnostic> = d
-            .iter()
-            .filter(|d| d.field.as_deref() == Some("search"))
-            .collect();
-        assert_eq!(search.len(), 1, "{d:#?}");
-        assert_eq!(
-            search[0].file.to_string_lossy(),
-            "themes/medal/i18n/de.toml"
-        );
-        assert!(
-            search[0]
-                .message
-                .contains("`search` is missing for language `de`")
-        );
-        assert!(
-            search[0]
-                .hint
-                .as_deref()
-                .unwrap_or("")
-                .contains("en: \"Search\"")
-        );
-        assert!(!d.iter().any(|d| d.field.as_deref() == Some("home")));
-        assert!(
-            d.iter()
-                .all(|d| d.file.to_string_lossy().ends_with("de.toml")),
-            "English is complete"
-        );
-    }
-
-    #[test]
-    fn labels_are_required_in_other_languages_and_localized() {
-        let labels = serde_json::json!({"status": {"released": "Released"}});
-        let t = theme(
-            "home = \"Home\"\n",
-            Some("home = \"Startseite\"\n"),
-            "{{ tr.home }}",
-        );
-        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en", "de"]), &labels) else {
-            panic!("should fail");
-        };
-        assert!(
-            d.iter()
-                .any(|d| d.field.as_deref() == Some("labels.status.released"))
-        );
-        let rust: String = super::super::format::RUST_STRINGS
-            .iter()
-            .map(|(k, _)| format!("{k} = \"x\"\n"))
-            .collect();
-        let de = format!(
-            "home = \"Startseite\"\n\"labels.status.released\" = \"Veröffentlicht\"\n{rust}"
-        );
-        let t = theme("home = \"Home\"\n", Some(&de), "{{ tr.home }}");
-        let cs = load(&t, "medal", &langs(&["en", "de"]), &labels).unwrap();
-        assert_eq!(
-            cs[1].localize_labels(&labels)["status"]["released"],
-            "Veröffentlicht"
-        );
-        assert_eq!(
-            cs[0].localize_labels(&labels)["status"]["released"],
-            "Released"
-        );
-    }
-
-    #[test]
-    fn a_broken_catalog_is_reported_at_its_line() {
-        let t = theme("home = \"Home\"\nsearch = Search\n", None, "");
-        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en"]), &Value::Null) else {
-            panic!("should fail");
-        };
-        assert_eq!(d[0].line, Some(2), "{d:#?}");
-    }
-}
-
 /// The text fields of a task that a translation may give, as `task.<code>.yaml` names them.
 pub const TASK_TEXT_FIELDS: &[&str] = &[
     "title",
@@ -525,4 +399,130 @@ pub fn localize(portal: &crate::model::Portal, code: &str, original: &str) -> cr
         })
         .collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(en: &str, de: Option<&str>, template: &str) -> Theme {
+        let mut t = Theme::default();
+        t.templates.insert("p.html".into(), template.into());
+        t.catalogs.insert(
+            "en".into(),
+            vec![("built-in theme: i18n/en.toml".into(), en.into())],
+        );
+        if let Some(de) = de {
+            t.catalogs.insert(
+                "de".into(),
+                vec![("themes/medal/i18n/de.toml".into(), de.into())],
+            );
+        }
+        t
+    }
+
+    fn langs(codes: &[&str]) -> Vec<Language> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Language {
+                code: c.to_string(),
+                prefix: if i == 0 {
+                    String::new()
+                } else {
+                    format!("{c}/")
+                },
+                config: crate::config::Config::default(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_keys_templates_use() {
+        let keys = used_keys(["{{ tr.nav_tasks }} {{ site.tr.x }} {{ str.y }} {% if tr.a_b %}"]);
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["a_b", "nav_tasks"]);
+    }
+
+    #[test]
+    fn a_missing_key_names_the_key_and_the_file() {
+        let labels = serde_json::json!({"status": {"released": "Released"}});
+        let t = theme(
+            "home = \"Home\"\nsearch = \"Search\"\n",
+            Some("home = \"Startseite\"\nlabels.status.released = \"Veröffentlicht\"\n"),
+            "{{ tr.home }} {{ tr.search }}",
+        );
+        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en", "de"]), &labels) else {
+            panic!("should fail");
+        };
+        let search: Vec<&Diagnostic> = d
+            .iter()
+            .filter(|d| d.field.as_deref() == Some("search"))
+            .collect();
+        assert_eq!(search.len(), 1, "{d:#?}");
+        assert_eq!(
+            search[0].file.to_string_lossy(),
+            "themes/medal/i18n/de.toml"
+        );
+        assert!(
+            search[0]
+                .message
+                .contains("`search` is missing for language `de`")
+        );
+        assert!(
+            search[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("en: \"Search\"")
+        );
+        assert!(!d.iter().any(|d| d.field.as_deref() == Some("home")));
+        assert!(
+            d.iter()
+                .all(|d| d.file.to_string_lossy().ends_with("de.toml")),
+            "English is complete"
+        );
+    }
+
+    #[test]
+    fn labels_are_required_in_other_languages_and_localized() {
+        let labels = serde_json::json!({"status": {"released": "Released"}});
+        let t = theme(
+            "home = \"Home\"\n",
+            Some("home = \"Startseite\"\n"),
+            "{{ tr.home }}",
+        );
+        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en", "de"]), &labels) else {
+            panic!("should fail");
+        };
+        assert!(
+            d.iter()
+                .any(|d| d.field.as_deref() == Some("labels.status.released"))
+        );
+        let rust: String = super::super::format::RUST_STRINGS
+            .iter()
+            .map(|(k, _)| format!("{k} = \"x\"\n"))
+            .collect();
+        let de = format!(
+            "home = \"Startseite\"\n\"labels.status.released\" = \"Veröffentlicht\"\n{rust}"
+        );
+        let t = theme("home = \"Home\"\n", Some(&de), "{{ tr.home }}");
+        let cs = load(&t, "medal", &langs(&["en", "de"]), &labels).unwrap();
+        assert_eq!(
+            cs[1].localize_labels(&labels)["status"]["released"],
+            "Veröffentlicht"
+        );
+        assert_eq!(
+            cs[0].localize_labels(&labels)["status"]["released"],
+            "Released"
+        );
+    }
+
+    #[test]
+    fn a_broken_catalog_is_reported_at_its_line() {
+        let t = theme("home = \"Home\"\nsearch = Search\n", None, "");
+        let Err(Error::Content(d)) = load(&t, "medal", &langs(&["en"]), &Value::Null) else {
+            panic!("should fail");
+        };
+        assert_eq!(d[0].line, Some(2), "{d:#?}");
+    }
 }

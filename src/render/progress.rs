@@ -409,7 +409,7 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
         // The previous report ended where this period starts: "in this period" is "since".
         "previous_adjacent": prev.is_some() && !show_since,
         "as_of": w.end,
-        "as_of_display": format::date(&w.end),
+        "as_of_display": format::date(w.end),
         "start": w.start,
         "start_display": w.start.map(format::date),
         "figures": figures,

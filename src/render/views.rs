@@ -1207,7 +1207,7 @@ pub fn leaderboard_updates(portal: &Portal, computed: &Computed) -> Vec<Value> {
                     .map(|v| format!(" {}", v.0))
                     .unwrap_or_default(),
                 t.title,
-                format::date(&date),
+                format::date(date),
             );
             out.push((
                 date.to_string(),
