@@ -213,8 +213,10 @@ function start(root) {
   }
 
   // Does a result highlight the query word, one of its forms, or the word being typed?
-  // Compared on rough stems (a few English endings cut), since Pagefind matches Snowball
-  // stems: "studies" finds "study", but "placed" is no form of "placenta".
+  // Compared on rough stems (a few endings of the page's language cut, longest first, from
+  // data-i18n-stem-endings), since Pagefind matches Snowball stems: "studies" finds "study",
+  // but "placed" is no form of "placenta".
+  const STEM_ENDINGS = text('i18nStemEndings').split(/\s+/).filter(Boolean);
   function isMatch(d, q) {
     const terms = queryTerms(q).map(roughStem);
     const words = markedWords(d).map(roughStem);
@@ -266,7 +268,7 @@ function start(root) {
   }
 
   function roughStem(w) {
-    for (const end of ['ations', 'ation', 'ions', 'ion', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's', 'y']) {
+    for (const end of STEM_ENDINGS) {
       if (w.endsWith(end) && w.length - end.length >= 3) return w.slice(0, -end.length);
     }
     return w;
