@@ -5,17 +5,20 @@
 //
 // Excerpts are rebuilt as DOM nodes (text and <mark> only), never assigned as HTML: the
 // indexed text is contributor text.
+//
+// Every word shown comes from the page, in its language: the data-i18n-* attributes of
+// #search (search.html, from the theme's catalogs), with {name} placeholders.
 
-// Facets in the order they are shown, with their headings. Keys are the
-// data-pagefind-filter names of the templates.
+// Facets in the order they are shown, with the data-i18n-* attribute of their headings (as
+// a dataset name). Keys are the data-pagefind-filter names of the templates.
 const FACETS = [
-  ['type', 'Content type'],
-  ['status', 'Status'],
-  ['modality', 'Imaging modality'],
-  ['specialty', 'Specialty'],
-  ['region', 'Body region'],
-  ['category', 'Type of task'],
-  ['access', 'Data access'],
+  ['type', 'i18nFacetType'],
+  ['status', 'i18nFacetStatus'],
+  ['modality', 'i18nFacetModality'],
+  ['specialty', 'i18nFacetSpecialty'],
+  ['region', 'i18nFacetRegion'],
+  ['category', 'i18nFacetCategory'],
+  ['access', 'i18nFacetAccess'],
 ];
 const PAGE_SIZE = 10;
 
@@ -35,6 +38,12 @@ function start(root) {
   const filterDetails = root.querySelector('#search-filters-box');
   const chosenNote = root.querySelector('#search-filters-chosen');
   if (filterDetails && matchMedia('(min-width: 52rem)').matches) filterDetails.open = true;
+
+  // An interface string (dataset name of its data-i18n-* attribute) with its {name}
+  // placeholders filled in one pass, so an inserted value (the query) is never read again.
+  function text(name, values = {}) {
+    return (root.dataset[name] || '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  }
 
   // Listeners are attached at once (below); what is typed while Pagefind loads is searched
   // as soon as it is ready.
@@ -109,7 +118,7 @@ function start(root) {
       try {
         pagefind = await ready;
       } catch (e) {
-        status.textContent = 'The search could not be loaded. Browse the listings below instead.';
+        status.textContent = text('i18nLoadFailed');
         browse.hidden = false;
         return;
       }
@@ -139,11 +148,14 @@ function start(root) {
     if (mine !== generation) return;
     layout.hidden = false;
     const n = current.length;
-    const what = state.q ? ` for “${state.q}”` : '';
-    const filtered = hasFilters() ? ' with the chosen filters' : '';
-    if (n === 0) status.textContent = `No results${what}${filtered}.`;
-    else if (nearOnly) status.textContent = `No results${what}${filtered}. ${n} page${n === 1 ? ' has' : 's have'} similar words:`;
-    else status.textContent = `${n} result${n === 1 ? '' : 's'}${what}${filtered}.`;
+    const parts = {
+      query: state.q ? text('i18nQuery', { q: state.q }) : '',
+      filters: hasFilters() ? text('i18nFilters') : '',
+    };
+    const none = text('i18nNoResults', parts);
+    if (n === 0) status.textContent = none;
+    else if (nearOnly) status.textContent = `${none} ${text(n === 1 ? 'i18nNearOne' : 'i18nNearOther', { n })}`;
+    else status.textContent = text(n === 1 ? 'i18nResultsOne' : 'i18nResultsOther', { n, ...parts });
     document.title = state.q ? `${state.q} – ${root.dataset.title}` : root.dataset.title;
   }
 
@@ -166,7 +178,7 @@ function start(root) {
     meta.className = 'search-result-meta';
     const kind = document.createElement('span');
     kind.className = 'badge badge--plain badge--kind';
-    kind.textContent = d.meta?.type || 'Page';
+    kind.textContent = d.meta?.type || text('i18nDefaultType');
     meta.append(kind);
     if (d.meta?.date) {
       const t = document.createElement('time');
@@ -183,7 +195,7 @@ function start(root) {
     if (subs.length) {
       const ul = document.createElement('ul');
       ul.className = 'search-subresults';
-      ul.setAttribute('aria-label', `Matching sections of ${a.textContent}`);
+      ul.setAttribute('aria-label', text('i18nSections', { title: a.textContent }));
       for (const s of subs) {
         const sli = document.createElement('li');
         const sa = document.createElement('a');
@@ -201,8 +213,10 @@ function start(root) {
   }
 
   // Does a result highlight the query word, one of its forms, or the word being typed?
-  // Compared on rough stems (a few English endings cut), since Pagefind matches Snowball
-  // stems: "studies" finds "study", but "placed" is no form of "placenta".
+  // Compared on rough stems (a few endings of the page's language cut, longest first, from
+  // data-i18n-stem-endings), since Pagefind matches Snowball stems: "studies" finds "study",
+  // but "placed" is no form of "placenta".
+  const STEM_ENDINGS = text('i18nStemEndings').split(/\s+/).filter(Boolean);
   function isMatch(d, q) {
     const terms = queryTerms(q).map(roughStem);
     const words = markedWords(d).map(roughStem);
@@ -254,7 +268,7 @@ function start(root) {
   }
 
   function roughStem(w) {
-    for (const end of ['ations', 'ation', 'ions', 'ion', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's', 'y']) {
+    for (const end of STEM_ENDINGS) {
       if (w.endsWith(end) && w.length - end.length >= 3) return w.slice(0, -end.length);
     }
     return w;
@@ -294,7 +308,7 @@ function start(root) {
       const fs = document.createElement('fieldset');
       fs.className = 'search-facet';
       const lg = document.createElement('legend');
-      lg.textContent = label;
+      lg.textContent = text(label);
       fs.append(lg);
       for (const v of values) {
         const id = `f-${key}-${slug(v)}`;
@@ -320,7 +334,7 @@ function start(root) {
     }
     filterBox.replaceChildren(...groups);
     const nChosen = Object.values(state.filters).reduce((n, v) => n + v.length, 0);
-    if (chosenNote) chosenNote.textContent = nChosen ? ` (${nChosen} chosen)` : '';
+    if (chosenNote) chosenNote.textContent = nChosen ? text('i18nChosen', { n: nChosen }) : '';
     filterBox.hidden = groups.length === 0;
     if (focusKey) {
       const again = [...filterBox.querySelectorAll('input')].find((i) => `${i.dataset.facet}\u0000${i.value}` === focusKey);
