@@ -259,6 +259,32 @@ pub fn load_partial_memo(
         }
     }
 
+    let statement_path = data.join("accessibility.yaml");
+    if statement_path.exists() || statement_path.is_symlink() {
+        portal.accessibility = memo.get(
+            &statement_path,
+            &mut diags,
+            &mut portal.unreadable,
+            |d, u| {
+                let parsed = r.read(&statement_path, d).map(|text| {
+                    parse_yaml::<AccessibilityStatement>(&rel(root, &statement_path), &text, 0)
+                });
+                Ok(match parsed {
+                    Some(Ok(f)) => Some(f),
+                    Some(Err(e)) => {
+                        d.extend(e);
+                        u.accessibility = true;
+                        None
+                    }
+                    None => {
+                        u.accessibility = true;
+                        None
+                    }
+                })
+            },
+        )?;
+    }
+
     let paths = r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)?;
     let lbs = memo.get_all(&paths, &mut diags, &mut portal.unreadable, |path, d, u| {
         Ok(load_leaderboard(&r, path, d, u))
@@ -1094,6 +1120,7 @@ impl Unreadable {
         self.datacards.extend(other.datacards.iter().cloned());
         self.rationales.extend(other.rationales.iter().cloned());
         self.systems |= other.systems;
+        self.accessibility |= other.accessibility;
         self.leaderboards.extend(other.leaderboards.iter().cloned());
     }
 }
