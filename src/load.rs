@@ -1159,8 +1159,14 @@ mod tests {
         assert_eq!(portal.leaderboards[0].entries[0].per_case["f2"][5], None);
         assert_eq!(portal.reports.len(), 1);
         assert_eq!(portal.news.len(), 1);
-        assert_eq!(portal.pages.len(), 1);
+        // about.md and the statement's page (accessibility.md, with data/accessibility.yaml).
+        assert_eq!(portal.pages.len(), 2);
         assert_eq!(portal.pages[0].meta.menu, Some(1));
+        assert_eq!(portal.pages[1].meta.role, Some(PageRole::Accessibility));
+        let statement = portal.accessibility.as_ref().unwrap();
+        assert_eq!(statement.status, ComplianceStatus::Partial);
+        assert_eq!(statement.non_accessible.len(), 2);
+        assert_eq!(statement.feedback.response_days, 14);
     }
 
     #[test]
