@@ -134,7 +134,8 @@ impl Incremental {
         }
         match parts.as_slice() {
             ["medal.toml"] => self.pending.all = true,
-            ["themes", ..] => {} // compared file by file at the next build
+            // Compared file by file at the next build (the portal's static/ joins the theme's).
+            ["themes" | "static", ..] => {}
             ["content", "tasks", id, _, ..] => {
                 self.pending.tasks.insert(id.to_string());
             }
@@ -145,6 +146,8 @@ impl Incremental {
             }
             ["content", "news" | "reports" | "pages", _] => {} // their pages are always planned
             ["data", "systems.yaml"] => self.pending.all_tasks = true,
+            // Only the statement page shows it, and that page is always planned.
+            ["data", "accessibility.yaml"] => {}
             // A task folder itself (added, removed, renamed), or something unexpected.
             ["content", "tasks", _] => self.pending.all_tasks = true,
             _ => self.pending.all = true,

@@ -302,11 +302,11 @@ fn templates_used(name: &str, templates: &BTreeMap<String, String>) -> Vec<Strin
     used
 }
 
-/// Every `href` and `src` attribute value of a template, with its line and column, as a
+/// Every `href`, `src` and `poster` attribute value of a template, with its line and column, as a
 /// pattern: its literal parts, `None` where a Tera expression or tag stands.
 fn attributes(text: &str) -> Vec<Attribute<'_>> {
     let mut out = Vec::new();
-    for attr in ["href=", "src="] {
+    for attr in ["href=", "src=", "poster="] {
         for (i, _) in text.match_indices(attr) {
             if text[..i]
                 .chars()
@@ -425,7 +425,7 @@ impl TokenSink for Sink {
             for a in &tag.attrs {
                 let name = &*a.name.local;
                 match name {
-                    "href" | "src" => page.links.push(a.value.to_string()),
+                    "href" | "src" | "poster" => page.links.push(a.value.to_string()),
                     "id" => {
                         page.anchors.insert(a.value.to_string());
                     }

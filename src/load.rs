@@ -259,6 +259,32 @@ pub fn load_partial_memo(
         }
     }
 
+    let statement_path = data.join("accessibility.yaml");
+    if statement_path.exists() || statement_path.is_symlink() {
+        portal.accessibility = memo.get(
+            &statement_path,
+            &mut diags,
+            &mut portal.unreadable,
+            |d, u| {
+                let parsed = r.read(&statement_path, d).map(|text| {
+                    parse_yaml::<AccessibilityStatement>(&rel(root, &statement_path), &text, 0)
+                });
+                Ok(match parsed {
+                    Some(Ok(f)) => Some(f),
+                    Some(Err(e)) => {
+                        d.extend(e);
+                        u.accessibility = true;
+                        None
+                    }
+                    None => {
+                        u.accessibility = true;
+                        None
+                    }
+                })
+            },
+        )?;
+    }
+
     let paths = r.files_with_ext(&data.join("leaderboards"), "json", &mut diags)?;
     let lbs = memo.get_all(&paths, &mut diags, &mut portal.unreadable, |path, d, u| {
         Ok(load_leaderboard(&r, path, d, u))
@@ -1206,6 +1232,7 @@ impl Unreadable {
         self.datacards.extend(other.datacards.iter().cloned());
         self.rationales.extend(other.rationales.iter().cloned());
         self.systems |= other.systems;
+        self.accessibility |= other.accessibility;
         self.leaderboards.extend(other.leaderboards.iter().cloned());
     }
 }
@@ -1244,8 +1271,14 @@ mod tests {
         assert_eq!(portal.leaderboards[0].entries[0].per_case["f2"][5], None);
         assert_eq!(portal.reports.len(), 1);
         assert_eq!(portal.news.len(), 1);
-        assert_eq!(portal.pages.len(), 1);
+        // about.md and the statement's page (accessibility.md, with data/accessibility.yaml).
+        assert_eq!(portal.pages.len(), 2);
         assert_eq!(portal.pages[0].meta.menu, Some(1));
+        assert_eq!(portal.pages[1].meta.role, Some(PageRole::Accessibility));
+        let statement = portal.accessibility.as_ref().unwrap();
+        assert_eq!(statement.status, ComplianceStatus::Partial);
+        assert_eq!(statement.non_accessible.len(), 2);
+        assert_eq!(statement.feedback.response_days, 14);
     }
 
     #[test]

@@ -1213,9 +1213,45 @@ pub struct PageMeta {
     pub menu: Option<u32>,
     #[serde(default)]
     pub summary: Option<String>,
+    /// What the page is for, when every page's header links to it: easy_language,
+    /// sign_language or accessibility (at most one page per role and language).
+    #[serde(default)]
+    pub role: Option<PageRole>,
+    /// The sign-language video of a page with `role: sign_language` (only there).
+    #[serde(default)]
+    pub video: Option<Video>,
     /// Generator extension: left out unless `medal build --drafts`.
     #[serde(default)]
     pub draft: bool,
+}
+
+vocabulary!(
+    /// The pages linked from every page's header.
+    PageRole {
+        EasyLanguage = "easy_language": "Easy Read",
+        SignLanguage = "sign_language": "Sign language",
+        Accessibility = "accessibility": "Accessibility statement",
+    }
+);
+
+/// A self-hosted video of a sign-language page. Paths are files of the built site, written
+/// relative to its root (`static/video/welcome.webm`: a file of the portal's `static/` folder
+/// or of the theme's).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Video {
+    /// The video file (WebM or MP4), e.g. `static/video/welcome.webm`.
+    pub src: String,
+    /// A still image shown before the video plays (PNG, JPEG, WebP or SVG).
+    #[serde(default)]
+    pub poster: Option<String>,
+    /// Captions as a WebVTT file (`.vtt`).
+    #[serde(default)]
+    pub captions: Option<String>,
+    /// Playing time, `M:SS` or `H:MM:SS` (e.g. "0:08").
+    pub duration: Text,
+    /// File size as shown beside the download link (e.g. "120 kB").
+    pub size: Text,
 }
 
 /// A Markdown document: its front matter, its body and where it came from.
@@ -1304,6 +1340,100 @@ pub struct System {
     /// Known limitations.
     #[serde(default)]
     pub caveats: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// data/accessibility.yaml
+
+vocabulary!(
+    /// How far the site meets its accessibility standard.
+    ComplianceStatus {
+        Full = "full": "fully compliant",
+        Partial = "partial": "partially compliant",
+        None = "none": "not compliant",
+    }
+);
+
+vocabulary!(
+    /// Why content is not accessible (the three groups of the EU model statement).
+    NonAccessibleReason {
+        NonCompliance = "non_compliance": "Non-compliance with the accessibility requirements",
+        DisproportionateBurden = "disproportionate_burden": "Disproportionate burden",
+        OutOfScope = "out_of_scope": "Content outside the scope of the accessibility requirements",
+    }
+);
+
+vocabulary!(
+    /// How the statement was prepared.
+    AssessmentMethod {
+        SelfAssessment = "self_assessment": "a self-assessment",
+        ThirdParty = "third_party": "an assessment by a third party",
+    }
+);
+
+/// The facts of the accessibility statement (EU model statement, Implementing Decision (EU)
+/// 2018/1523; BITV 2.0 § 7 in Germany). The page with `role: accessibility` shows them.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityStatement {
+    /// Format version: "0.2".
+    pub schema_version: String,
+    /// The standard the site is measured against, e.g. "WCAG 2.1 AA / EN 301 549 V3.2.1".
+    pub standard: String,
+    /// Compliance with the standard: full, partial or none.
+    pub status: ComplianceStatus,
+    /// Content that is not accessible, with the reason and an accessible alternative.
+    #[serde(default)]
+    pub non_accessible: Vec<NonAccessible>,
+    /// When the statement was prepared.
+    pub prepared: Date,
+    /// When the statement was last reviewed (not before `prepared`).
+    pub reviewed: Date,
+    /// How the compliance was assessed: self_assessment or third_party.
+    pub method: AssessmentMethod,
+    /// Where readers report barriers and ask for content in an accessible form.
+    pub feedback: Feedback,
+    /// The enforcement procedure (in Germany the Schlichtungsstelle nach dem BGG).
+    pub enforcement: Enforcement,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NonAccessible {
+    /// What is not accessible.
+    pub what: String,
+    /// Why: non_compliance, disproportionate_burden or out_of_scope.
+    pub why: NonAccessibleReason,
+    /// An accessible alternative, if there is one.
+    #[serde(default)]
+    pub alternative: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// E-mail address for reports of barriers.
+    pub email: String,
+    /// A contact form or page, if there is one.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Days within which a report is answered (1 to 30; BGG § 12b / BITV 2.0 expect an answer
+    /// within a month).
+    #[serde(default = "default_response_days")]
+    pub response_days: u32,
+}
+
+fn default_response_days() -> u32 {
+    30
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Enforcement {
+    /// Name of the enforcement or conciliation body.
+    pub name: String,
+    /// Its web address (absolute http or https URL).
+    pub url: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1722,6 +1852,8 @@ pub struct Portal {
     pub reports: Vec<Doc<ReportMeta>>,
     pub news: Vec<Doc<NewsMeta>>,
     pub pages: Vec<Doc<PageMeta>>,
+    /// data/accessibility.yaml, when the file exists and loaded.
+    pub accessibility: Option<AccessibilityStatement>,
     /// Releases in version order (oldest first); only those whose release.yaml loaded.
     pub releases: Vec<Release>,
     /// What failed to load (only when loading for diagnostics; see `load::load_partial`).
@@ -1740,6 +1872,8 @@ pub struct Unreadable {
     /// Task folders whose rationale.md did not load.
     pub rationales: std::collections::BTreeSet<String>,
     pub systems: bool,
+    /// data/accessibility.yaml exists but did not load.
+    pub accessibility: bool,
     /// Leaderboard file names (without `.json`) that did not load.
     pub leaderboards: std::collections::BTreeSet<String>,
 }

@@ -3,7 +3,8 @@
 //! fields while curators type; the site publishes them under `/schemas/`.
 
 use crate::model::{
-    DataCard, Leaderboard, Manifest, RationaleMeta, ReleaseMeta, SystemsFile, Task,
+    AccessibilityStatement, DataCard, Leaderboard, Manifest, RationaleMeta, ReleaseMeta,
+    SystemsFile, Task,
 };
 use schemars::{JsonSchema, generate::SchemaSettings};
 
@@ -36,6 +37,14 @@ pub fn all(base_url: &str) -> Vec<(&'static str, String)> {
                 base_url,
                 "leaderboard.schema.json",
                 "MEDAL data/leaderboards/<task-id>.json",
+            ),
+        ),
+        (
+            "accessibility.schema.json",
+            one::<AccessibilityStatement>(
+                base_url,
+                "accessibility.schema.json",
+                "MEDAL data/accessibility.yaml",
             ),
         ),
         (
@@ -78,7 +87,7 @@ mod tests {
     #[test]
     fn schemas_describe_the_formats() {
         let schemas = all("https://medal.example.org/");
-        assert_eq!(schemas.len(), 7);
+        assert_eq!(schemas.len(), 8);
         let task: serde_json::Value = serde_json::from_str(&schemas[0].1).unwrap();
         assert_eq!(
             task["$id"],

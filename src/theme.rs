@@ -41,8 +41,36 @@ impl Theme {
                 ),
             });
         }
+        // The portal's own files (a sign-language video, its poster and captions) are
+        // published under /static/ beside the theme's, overriding a theme file of the same name.
+        let own = root.join("static");
+        if own.is_dir() {
+            overlay_statics(&own, &mut theme)?;
+        }
         Ok(theme)
     }
+}
+
+/// Every file under `dir` (a portal's `static/` folder) as a static file of the theme.
+fn overlay_statics(dir: &Path, theme: &mut Theme) -> Result<()> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        theme.statics.insert(rel, bytes);
+    }
+    Ok(())
 }
 
 fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
@@ -127,6 +155,19 @@ mod tests {
             theme.templates.contains_key("base.html"),
             "the rest stays built in"
         );
+    }
+
+    #[test]
+    fn the_portal_static_folder_joins_the_theme_statics() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().join("static/video");
+        std::fs::create_dir_all(&v).unwrap();
+        std::fs::write(v.join("clip.webm"), b"webm").unwrap();
+        std::fs::write(v.join(".hidden"), b"x").unwrap();
+        let theme = Theme::load(dir.path(), "medal").unwrap();
+        assert_eq!(theme.statics["video/clip.webm"], b"webm");
+        assert!(!theme.statics.contains_key("video/.hidden"));
+        assert!(theme.statics.contains_key("style.css"), "the theme's stay");
     }
 
     #[test]

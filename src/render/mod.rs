@@ -1037,13 +1037,27 @@ fn page_jobs(site: &Site) -> Vec<Job> {
             .summary
             .clone()
             .unwrap_or_else(|| p.meta.title.clone());
-        jobs.push(Job::new(
-            url.clone(),
-            "page.html",
-            views::page(&url, &p.meta.title, &description, "page"),
-            json!({"content_page": views::content_page(p, markdown::render(&p.body, Placement::default()))}),
-        )
-        .shows([format!("content/pages/{}.md", p.id)]));
+        let mut shows = vec![format!("content/pages/{}.md", p.id)];
+        // The statement's page shows the facts of data/accessibility.yaml below its text.
+        let statement = match (p.meta.role, &site.portal.accessibility) {
+            (Some(PageRole::Accessibility), Some(s)) => {
+                shows.push("data/accessibility.yaml".into());
+                views::accessibility_statement(s)
+            }
+            _ => Value::Null,
+        };
+        jobs.push(
+            Job::new(
+                url.clone(),
+                "page.html",
+                views::page(&url, &p.meta.title, &description, "page"),
+                json!({
+                    "content_page": views::content_page(p, markdown::render(&p.body, Placement::default())),
+                    "statement": statement,
+                }),
+            )
+            .shows(shows),
+        );
     }
 
     // The search page: the index is built after rendering (crate::search); without JavaScript

@@ -249,6 +249,14 @@ pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
         .filter(|p| p.meta.menu.is_none())
         .map(|p| json!({"name": p.meta.title, "url": format!("{}/", p.id)}))
         .collect();
+    // The pages every header links to (Easy Read, sign language, the accessibility
+    // statement): role → URL.
+    let mut roles = serde_json::Map::new();
+    for role in PageRole::ALL {
+        if let Some(p) = pages.iter().find(|p| p.meta.role == Some(*role)) {
+            roles.insert(role.as_str().into(), json!(format!("{}/", p.id)));
+        }
+    }
     json!({
         "title": config.title,
         "description": config.description,
@@ -260,6 +268,7 @@ pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
         "contact": config.contact,
         "nav": nav,
         "footer_links": footer,
+        "roles": roles,
         "feed_url": "news/atom.xml",
     })
 }
@@ -1011,8 +1020,66 @@ pub fn content_page(d: &Doc<PageMeta>, body_html: String) -> Value {
         "summary": d.meta.summary,
         "menu": d.meta.menu,
         "draft": d.meta.draft,
+        "role": d.meta.role,
+        "video": d.meta.video.as_ref().map(video),
         "body_html": body_html,
         "fallback_lang": d.fallback_lang,
+    })
+}
+
+/// The sign-language video: paths as written (relative to the site's root), with the MIME type
+/// and the format's name for the download link.
+fn video(v: &Video) -> Value {
+    let ext = v
+        .src
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let (mime, format) = match ext.as_str() {
+        "mp4" => ("video/mp4", "MP4"),
+        _ => ("video/webm", "WebM"),
+    };
+    json!({
+        "src": v.src,
+        "poster": v.poster,
+        "captions": v.captions,
+        "duration": v.duration.0.trim(),
+        "size": v.size.0.trim(),
+        "mime": mime,
+        "format": format,
+    })
+}
+
+/// The facts of the accessibility statement, in the order of the EU model statement; the
+/// template words them. Non-accessible content is grouped by reason, in the model's order.
+pub fn accessibility_statement(s: &AccessibilityStatement) -> Value {
+    let groups: Vec<Value> = NonAccessibleReason::ALL
+        .iter()
+        .filter_map(|why| {
+            let items: Vec<Value> = s
+                .non_accessible
+                .iter()
+                .filter(|n| n.why == *why)
+                .map(|n| json!({"what": n.what, "alternative": n.alternative}))
+                .collect();
+            (!items.is_empty()).then(|| json!({"why": why, "items": items}))
+        })
+        .collect();
+    json!({
+        "standard": s.standard,
+        "status": s.status,
+        "groups": groups,
+        "prepared": s.prepared,
+        "prepared_display": s.prepared.display(),
+        "reviewed": s.reviewed,
+        "reviewed_display": s.reviewed.display(),
+        "method": s.method,
+        "feedback": {
+            "email": s.feedback.email,
+            "url": s.feedback.url,
+            "response_days": s.feedback.response_days,
+        },
+        "enforcement": {"name": s.enforcement.name, "url": s.enforcement.url},
     })
 }
 

@@ -382,7 +382,7 @@ impl Watcher {
         use notify::{RecursiveMode, Watcher as _};
         let (tx, rx) = mpsc::channel();
         let mut w = notify::recommended_watcher(tx)?;
-        for dir in ["content", "data", "themes"] {
+        for dir in ["content", "data", "themes", "static"] {
             let p = root.join(dir);
             if p.is_dir() {
                 w.watch(&p, RecursiveMode::Recursive)?;
@@ -452,7 +452,10 @@ fn relevant(p: &Path, root: &Path) -> bool {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
     rel.as_os_str().is_empty()
-        || matches!(first.as_str(), "content" | "data" | "themes" | "medal.toml")
+        || matches!(
+            first.as_str(),
+            "content" | "data" | "themes" | "static" | "medal.toml"
+        )
 }
 
 #[cfg(test)]

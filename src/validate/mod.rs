@@ -7,6 +7,7 @@
 //! line and field path; rules that concern curation quality rather than correctness are
 //! warnings.
 
+pub mod accessibility;
 mod datacard;
 pub mod identifiers;
 mod leaderboard;
@@ -53,6 +54,7 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
     v.markdown_docs(portal);
     release::check(&mut v, portal);
     translations::check(&mut v, portal);
+    accessibility::check(&mut v, portal);
     let mut diags = v.diags;
     diags.sort();
     diags.dedup();

@@ -1306,3 +1306,233 @@ fn the_task_version_is_a_semantic_version() {
         assert!(!super::task::is_semver(bad), "{bad}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// data/accessibility.yaml and page roles
+
+const A: &str = "data/accessibility.yaml";
+const AP: &str = "content/pages/accessibility.md";
+const ABOUT: &str = "content/pages/about.md";
+
+#[test]
+fn a_bad_statement_status_names_the_closest_value() {
+    let s = Site::new();
+    s.edit(A, "status: partial", "status: partly");
+    let d = s.one(A, "status: partly", "status", E, "partly");
+    assert!(d.hint.as_deref().unwrap().contains("partial"), "{d}");
+}
+
+#[test]
+fn a_missing_statement_field_is_named_with_did_you_mean() {
+    let s = Site::new();
+    s.edit(A, "reviewed: 2026-06-01", "reviewd: 2026-06-01");
+    let diags = s.diags();
+    let unknown = diags
+        .iter()
+        .find(|d| d.message.contains("reviewd"))
+        .unwrap_or_else(|| panic!("{}", show(&diags)));
+    assert_eq!(unknown.file, Path::new(A));
+    assert_eq!(unknown.line, Some(s.line_of(A, "reviewd:")));
+    assert!(
+        unknown.hint.as_deref().unwrap_or("").contains("reviewed"),
+        "{unknown}"
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity == E && d.file == Path::new(A)),
+        "{}",
+        show(&diags)
+    );
+}
+
+#[test]
+fn a_partial_statement_must_list_what_is_not_accessible() {
+    let s = Site::new();
+    let text = std::fs::read_to_string(s.path(A)).unwrap();
+    let start = text.find("non_accessible:").unwrap();
+    let end = text.find("prepared:").unwrap();
+    s.write(A, &format!("{}{}", &text[..start], &text[end..]));
+    s.one(
+        A,
+        "status: partial",
+        "status",
+        E,
+        "status `partial` but no non-accessible content is listed",
+    );
+}
+
+#[test]
+fn a_full_statement_with_a_list_is_a_warning() {
+    let s = Site::new();
+    s.edit(A, "status: partial", "status: full");
+    s.one(A, "status: full", "status", W, "status `full` but 2");
+}
+
+#[test]
+fn an_answer_later_than_a_month_is_an_error() {
+    let s = Site::new();
+    s.edit(A, "response_days: 14", "response_days: 45");
+    let d = s.one(
+        A,
+        "response_days: 45",
+        "feedback.response_days",
+        E,
+        "within 45 days",
+    );
+    assert!(d.hint.as_deref().unwrap().contains("BGG"), "{d}");
+    let s = Site::new();
+    s.edit(A, "response_days: 14", "response_days: 30");
+    assert!(s.diags().is_empty(), "{}", show(&s.diags()));
+}
+
+#[test]
+fn the_enforcement_url_and_feedback_email_are_checked() {
+    let s = Site::new();
+    s.edit(
+        A,
+        "url: https://www.schlichtungsstelle-bgg.de/",
+        "url: www.schlichtungsstelle-bgg.de",
+    );
+    s.one(
+        A,
+        "url: www.schlichtungsstelle-bgg.de",
+        "enforcement.url",
+        E,
+        "is not a web address",
+    );
+    let s = Site::new();
+    s.edit(
+        A,
+        "email: accessibility@example.org",
+        "email: accessibility(at)example.org",
+    );
+    s.one(
+        A,
+        "email: accessibility(at)example.org",
+        "feedback.email",
+        E,
+        "is not an e-mail address",
+    );
+}
+
+#[test]
+fn a_review_before_the_preparation_is_an_error() {
+    let s = Site::new();
+    s.edit(A, "reviewed: 2026-06-01", "reviewed: 2026-04-01");
+    s.one(A, "reviewed:", "reviewed", E, "before it was prepared");
+}
+
+#[test]
+fn the_statement_version_is_0_2() {
+    let s = Site::new();
+    s.edit(A, "schema_version: \"0.2\"", "schema_version: \"0.1\"");
+    s.one(A, "schema_version", "schema_version", E, "`0.1`");
+}
+
+#[test]
+fn a_statement_without_its_page_is_a_warning_and_the_reverse() {
+    let s = Site::new();
+    s.edit(AP, "role: accessibility\n", "");
+    s.one(
+        A,
+        "status:",
+        "status",
+        W,
+        "no page shows the accessibility statement",
+    );
+    let s = Site::new();
+    s.remove(A);
+    s.one(AP, "role:", "role", W, "data/accessibility.yaml is missing");
+}
+
+#[test]
+fn a_role_is_used_by_one_page_only() {
+    let s = Site::new();
+    s.edit(ABOUT, "menu: 1\n", "menu: 1\nrole: accessibility\n");
+    let diags = s.diags();
+    let d = diags
+        .iter()
+        .find(|d| d.field.as_deref() == Some("role"))
+        .unwrap_or_else(|| panic!("{}", show(&diags)));
+    assert_eq!(diags.len(), 1, "{}", show(&diags));
+    // Pages load in file order: about.md comes before accessibility.md.
+    s.check(
+        d,
+        AP,
+        "role: accessibility",
+        "role",
+        E,
+        "already the role of",
+    );
+    assert!(d.message.contains(ABOUT), "{d}");
+}
+
+const SIGN: &str = "content/pages/sign-language.md";
+const SIGN_PAGE: &str = "---\ntitle: \"Sign language\"\nrole: sign_language\nvideo:\n  src: static/video/hello.webm\n  poster: static/video/hello.png\n  captions: static/video/hello.vtt\n  duration: \"0:08\"\n  size: \"40 kB\"\n---\n\nA video.\n";
+
+#[test]
+fn a_sign_language_page_is_valid_with_its_video() {
+    let s = Site::new();
+    s.write(SIGN, SIGN_PAGE);
+    assert!(s.diags().is_empty(), "{}", show(&s.diags()));
+}
+
+#[test]
+fn a_sign_language_page_needs_a_video() {
+    let s = Site::new();
+    s.write(
+        SIGN,
+        "---\ntitle: \"Sign language\"\nrole: sign_language\n---\n\nNo video.\n",
+    );
+    s.one(SIGN, "role:", "role", E, "without a video");
+}
+
+#[test]
+fn a_video_belongs_to_the_sign_language_page_only() {
+    let s = Site::new();
+    s.write(
+        SIGN,
+        &SIGN_PAGE.replace("role: sign_language", "role: easy_language"),
+    );
+    s.one(
+        SIGN,
+        "video:",
+        "video",
+        E,
+        "a video on a page with `role: easy_language`",
+    );
+}
+
+#[test]
+fn video_paths_and_facts_are_checked() {
+    let s = Site::new();
+    s.write(
+        SIGN,
+        &SIGN_PAGE
+            .replace(
+                "src: static/video/hello.webm",
+                "src: /static/video/hello.webm",
+            )
+            .replace(
+                "captions: static/video/hello.vtt",
+                "captions: static/video/hello.srt",
+            )
+            .replace("duration: \"0:08\"", "duration: \"8 seconds\""),
+    );
+    s.some(SIGN, "src:", "video.src", E, "is not a file of the site");
+    s.some(
+        SIGN,
+        "captions:",
+        "video.captions",
+        E,
+        "is not a WebVTT file",
+    );
+    s.some(
+        SIGN,
+        "duration:",
+        "video.duration",
+        E,
+        "is not a playing time",
+    );
+}

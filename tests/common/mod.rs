@@ -19,10 +19,11 @@ pub fn example_site() -> PathBuf {
     fixture("example")
 }
 
-/// Copies `content/`, `data/`, `medal.toml` and `themes/` of `src` into a new temporary root.
+/// Copies `content/`, `data/`, `static/`, `medal.toml` and `themes/` of `src` into a new
+/// temporary root.
 pub fn copy_site(src: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for part in ["content", "data", "themes", "medal.toml"] {
+    for part in ["content", "data", "static", "themes", "medal.toml"] {
         let from = src.join(part);
         if from.is_dir() {
             copy_dir(&from, &dir.path().join(part));
