@@ -44,6 +44,12 @@ fn german() -> bool {
 /// The interface strings the Rust side prints, with their English text. Catalogs of other
 /// languages must translate every one (`medal check` names a missing key).
 pub const RUST_STRINGS: &[(&str, &str)] = &[
+    ("nav_tasks", r#"Tasks"#),
+    ("nav_rankings", r#"Rankings"#),
+    ("nav_systems", r#"Systems"#),
+    ("nav_reports", r#"Reports"#),
+    ("nav_news", r#"News"#),
+    ("nav_about", r#"About"#),
     ("page_tasks_title", r#"Tasks"#),
     (
         "page_tasks_description",

@@ -185,7 +185,10 @@ pub fn plan(
     let mut globals = Vec::new();
     let mut site_inputs = Vec::new();
     for ((lang, catalog), pages) in languages.iter().zip(&catalogs).zip(&pages) {
-        let (tera, g) = templates(theme, lang, &languages, pages, catalog, &labels)?;
+        let locale = locales.get(globals.len()).cloned().flatten();
+        let (tera, g) = format::with_locale(locale.as_ref(), || {
+            templates(theme, lang, &languages, pages, catalog, &labels)
+        })?;
         site_inputs.push(crate::reuse::site_inputs(
             theme
                 .templates

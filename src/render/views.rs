@@ -234,7 +234,15 @@ pub fn site(config: &Config, pages: &[&Doc<PageMeta>]) -> Value {
         .filter(|n| {
             !is_default || n.url != "about/" || pages.iter().any(|p| p.id.as_str() == "about")
         })
-        .map(|n| json!({"name": n.name, "url": n.url}))
+        .map(|n| {
+            // The default menu speaks the page's language; a menu the curator wrote stays as written.
+            let name = if is_default {
+                format::tr(&format!("nav_{}", n.url.trim_end_matches('/')))
+            } else {
+                n.name.clone()
+            };
+            json!({"name": name, "url": n.url})
+        })
         .collect();
     let mut menu: Vec<&&Doc<PageMeta>> = pages.iter().filter(|p| p.meta.menu.is_some()).collect();
     menu.sort_by_key(|p| (p.meta.menu, p.id.as_str().to_string()));
