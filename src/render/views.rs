@@ -62,6 +62,14 @@ impl FacetKind {
         }
     }
 
+    /// An English `label` of this facet in the page language (found by its English text).
+    fn localized(self, label: &str) -> String {
+        self.vocabulary()
+            .into_iter()
+            .find(|(_, l)| *l == label)
+            .map_or_else(|| label.to_string(), |(v, l)| format::label(self.key(), v, l))
+    }
+
     /// (value as in content, label) of every value a task has for this facet.
     pub fn values(self, t: &Task) -> Vec<(&'static str, &'static str)> {
         match self {
@@ -118,6 +126,7 @@ impl FacetKind {
 
     /// The title of the listing page for one value.
     pub fn listing_title(self, label: &str) -> String {
+        let label = &self.localized(label);
         match self {
             FacetKind::Modality | FacetKind::Specialty => {
                 format::tr_with("listing_in", &[("label", label)])
@@ -133,7 +142,7 @@ pub fn facet_link(kind: FacetKind, value: &str, label: &str, count: usize) -> Va
     json!({
         "kind": kind.key(),
         "value": value,
-        "label": label,
+        "label": format::label(kind.key(), value, label),
         "url": kind.url(value),
         "count": count,
     })

@@ -73,6 +73,14 @@ const PAGES = [
   { kind: 'release', path: '/releases/2026.2/' },
   { kind: 'release_task', path: '/releases/2026.1/tasks/pneumothorax-emergency-cxr/' },
   { kind: 'task (in two releases, rank history)', path: '/tasks/pneumothorax-emergency-cxr/' },
+  { kind: 'home (German)', path: '/de/' },
+  { kind: 'task (German, translated)', path: '/de/tasks/rectal-cancer-response-mri/' },
+  { kind: 'task (German, falls back to English)', path: '/de/tasks/her2-low-scoring-wsi/' },
+  { kind: 'release (German)', path: '/de/releases/2026.2/' },
+  { kind: 'progress (German)', path: '/de/progress/' },
+  { kind: 'accessibility statement (German)', path: '/de/accessibility/' },
+  { kind: 'Leichte Sprache', path: '/de/easy-read/' },
+  { kind: 'search (German)', path: '/de/search/?q=rektum' },
 ];
 
 // ---------------------------------------------------------------------------
