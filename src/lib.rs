@@ -258,12 +258,19 @@ fn render_pipeline(
     })?;
     let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
+        let prefixes: Vec<String> = config
+            .site_languages()
+            .into_iter()
+            .skip(1)
+            .map(|l| l.prefix)
+            .collect();
         let origins = links::Origins {
             pages: &page_sources,
             root: &opts.root,
             templates: &theme.templates,
             theme: &config.theme,
             base_url: &config.base_url,
+            prefixes: &prefixes,
         };
         return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
     }

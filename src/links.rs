@@ -51,6 +51,9 @@ pub struct Origins<'a> {
     /// The theme's name: a template overridden by the portal is `themes/<name>/templates/…`.
     pub theme: &'a str,
     pub base_url: &'a str,
+    /// URL prefixes of the other languages ("de/"): a link a template or a text writes once
+    /// appears on each language's pages, under each prefix, and is reported once.
+    pub prefixes: &'a [String],
 }
 
 /// One diagnostic per place a broken link was written, with the pages it breaks: the link
@@ -59,12 +62,24 @@ pub struct Origins<'a> {
 pub fn diagnostics(broken: &[BrokenLink], origins: &Origins) -> Vec<Diagnostic> {
     let base = Base::new(origins.base_url).path;
     let mut memo = Memo::default();
-    let mut found: indexmap::IndexMap<(Place, &str), (&BrokenLink, Vec<&str>)> =
+    let mut found: indexmap::IndexMap<(Place, String), (&BrokenLink, Vec<&str>)> =
         indexmap::IndexMap::new();
     for b in broken {
         let place = origins.locate(b, &base, &mut memo);
+        // `/de/x/` written as `{{ site.base }}x/` is the same link as `/x/`.
+        let link = origins
+            .prefixes
+            .iter()
+            .find_map(|p| {
+                b.link
+                    .strip_prefix(base.as_str())
+                    .and_then(|rest| rest.strip_prefix(p.as_str()))
+                    .map(|rest| &b.link[..b.link.len() - rest.len() - p.len()])
+                    .map(|_| b.link.replacen(&format!("{base}{p}"), &base, 1))
+            })
+            .unwrap_or_else(|| b.link.clone());
         found
-            .entry((place, b.link.as_str()))
+            .entry((place, link))
             .or_insert((b, Vec::new()))
             .1
             .push(b.page.as_str());
