@@ -56,12 +56,16 @@ fn statement(v: &mut Validator, s: &AccessibilityStatement) {
             ),
             "a fully compliant site has no non-accessible content: set `status: partial`, or remove the list if everything was fixed",
         ),
-        ComplianceStatus::Partial if s.non_accessible.is_empty() => v.error(
-            file,
-            "status",
-            "status `partial` but no non-accessible content is listed",
-            "the statement must say what is not accessible: add `non_accessible:` with `- {what: …, why: non_compliance}` items, or set `status: full`",
-        ),
+        ComplianceStatus::Partial | ComplianceStatus::None if s.non_accessible.is_empty() => v
+            .error(
+                file,
+                "status",
+                format!(
+                    "status `{}` but no non-accessible content is listed",
+                    s.status
+                ),
+                "the statement must say what is not accessible: add `non_accessible:` with `- {what: …, why: non_compliance}` items, or set `status: full`",
+            ),
         _ => {}
     }
     for (i, n) in s.non_accessible.iter().enumerate() {

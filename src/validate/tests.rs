@@ -1360,6 +1360,14 @@ fn a_partial_statement_must_list_what_is_not_accessible() {
         E,
         "status `partial` but no non-accessible content is listed",
     );
+    s.edit(A, "status: partial", "status: none");
+    s.one(
+        A,
+        "status: none",
+        "status",
+        E,
+        "status `none` but no non-accessible content is listed",
+    );
 }
 
 #[test]
