@@ -373,19 +373,19 @@ impl Incremental {
         );
         t.record("links", started.elapsed(), Some(scans.len()), progress);
         if !report.broken.is_empty() {
-        let prefixes: Vec<String> = config
-            .site_languages()
-            .into_iter()
-            .skip(1)
-            .map(|l| l.prefix)
-            .collect();
+            let prefixes: Vec<String> = config
+                .site_languages()
+                .into_iter()
+                .skip(1)
+                .map(|l| l.prefix)
+                .collect();
             let origins = links::Origins {
                 pages: &plan.page_sources(),
                 root: &root,
                 templates: &theme.templates,
                 theme: &config.theme,
                 base_url: &config.base_url,
-            prefixes: &prefixes,
+                prefixes: &prefixes,
             };
             return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
         }

@@ -64,25 +64,29 @@ pub fn diagnostics(broken: &[BrokenLink], origins: &Origins) -> Vec<Diagnostic> 
     let mut memo = Memo::default();
     let mut found: indexmap::IndexMap<(Place, String), (&BrokenLink, Vec<&str>)> =
         indexmap::IndexMap::new();
-    for b in broken {
+    // A page of another language links `/de/x/` where the template or text wrote
+    // `{{ site.base }}x/` or `/x/`: located and reported as the link of the default language.
+    let unprefixed: Vec<BrokenLink> = broken
+        .iter()
+        .map(|b| {
+            let link = origins
+                .prefixes
+                .iter()
+                .find(|p| b.link.starts_with(&format!("{base}{p}")))
+                .map_or_else(
+                    || b.link.clone(),
+                    |p| b.link.replacen(&format!("{base}{p}"), &base, 1),
+                );
+            BrokenLink { link, ..b.clone() }
+        })
+        .collect();
+    for (b, original) in unprefixed.iter().zip(broken) {
         let place = origins.locate(b, &base, &mut memo);
-        // `/de/x/` written as `{{ site.base }}x/` is the same link as `/x/`.
-        let link = origins
-            .prefixes
-            .iter()
-            .find_map(|p| {
-                b.link
-                    .strip_prefix(base.as_str())
-                    .and_then(|rest| rest.strip_prefix(p.as_str()))
-                    .map(|rest| &b.link[..b.link.len() - rest.len() - p.len()])
-                    .map(|_| b.link.replacen(&format!("{base}{p}"), &base, 1))
-            })
-            .unwrap_or_else(|| b.link.clone());
         found
-            .entry((place, link))
-            .or_insert((b, Vec::new()))
+            .entry((place, b.link.clone()))
+            .or_insert((original, Vec::new()))
             .1
-            .push(b.page.as_str());
+            .push(original.page.as_str());
     }
     found
         .into_iter()

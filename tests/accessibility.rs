@@ -101,11 +101,36 @@ fn every_page_header_links_the_three_role_pages() {
         let nav = &html[start..end];
         let german = path.starts_with("de/");
         for (url, label) in [
-            ("/easy-read/", if german { "Leichte Sprache" } else { "Easy Read" }),
-            ("/sign-language/", if german { "Gebärdensprache" } else { "Sign language" }),
-            ("/accessibility/", if german { "Barrierefreiheit" } else { "Accessibility" }),
+            (
+                "/easy-read/",
+                if german {
+                    "Leichte Sprache"
+                } else {
+                    "Easy Read"
+                },
+            ),
+            (
+                "/sign-language/",
+                if german {
+                    "Gebärdensprache"
+                } else {
+                    "Sign language"
+                },
+            ),
+            (
+                "/accessibility/",
+                if german {
+                    "Barrierefreiheit"
+                } else {
+                    "Accessibility"
+                },
+            ),
         ] {
-            let url = if german { format!("/de{url}") } else { url.to_string() };
+            let url = if german {
+                format!("/de{url}")
+            } else {
+                url.to_string()
+            };
             assert!(
                 nav.contains(&format!("href={url}")),
                 "{path}: no link to {url}"

@@ -333,7 +333,11 @@ fn no_script_from_content_and_no_third_party_loads() {
                 "{path}: loads from another host ({attr})"
             );
         }
-        let lang = if path.starts_with("de/") { "lang=de" } else { "lang=en" };
+        let lang = if path.starts_with("de/") {
+            "lang=de"
+        } else {
+            "lang=en"
+        };
         assert!(
             html.contains("<html") && html.contains(lang),
             "{path}: language"

@@ -67,7 +67,10 @@ impl FacetKind {
         self.vocabulary()
             .into_iter()
             .find(|(_, l)| *l == label)
-            .map_or_else(|| label.to_string(), |(v, l)| format::label(self.key(), v, l))
+            .map_or_else(
+                || label.to_string(),
+                |(v, l)| format::label(self.key(), v, l),
+            )
     }
 
     /// (value as in content, label) of every value a task has for this facet.
