@@ -907,6 +907,7 @@ mod tests {
             templates: &templates,
             theme: "medal",
             base_url: "https://h.org/",
+            prefixes: &[],
         };
         let d = diagnostics(&broken, &origins);
         assert_eq!(d.len(), 3, "{d:#?}");
