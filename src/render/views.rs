@@ -1090,9 +1090,9 @@ pub fn accessibility_statement(s: &AccessibilityStatement) -> Value {
         "status": s.status,
         "groups": groups,
         "prepared": s.prepared,
-        "prepared_display": s.prepared.display(),
+        "prepared_display": format::date(&s.prepared),
         "reviewed": s.reviewed,
-        "reviewed_display": s.reviewed.display(),
+        "reviewed_display": format::date(&s.reviewed),
         "method": s.method,
         "feedback": {
             "email": s.feedback.email,
