@@ -238,3 +238,120 @@ fn a_translation_with_other_fields_or_without_original_is_an_error() {
         "{d:#?}"
     );
 }
+
+/// Every sentence of the English catalog that German translates differently is absent from
+/// the German pages, and text shown untranslated says so.
+#[test]
+fn german_pages_show_no_english_interface_text() {
+    let (_out, files) = build(&demo_root());
+    let read = |lang: &str| -> toml::Table {
+        let path = demo_root().join(format!("themes/medal/i18n/{lang}.toml"));
+        toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let (en, de) = (read("en"), read("de"));
+    // Proper names kept in German too (the tagline) are not English text.
+    let german_values: std::collections::BTreeSet<&str> =
+        de.values().filter_map(|v| v.as_str()).collect();
+    let english: Vec<&str> = en
+        .iter()
+        .filter_map(|(k, v)| {
+            let e = v.as_str()?;
+            let d = de.get(k).and_then(|d| d.as_str())?;
+            // Whole English phrases: long enough not to occur by chance in other text.
+            (e != d
+                && !german_values.contains(e)
+                && e.len() >= 16
+                && e.contains(' ')
+                && !e.contains('{')
+                && !e.contains('<'))
+            .then_some(e)
+        })
+        .collect();
+    assert!(english.len() > 200, "{}", english.len());
+    let mut checked = 0;
+    // Data cards and system profiles are not translated (content format); their values are
+    // English content, not interface text.
+    let content_pages = |p: &str| p.contains("/datacard/") || p.starts_with("de/systems/");
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("de/") && p.ends_with(".html") && !content_pages(p))
+    {
+        let html = without_english_regions(&text(bytes));
+        for e in &english {
+            assert!(!html.contains(e), "{path}: English interface text `{e}`");
+        }
+        checked += 1;
+    }
+    assert!(checked > 80, "{checked}");
+    // An untranslated task: its text is marked English, and the page says so in German.
+    let her2 = text(&files["de/tasks/her2-low-scoring-wsi/index.html"]);
+    assert!(her2.contains("lang=en>HER2-low and HER2-ultralow"));
+    assert!(her2.contains("Teile dieser Aufgabe sind noch nicht übersetzt"));
+    let translated = text(&files["de/tasks/rectal-cancer-response-mri/index.html"]);
+    assert!(!translated.contains("noch nicht übersetzt"));
+    // An untranslated news post and report likewise.
+    let post = text(&files["de/news/2026-01-15-call-for-tasks-open/index.html"]);
+    assert!(post.contains("Diese Seite ist noch nicht übersetzt") && post.contains("lang=en"));
+}
+
+/// The German search index holds the German words of translated tasks.
+#[test]
+fn german_search_finds_german_words() {
+    use std::io::Read;
+    let (_out, files) = build(&demo_root());
+    let mut german = String::new();
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("pagefind/fragment/de_"))
+    {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut s)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        german.push_str(&s);
+    }
+    assert!(
+        german.contains("Rektumkarzinom"),
+        "the German index has the German task text"
+    );
+    assert!(!german.contains("Zebrafisch"));
+}
+
+/// The page without the elements marked `lang=en` (text shown untranslated on purpose) and
+/// without the `<head>` (the alternates name the English pages).
+fn without_english_regions(html: &str) -> String {
+    let mut out = html.to_string();
+    if let (Some(a), Some(b)) = (out.find("<head>"), out.find("</head>")) {
+        out.replace_range(a..b, "");
+    }
+    while let Some(at) = out.find(" lang=en>").or_else(|| out.find(" lang=en ")) {
+        let Some(open) = out[..at].rfind('<') else {
+            break;
+        };
+        let name: String = out[open + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        // The matching close tag, counting nested elements of the same name.
+        let mut depth = 0;
+        let mut i = open;
+        let end = loop {
+            let next_open = out[i + 1..].find(&format!("<{name}")).map(|j| j + i + 1);
+            let next_close = out[i + 1..].find(&format!("</{name}>")).map(|j| j + i + 1);
+            match (next_open, next_close) {
+                (Some(o), Some(c)) if o < c => {
+                    depth += 1;
+                    i = o;
+                }
+                (_, Some(c)) if depth > 0 => {
+                    depth -= 1;
+                    i = c;
+                }
+                (_, Some(c)) => break c + name.len() + 3,
+                _ => break out.len(),
+            }
+        };
+        out.replace_range(open..end, "");
+    }
+    out
+}
