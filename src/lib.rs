@@ -258,12 +258,7 @@ fn render_pipeline(
     })?;
     let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
-        let prefixes: Vec<String> = config
-            .site_languages()
-            .into_iter()
-            .skip(1)
-            .map(|l| l.prefix)
-            .collect();
+        let prefixes = config.other_prefixes();
         let origins = links::Origins {
             pages: &page_sources,
             root: &opts.root,
