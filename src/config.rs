@@ -207,6 +207,15 @@ impl Config {
         out
     }
 
+    /// The URL prefixes of the languages other than the default ("de/").
+    pub fn other_prefixes(&self) -> Vec<String> {
+        self.site_languages()
+            .into_iter()
+            .skip(1)
+            .map(|l| l.prefix)
+            .collect()
+    }
+
     /// The languages for the search index: "en", or "en,de" with the default first.
     pub fn search_languages(&self) -> String {
         self.site_languages()

@@ -373,12 +373,7 @@ impl Incremental {
         );
         t.record("links", started.elapsed(), Some(scans.len()), progress);
         if !report.broken.is_empty() {
-            let prefixes: Vec<String> = config
-                .site_languages()
-                .into_iter()
-                .skip(1)
-                .map(|l| l.prefix)
-                .collect();
+            let prefixes = config.other_prefixes();
             let origins = links::Origins {
                 pages: &plan.page_sources(),
                 root: &root,
