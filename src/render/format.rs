@@ -44,6 +44,10 @@ fn german() -> bool {
 /// The interface strings the Rust side prints, with their English text. Catalogs of other
 /// languages must translate every one (`medal check` names a missing key).
 pub const RUST_STRINGS: &[(&str, &str)] = &[
+    ("print_report_footer", r#"{title} · published {date}"#),
+    ("print_progress_footer", r#"{site} progress as of {date}"#),
+    ("print_page", r#" · page "#),
+    ("print_of", r#" of "#),
     ("nav_tasks", r#"Tasks"#),
     ("nav_rankings", r#"Rankings"#),
     ("nav_systems", r#"Systems"#),

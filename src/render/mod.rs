@@ -204,8 +204,10 @@ pub fn plan(
     // the language.
     let (jobs, extras) = rayon::join(
         || all_jobs(&locales, &portals, computed, &languages, opts, &pages),
-        || extras(portal, computed, config, theme, opts),
+        || extras(portal, computed, config, theme),
     );
+    let mut extras = extras;
+    extras.extend(print_files(&portals, &locales, &languages, computed, opts));
     Ok(Plan {
         teras,
         globals: Value::Array(globals),
@@ -220,14 +222,7 @@ pub fn plan(
 }
 
 /// Every file of the site that is not a rendered page.
-fn extras(
-    portal: &Portal,
-    computed: &Computed,
-    config: &Config,
-    theme: &Theme,
-    opts: &RenderOptions,
-) -> Vec<OutFile> {
-    let shown = |draft: bool| opts.drafts || !draft;
+fn extras(portal: &Portal, computed: &Computed, config: &Config, theme: &Theme) -> Vec<OutFile> {
     let mut extras = vec![
         OutFile {
             path: "robots.txt".into(),
@@ -250,32 +245,6 @@ fn extras(
     extras.extend(api::files(portal, computed));
     extras.extend(opendata::files(portal, computed, &config.base_url));
     extras.extend(releases::files(portal, config));
-    // The footer of printed reports and of the progress page.
-    for r in portal.reports.iter().filter(|r| shown(r.meta.draft)) {
-        let url = views::doc_url("reports", r);
-        extras.push(OutFile {
-            path: format!("{url}print.css"),
-            bytes: progress::print_css(
-                &format!(
-                    "{} · published {}",
-                    r.meta.title,
-                    r.meta.published.display()
-                ),
-                &format!("{}{url}", config.base_url),
-            )
-            .into_bytes(),
-        });
-    }
-    if let Some(d) = &computed.as_of {
-        extras.push(OutFile {
-            path: "progress/print.css".into(),
-            bytes: progress::print_css(
-                &format!("{} progress as of {}", config.title, d.display()),
-                &format!("{}progress/", config.base_url),
-            )
-            .into_bytes(),
-        });
-    }
     for (name, text) in crate::schema::all(&config.base_url) {
         extras.push(OutFile {
             path: format!("schemas/{name}"),
@@ -289,6 +258,52 @@ fn extras(
         });
     }
     extras
+}
+
+/// The footer of printed reports and of the progress page, per language: a print stylesheet
+/// beside each page, with its title, date and address in the page's language.
+fn print_files(
+    portals: &[&Portal],
+    locales: &[Option<std::sync::Arc<format::Locale>>],
+    languages: &[Language],
+    computed: &Computed,
+    opts: &RenderOptions,
+) -> Vec<OutFile> {
+    let shown = |draft: bool| opts.drafts || !draft;
+    let mut out = Vec::new();
+    for (i, (portal, lang)) in portals.iter().zip(languages).enumerate() {
+        let locale = locales.get(i).cloned().flatten();
+        let (prefix, base) = (&lang.prefix, &lang.config.base_url);
+        format::with_locale(locale.as_ref(), || {
+            for r in portal.reports.iter().filter(|r| shown(r.meta.draft)) {
+                let url = views::doc_url("reports", r);
+                let footer = format::tr_with(
+                    "print_report_footer",
+                    &[
+                        ("title", &r.meta.title),
+                        ("date", &format::date(&r.meta.published)),
+                    ],
+                );
+                out.push(OutFile {
+                    path: format!("{prefix}{url}print.css"),
+                    bytes: progress::print_css(&footer, &format!("{base}{prefix}{url}"))
+                        .into_bytes(),
+                });
+            }
+            if let Some(d) = &computed.as_of {
+                let footer = format::tr_with(
+                    "print_progress_footer",
+                    &[("site", &lang.config.title), ("date", &format::date(d))],
+                );
+                out.push(OutFile {
+                    path: format!("{prefix}progress/print.css"),
+                    bytes: progress::print_css(&footer, &format!("{base}{prefix}progress/"))
+                        .into_bytes(),
+                });
+            }
+        });
+    }
+    out
 }
 
 impl Plan {

@@ -516,9 +516,11 @@ pub fn print_css(left: &str, address: &str) -> String {
         .and_then(|i| address[i + 3..].find('/').map(|j| &address[..i + 3 + j]))
         .unwrap_or(address);
     format!(
-        "/* Generated: the footer of every printed page, and full link addresses. */\n@page {{\n  @bottom-left {{ content: {}; font: 8pt sans-serif; color: #333; }}\n  @bottom-right {{ content: {} \" · page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; color: #333; }}\n}}\nmain a[href^=\"/\"]:not(table a)::after {{ content: \" <\" {} attr(href) \">\"; font-size: 0.85em; font-weight: normal; word-break: break-all; color: #333; }}\n",
+        "/* Generated: the footer of every printed page, and full link addresses. */\n@page {{\n  @bottom-left {{ content: {}; font: 8pt sans-serif; color: #333; }}\n  @bottom-right {{ content: {} {} counter(page) {} counter(pages); font: 8pt sans-serif; color: #333; }}\n}}\nmain a[href^=\"/\"]:not(table a)::after {{ content: \" <\" {} attr(href) \">\"; font-size: 0.85em; font-weight: normal; word-break: break-all; color: #333; }}\n",
         css_string(left),
         css_string(address),
+        css_string(&format::tr("print_page")),
+        css_string(&format::tr("print_of")),
         css_string(origin)
     )
 }
