@@ -53,6 +53,16 @@ impl Theme {
 
 /// Every file under `dir` (a portal's `static/` folder) as a static file of the theme.
 fn overlay_statics(dir: &Path, theme: &mut Theme) -> Result<()> {
+    for (rel, path) in files_under(dir)? {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        theme.statics.insert(rel, bytes);
+    }
+    Ok(())
+}
+
+/// Every visible file under `dir`, by its path relative to `dir` (with `/`), in name order.
+fn files_under(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
@@ -67,10 +77,9 @@ fn overlay_statics(dir: &Path, theme: &mut Theme) -> Result<()> {
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        theme.statics.insert(rel, bytes);
+        out.push((rel, entry.path().to_path_buf()));
     }
-    Ok(())
+    Ok(out)
 }
 
 fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
@@ -102,33 +111,18 @@ fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
 
 /// `shown`: how diagnostics name the folder (`themes/<name>`, relative to the portal root).
 fn overlay(dir: &Path, shown: &str, theme: &mut Theme) -> Result<()> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (rel, path) in files_under(dir)? {
         if let Some(name) = rel.strip_prefix("templates/") {
-            let text =
-                std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             theme.templates.insert(name.to_string(), text);
         } else if let Some(name) = rel.strip_prefix("static/") {
-            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             theme.statics.insert(name.to_string(), bytes);
         } else if let Some(code) = rel
             .strip_prefix("i18n/")
             .and_then(|n| n.strip_suffix(".toml"))
         {
-            let text =
-                std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             theme
                 .catalogs
                 .entry(code.to_string())
