@@ -446,6 +446,30 @@ impl SearchJob {
 }
 
 impl Incremental {
+    /// The interface strings starting with `prefix` of the last good build, per language code
+    /// (empty before one): the server's own messages speak the page's language too.
+    pub fn strings(&self, prefix: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+        let Some(Value::Array(globals)) = self.state.as_ref().map(|s| &s.globals) else {
+            return BTreeMap::new();
+        };
+        globals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let code = g["site"]["languages"][i]["code"].as_str()?;
+                let tr = g["tr"].as_object()?;
+                let strings = tr
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(prefix))
+                    .filter_map(|(k, v)| {
+                        Some((k[prefix.len()..].to_string(), v.as_str()?.to_string()))
+                    })
+                    .collect();
+                Some((code.to_string(), strings))
+            })
+            .collect()
+    }
+
     /// The search index job when a page changed since the index was built, else `None`.
     pub fn search_job(&mut self) -> Option<SearchJob> {
         let state = self.state.as_ref().filter(|_| self.search_stale)?;

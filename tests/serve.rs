@@ -259,3 +259,24 @@ fn built_output_never_carries_the_reload_script() {
     }
     assert!(files.contains_key(".nojekyll") && files.contains_key("404.html"));
 }
+
+#[test]
+fn the_overlay_speaks_the_language_of_the_page() {
+    let site = common::copy_site(&common::demo_root());
+    let srv = Serve::start(site.path());
+    let de = srv.get("/de/tasks/glioma-pseudoprogression-mri/").2;
+    assert!(
+        de.contains(
+            r#"data-overlay-title="medal serve: Die letzte Änderung ließ sich nicht bauen""#
+        ),
+        "German pages carry the German overlay strings"
+    );
+    let en = srv.get("/tasks/glioma-pseudoprogression-mri/").2;
+    assert!(
+        en.contains(r#"data-overlay-title="medal serve: the last change did not build""#),
+        "English pages the English ones"
+    );
+    let js = srv.get("/__medal/reload.js").2;
+    assert!(js.contains("dataset") && js.contains("words.title"));
+    srv.interrupt();
+}

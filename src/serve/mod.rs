@@ -9,7 +9,7 @@
 //! never contains it; it is a file from our own origin, as the pages' CSP requires.
 
 use crate::incremental::Files;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,9 @@ const RELOAD_JS: &str = include_str!("reload.js");
 /// The folder (under the base path) of the server's own files; no build output has it, as
 /// output paths come from slugs and theme file names.
 const OWN: &str = "__medal/";
+
+/// Interface strings per language code, then per key.
+pub type Strings = BTreeMap<String, BTreeMap<String, String>>;
 
 /// What the server publishes: the site, its build number, and the diagnostics of a failed
 /// rebuild (shown in the overlay) if the last attempt failed.
@@ -38,6 +41,8 @@ struct Shared {
     listeners: Mutex<Vec<Sender<String>>>,
     /// `/sub/`: the base path the site is served under.
     base: String,
+    /// The overlay's strings per language code (the theme's `serve_*` interface strings).
+    strings: RwLock<Strings>,
     stopping: AtomicBool,
 }
 
@@ -67,6 +72,7 @@ impl Server {
             }),
             listeners: Mutex::new(Vec::new()),
             base: base.to_string(),
+            strings: RwLock::new(Strings::new()),
             stopping: AtomicBool::new(false),
         });
         let workers = (0..4)
@@ -109,6 +115,13 @@ impl Server {
     pub fn replace(&self, files: Arc<Files>) {
         if let Ok(mut site) = self.shared.site.write() {
             site.files = files;
+        }
+    }
+
+    /// The overlay's strings (`title`, `hint`, `label`) per language code, from the theme.
+    pub fn set_strings(&self, strings: Strings) {
+        if let Ok(mut s) = self.shared.strings.write() {
+            *s = strings;
         }
     }
 
@@ -265,7 +278,7 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
             let bytes = &files[&path];
             let ct = content_type(&path);
             let body = if path.ends_with(".html") {
-                inject(bytes, &shared.base, build)
+                inject(bytes, &shared.base, build, &shared.strings)
             } else {
                 bytes.to_vec()
             };
@@ -292,28 +305,58 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
                 req,
                 503,
                 "text/html; charset=utf-8",
-                inject(page, &shared.base, build),
+                inject(page, &shared.base, build, &shared.strings),
             )
         }
         Route::NotFound => {
             let body = files
                 .get("404.html")
-                .map(|b| inject(b, &shared.base, build))
+                .map(|b| inject(b, &shared.base, build, &shared.strings))
                 .unwrap_or_else(|| b"not found".to_vec());
             respond(req, 404, "text/html; charset=utf-8", body)
         }
     }
 }
 
-/// The reload script tag, before `</head>` (or at the start when a page has none).
-fn inject(html: &[u8], base: &str, build: u64) -> Vec<u8> {
-    let tag = format!(r#"<script src="{base}{OWN}reload.js?b={build}" defer></script>"#);
+/// The reload script tag, before `</head>` (or at the start when a page has none), with the
+/// overlay's strings in the page's language (`<html lang>`) as data attributes; the script
+/// has English of its own for pages of no known language.
+fn inject(html: &[u8], base: &str, build: u64, strings: &RwLock<Strings>) -> Vec<u8> {
+    let data: String = match strings.read() {
+        Ok(s) => page_lang(html)
+            .and_then(|l| s.get(l))
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .map(|(k, v)| format!(r#" data-{}="{}""#, k.replace('_', "-"), attr(v)))
+            .collect(),
+        Err(_) => String::new(),
+    };
+    let tag = format!(r#"<script src="{base}{OWN}reload.js?b={build}"{data} defer></script>"#);
     let at = find(html, b"</head>").unwrap_or(0);
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
+}
+
+/// The `lang` of a page's `<html>` element.
+fn page_lang(html: &[u8]) -> Option<&str> {
+    let head = &html[..html.len().min(512)];
+    let at = find(head, b"<html")?;
+    let rest = &head[at..];
+    let end = find(rest, b">")?;
+    let tag = std::str::from_utf8(&rest[..end]).ok()?;
+    let value = tag.split(" lang=\"").nth(1)?;
+    value.split('"').next()
+}
+
+/// Text for a double-quoted attribute value.
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -527,12 +570,40 @@ mod tests {
             b"<html><head><title>t</title></head><body></body></html>",
             "/",
             7,
+            &RwLock::new(Strings::new()),
         );
         let s = String::from_utf8(out).unwrap();
         assert!(
             s.contains(r#"<script src="/__medal/reload.js?b=7" defer></script></head>"#),
             "{s}"
         );
+    }
+
+    #[test]
+    fn the_overlay_speaks_the_language_of_the_page() {
+        let strings: Strings = [("en", "Build error"), ("de", "Fehler \"beim\" Bauen <b>")]
+            .into_iter()
+            .map(|(l, t)| {
+                let keys = [("overlay_title".to_string(), t.to_string())];
+                (l.to_string(), keys.into_iter().collect())
+            })
+            .collect();
+        let strings = RwLock::new(strings);
+        let de = inject(
+            br#"<!DOCTYPE html><html lang="de" dir="ltr"><head></head></html>"#,
+            "/",
+            2,
+            &strings,
+        );
+        let de = String::from_utf8(de).unwrap();
+        assert!(
+            de.contains(r#"data-overlay-title="Fehler &quot;beim&quot; Bauen &lt;b>""#),
+            "{de}"
+        );
+        let en = String::from_utf8(inject(br#"<html lang="en"><head>"#, "/", 2, &strings)).unwrap();
+        assert!(en.contains(r#"data-overlay-title="Build error""#), "{en}");
+        let none = String::from_utf8(inject(b"<html><head>", "/", 2, &strings)).unwrap();
+        assert!(!none.contains("data-"), "{none}");
     }
 
     #[test]

@@ -9,6 +9,14 @@
   var from = script && /[?&]b=(\d+)/.exec(script.src);
   var seen = from ? Number(from[1]) : null;
   var overlay = null;
+  // The overlay's words in the page's language (the theme's `serve_*` strings, added by the
+  // server beside the script's address); English when the page has none.
+  var data = script ? script.dataset : {};
+  var words = {
+    label: data.overlayLabel || "Build error",
+    title: data.overlayTitle || "medal serve: the last change did not build",
+    hint: data.overlayHint || "The page below is the last good build. Fix the file and save: this message goes away."
+  };
 
   function hide() {
     if (overlay) {
@@ -22,17 +30,17 @@
     overlay = document.createElement("div");
     overlay.id = "medal-serve-overlay";
     overlay.setAttribute("role", "alertdialog");
-    overlay.setAttribute("aria-label", "Build error");
+    overlay.setAttribute("aria-label", words.label);
     Object.assign(overlay.style, {
       position: "fixed", inset: "0", zIndex: "2147483647", overflow: "auto",
       background: "rgba(20, 10, 10, 0.97)", color: "#fff", padding: "1.5rem",
       font: "14px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
     });
     var h = document.createElement("h2");
-    h.textContent = "medal serve: the last change did not build";
+    h.textContent = words.title;
     Object.assign(h.style, { color: "#ff8a80", font: "bold 18px/1.3 system-ui, sans-serif", margin: "0 0 .5rem" });
     var p = document.createElement("p");
-    p.textContent = "The page below is the last good build. Fix the file and save: this message goes away.";
+    p.textContent = words.hint;
     Object.assign(p.style, { margin: "0 0 1rem", font: "14px/1.4 system-ui, sans-serif" });
     var pre = document.createElement("pre");
     pre.textContent = text;

@@ -221,6 +221,7 @@ fn rebuild(
     let first = !shown.site;
     match site.rebuild(term) {
         Ok(u) => {
+            server.set_strings(site.strings("serve_"));
             server.publish(u.files.clone());
             shown.site = true;
             shown.warnings(u.warnings.clone(), root, term);
