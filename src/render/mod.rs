@@ -529,6 +529,13 @@ fn templates(
         m.insert("base".into(), json!(format!("{root}{}", lang.prefix)));
         m.insert("root".into(), json!(root));
         m.insert("prefix".into(), json!(lang.prefix));
+        // The language content is written in, where the page's differs (else empty): data
+        // cards, system profiles and other untranslated text are marked with it.
+        let original = &languages[0].code;
+        m.insert(
+            "original".into(),
+            json!(if &lang.code == original { "" } else { original.as_str() }),
+        );
         m.insert(
             "languages".into(),
             json!(
