@@ -4,7 +4,9 @@
 - dgs-placeholder.webm  8 seconds, 640x360, VP9, no sound: a title card that says it is a
                         placeholder for the real recording in German Sign Language (DGS);
 - dgs-placeholder.png   the poster (the first frame);
-- dgs-placeholder.vtt   English captions (WebVTT).
+- dgs-placeholder.vtt   English captions (WebVTT);
+- dgs-placeholder.de.vtt German captions (the German page's; `<name>.<code>.vtt` is the
+                        naming of captions in another language).
 
 It needs ffmpeg with libvpx-vp9 and drawtext (libfreetype), and the DejaVu fonts:
 `pip install imageio-ffmpeg` brings such an ffmpeg binary; an `ffmpeg` on PATH works too.
@@ -13,7 +15,7 @@ Run it from the repository root:
     python3 scripts/make-placeholder-video.py
 
 Then update `size` (and `duration`, if changed) in content/pages/sign-language.md.
-Replace the three files with the real recording once it exists.
+Replace the four files with the real recording once it exists.
 """
 
 import os
@@ -34,6 +36,15 @@ CAPTIONS = """WEBVTT
 
 00:00:04.000 --> 00:00:08.000
 The real video in German Sign Language (DGS) will explain what MEDAL is.
+"""
+
+CAPTIONS_DE = """WEBVTT
+
+00:00:00.000 --> 00:00:04.000
+[Platzhalter: In diesem Video gebärdet noch niemand.]
+
+00:00:04.000 --> 00:00:08.000
+Das echte Video in Deutscher Gebärdensprache (DGS) wird erklären, was MEDAL ist.
 """
 
 
@@ -85,9 +96,10 @@ def main():
          "-compression_level", "9", os.path.join(OUT, f"{NAME}.png")],
         check=True,
     )
-    with open(os.path.join(OUT, f"{NAME}.vtt"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(CAPTIONS)
-    for ext in ("webm", "png", "vtt"):
+    for ext, text in (("vtt", CAPTIONS), ("de.vtt", CAPTIONS_DE)):
+        with open(os.path.join(OUT, f"{NAME}.{ext}"), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    for ext in ("webm", "png", "vtt", "de.vtt"):
         path = os.path.join(OUT, f"{NAME}.{ext}")
         print(f"{path}: {os.path.getsize(path)} bytes")
 

@@ -213,6 +213,17 @@ fn a_translation_with_other_fields_or_without_original_is_an_error() {
     let de_about = about.replacen("menu: 1", "menu: 3", 1);
     assert_ne!(about, de_about);
     std::fs::write(site.path().join("content/pages/about.de.md"), de_about).unwrap();
+    // A video is not text (its file must be the same), but its captions are.
+    let sign = site.path().join("content/pages/sign-language.de.md");
+    let sign_de = std::fs::read_to_string(&sign).unwrap();
+    std::fs::write(
+        &sign,
+        sign_de.replace(
+            "src: static/video/dgs-placeholder.webm",
+            "src: static/video/other.webm",
+        ),
+    )
+    .unwrap();
     let d = match medal::check(site.path()) {
         Err(medal::error::Error::Content(d)) => d,
         other => panic!("should fail: {other:?}"),
@@ -236,6 +247,17 @@ fn a_translation_with_other_fields_or_without_original_is_an_error() {
     assert!(
         has("content/pages/about.de.md", "`menu` is 3 here but 1"),
         "{d:#?}"
+    );
+    assert!(
+        has("content/pages/sign-language.de.md", "`video` is"),
+        "{d:#?}"
+    );
+    assert!(
+        !sign_de.contains("captions: static/video/dgs-placeholder.vtt")
+            && !d
+                .iter()
+                .any(|x| x.message.contains("captions") && x.is_error()),
+        "German captions of the same video are allowed: {d:#?}"
     );
 }
 
@@ -292,6 +314,23 @@ fn german_pages_show_no_english_interface_text() {
     // An untranslated news post and report likewise.
     let post = text(&files["de/news/2026-01-15-call-for-tasks-open/index.html"]);
     assert!(post.contains("Diese Seite ist noch nicht übersetzt") && post.contains("lang=en"));
+    // The sign-language video has German captions on the German page, English ones on the
+    // English page, each track saying its language.
+    let track = |p: &str| {
+        let page = text(&files[p]);
+        let at = page.find("<track").expect("a captions track");
+        page[at..at + page[at..].find('>').unwrap()].to_string()
+    };
+    let de_track = track("de/sign-language/index.html");
+    assert!(
+        de_track.contains("dgs-placeholder.de.vtt") && de_track.contains("srclang=de"),
+        "{de_track}"
+    );
+    let en_track = track("sign-language/index.html");
+    assert!(
+        en_track.contains("dgs-placeholder.vtt") && en_track.contains("srclang=en"),
+        "{en_track}"
+    );
 }
 
 /// The German search index holds the German words of translated tasks.

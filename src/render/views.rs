@@ -1047,8 +1047,8 @@ pub fn content_page(d: &Doc<PageMeta>, body_html: String) -> Value {
     })
 }
 
-/// The sign-language video: paths as written (relative to the site's root), with the MIME type
-/// and the format's name for the download link.
+/// The sign-language video: paths as written (relative to the site's root), with the MIME type,
+/// the format's name for the download link and the language of the captions.
 fn video(v: &Video) -> Value {
     let ext = v
         .src
@@ -1059,10 +1059,18 @@ fn video(v: &Video) -> Value {
         "mp4" => ("video/mp4", "MP4"),
         _ => ("video/webm", "WebM"),
     };
+    // Captions are in the site's default language unless their name says otherwise
+    // (`welcome.de.vtt`, the naming of translated content).
+    let captions_lang = v.captions.as_deref().and_then(|c| {
+        let stem = c.strip_suffix(".vtt")?;
+        let (_, code) = stem.rsplit_once('.')?;
+        (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())).then_some(code)
+    });
     json!({
         "src": v.src,
         "poster": v.poster,
         "captions": v.captions,
+        "captions_lang": captions_lang,
         "duration": v.duration.0.trim(),
         "size": v.size.0.trim(),
         "mime": mime,

@@ -46,6 +46,18 @@ pub(super) fn check(v: &mut Validator, portal: &Portal) {
     docs(v, "content/reports", &portal.reports, &unknown);
 }
 
+/// A non-text front matter value as a translation must keep it: a video's captions are text,
+/// so a translation may bring captions in its own language (`welcome.de.vtt`).
+fn comparable(key: &str, value: Option<&serde_json::Value>) -> Option<serde_json::Value> {
+    let mut value = value.cloned()?;
+    if key == "video"
+        && let Some(v) = value.as_object_mut()
+    {
+        v.remove("captions");
+    }
+    Some(value)
+}
+
 fn docs<M: Serialize>(
     v: &mut Validator,
     dir: &str,
@@ -59,7 +71,11 @@ fn docs<M: Serialize>(
             unknown(v, file.clone(), code);
             let translated = serde_json::to_value(&t.meta).unwrap_or_default();
             for key in NON_TEXT_FRONT_MATTER {
-                let (a, b) = (original.get(*key), translated.get(*key));
+                let (a, b) = (
+                    comparable(key, original.get(*key)),
+                    comparable(key, translated.get(*key)),
+                );
+                let (a, b) = (a.as_ref(), b.as_ref());
                 if a != b {
                     let show = |x: Option<&serde_json::Value>| {
                         x.filter(|x| !x.is_null())
