@@ -39,6 +39,13 @@ pub type Files = BTreeMap<String, Arc<[u8]>>;
 /// The last good build.
 struct State {
     config: Value,
+    /// The inputs of the files made after the pages ([`Incremental::finish`]).
+    settings: crate::config::Config,
+    portal: crate::model::Portal,
+    /// Output path → the template and content files of the page there (for link errors).
+    sources: HashMap<String, crate::output::PageSource>,
+    /// Pages changed or removed by a rebuild whose downloads and link check are still to do.
+    unchecked: Option<(Vec<String>, Vec<String>)>,
     theme: Theme,
     computed: Computed,
     globals: Value,
@@ -76,6 +83,8 @@ pub struct Update {
     /// Files read from the portal (the others were reused).
     pub reads: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Broken links found by [`Incremental::finish`] (a rebuild reports them as its error).
+    pub errors: Vec<Diagnostic>,
     pub timings: Timings,
 }
 
@@ -89,6 +98,11 @@ pub struct Incremental {
     /// The search index predates a page change; [`Incremental::reindex`] rebuilds it.
     search_stale: bool,
     language: String,
+    /// Serve a rebuild's pages before making the downloads and checking links
+    /// ([`Incremental::finish`]).
+    defer: bool,
+    /// The last link check failed: the next one checks every page.
+    links_failed: bool,
 }
 
 impl Incremental {
@@ -105,7 +119,16 @@ impl Incremental {
             limits: None,
             search_stale: true,
             language: String::new(),
+            defer: false,
+            links_failed: false,
         }
+    }
+
+    /// Rebuilds make the pages only, and [`Incremental::finish`] the rest: the downloads,
+    /// feeds and theme files, and the link check. `medal serve` serves an edit's pages in
+    /// between. The first build always makes everything.
+    pub fn defer_extras(&mut self, on: bool) {
+        self.defer = on;
     }
 
     pub fn root(&self) -> &Path {
@@ -226,6 +249,10 @@ impl Incremental {
         let task_templates = ["task.html", "datacard.html", "analysis.html"];
         let all_tasks =
             full || self.pending.all_tasks || task_templates.iter().any(|n| touched.contains(*n));
+        // Downloads wait only when there is a site to keep them from (not at the first build,
+        // not after a failed one that may have left them unmade).
+        let deferring =
+            self.defer && !full && self.state.as_ref().is_some_and(|s| s.unchecked.is_none());
         let plan_for = |only: Option<BTreeSet<String>>| {
             render::plan(
                 &portal,
@@ -236,6 +263,7 @@ impl Incremental {
                     drafts: self.opts.drafts,
                     only_tasks: only,
                     defer_tasks: false,
+                    defer_extras: deferring,
                 },
             )
         };
@@ -310,6 +338,14 @@ impl Incremental {
                 .entry(f.path.clone())
                 .or_insert_with(|| Arc::from(f.bytes.as_slice()));
         }
+        if deferring && let Some(state) = &self.state {
+            // The last downloads stay until `finish` makes them again.
+            for (p, b) in state.files.iter() {
+                if !state.jobs.contains_key(p) && !p.starts_with(SEARCH_DIR) {
+                    new_files.entry(p.clone()).or_insert_with(|| b.clone());
+                }
+            }
+        }
         // The last search index stays until `reindex` replaces it.
         if let Some(state) = &self.state {
             for (p, b) in state.files.range(SEARCH_DIR.to_string()..) {
@@ -335,55 +371,44 @@ impl Incremental {
 
         t.record("assemble", assembling.elapsed(), None, progress);
 
-        // Links.
-        let started = Instant::now();
+        let sources = plan.page_sources();
         let mut scans = self
             .state
             .as_ref()
             .map(|s| s.scans.clone())
             .unwrap_or_default();
-        for p in &removed {
-            scans.remove(p);
-        }
-        let fresh: HashMap<String, Arc<PageLinks>> = changed
-            .par_iter()
-            .filter(|p| p.ends_with(".html"))
-            .filter_map(|p| {
-                let b = new_files.get(p)?;
-                Some((
-                    p.clone(),
-                    Arc::new(links::scan(&String::from_utf8_lossy(b))),
-                ))
-            })
-            .collect();
-        let lost_anchor = fresh.iter().any(|(p, s)| {
-            scans
-                .get(p)
-                .is_none_or(|old| !old.anchors.is_subset(&s.anchors))
-        });
-        let only: HashSet<String> = fresh.keys().cloned().collect();
-        scans.extend(fresh);
-        let paths: HashSet<&str> = new_files.keys().map(String::as_str).collect();
-        let all_links = self.state.is_none() || !removed.is_empty() || lost_anchor;
-        let report = links::check_scanned(
-            &scans,
-            &paths,
-            &config.base_url,
-            (!all_links).then_some(&only),
-        );
-        t.record("links", started.elapsed(), Some(scans.len()), progress);
-        if !report.broken.is_empty() {
-            let prefixes = config.other_prefixes();
-            let origins = links::Origins {
-                pages: &plan.page_sources(),
-                root: &root,
-                templates: &theme.templates,
-                theme: &config.theme,
-                base_url: &config.base_url,
-                prefixes: &prefixes,
-            };
-            return Err(Error::Content(links::diagnostics(&report.broken, &origins)));
-        }
+        let unchecked = if deferring {
+            let (mut c, mut r) = self
+                .state
+                .as_ref()
+                .and_then(|s| s.unchecked.clone())
+                .unwrap_or_default();
+            c.extend(changed.iter().filter(|p| p.ends_with(".html")).cloned());
+            r.extend(removed.iter().cloned());
+            Some((c, r))
+        } else {
+            let started = Instant::now();
+            // A page a deferred rebuild left unchecked may be among the unchanged ones now.
+            let all =
+                self.links_failed || self.state.as_ref().is_none_or(|s| s.unchecked.is_some());
+            let broken = Self::check_links(
+                &config.base_url,
+                &mut scans,
+                &new_files,
+                &changed,
+                &removed,
+                all,
+            );
+            t.record("links", started.elapsed(), Some(scans.len()), progress);
+            if !broken.is_empty() {
+                self.links_failed = true;
+                return Err(Error::Content(link_errors(
+                    &broken, &sources, &root, &config, &theme,
+                )));
+            }
+            self.links_failed = false;
+            None
+        };
 
         let jobs = plan
             .jobs
@@ -401,6 +426,10 @@ impl Incremental {
         let files = Arc::new(new_files);
         self.state = Some(State {
             config: config_value,
+            settings: config.clone(),
+            portal,
+            sources,
+            unchecked,
             theme,
             computed,
             globals: plan.globals,
@@ -419,9 +448,159 @@ impl Incremental {
             rendered: n_rendered,
             reads,
             warnings,
+            errors: Vec::new(),
             timings: t,
         })
     }
+}
+
+impl Incremental {
+    /// Checks the links of the pages in `changed` (every page when `all`, a page removed or an
+    /// anchor lost), keeping `scans` current. Returns the broken links.
+    fn check_links(
+        base_url: &str,
+        scans: &mut HashMap<String, Arc<PageLinks>>,
+        files: &Files,
+        changed: &[String],
+        removed: &[String],
+        all: bool,
+    ) -> Vec<links::BrokenLink> {
+        for p in removed {
+            scans.remove(p);
+        }
+        let fresh: HashMap<String, Arc<PageLinks>> = changed
+            .par_iter()
+            .filter(|p| p.ends_with(".html"))
+            .filter_map(|p| {
+                let b = files.get(p)?;
+                Some((
+                    p.clone(),
+                    Arc::new(links::scan(&String::from_utf8_lossy(b))),
+                ))
+            })
+            .collect();
+        let lost_anchor = fresh.iter().any(|(p, s)| {
+            scans
+                .get(p)
+                .is_none_or(|old| !old.anchors.is_subset(&s.anchors))
+        });
+        let only: HashSet<String> = fresh.keys().cloned().collect();
+        scans.extend(fresh);
+        let paths: HashSet<&str> = files.keys().map(String::as_str).collect();
+        let all = all || !removed.is_empty() || lost_anchor;
+        links::check_scanned(scans, &paths, base_url, (!all).then_some(&only)).broken
+    }
+
+    /// Makes what a deferred rebuild left (see [`Incremental::defer_extras`]): the downloads,
+    /// feeds and theme files, then the link check over the pages changed since the last one.
+    /// `None` when nothing was left. Broken links are in [`Update::errors`]; the files are
+    /// the site to serve either way (its pages are already served).
+    pub fn finish(&mut self, progress: &dyn Progress) -> Result<Option<Update>> {
+        let Some((pages_changed, pages_removed)) =
+            self.state.as_mut().and_then(|s| s.unchecked.take())
+        else {
+            return Ok(None);
+        };
+        let mut t = Timings::default();
+        let opts = RenderOptions {
+            drafts: self.opts.drafts,
+            ..RenderOptions::default()
+        };
+        let Some(state) = self.state.as_ref() else {
+            return Ok(None);
+        };
+        let extras = t.phase("downloads", progress, || {
+            render::extra_files(
+                &state.portal,
+                &state.computed,
+                &state.settings,
+                &state.theme,
+                &opts,
+            )
+        })?;
+        let mut files: Files = state
+            .files
+            .iter()
+            .filter(|(p, _)| state.jobs.contains_key(*p) || p.starts_with(SEARCH_DIR))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        for f in extras {
+            files
+                .entry(f.path)
+                .or_insert_with(|| Arc::from(f.bytes.into_boxed_slice()));
+        }
+        let changed: Vec<String> = files
+            .iter()
+            .filter(|(p, b)| state.files.get(*p) != Some(*b))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let removed: Vec<String> = state
+            .files
+            .keys()
+            .filter(|p| !files.contains_key(*p))
+            .cloned()
+            .collect();
+
+        let started = Instant::now();
+        let mut scans = state.scans.clone();
+        let check: Vec<String> = pages_changed.into_iter().chain(changed.clone()).collect();
+        let gone: Vec<String> = pages_removed.into_iter().chain(removed.clone()).collect();
+        let broken = Self::check_links(
+            &state.settings.base_url,
+            &mut scans,
+            &files,
+            &check,
+            &gone,
+            self.links_failed,
+        );
+        t.record("links", started.elapsed(), Some(scans.len()), progress);
+        let errors = match broken.is_empty() {
+            true => Vec::new(),
+            false => link_errors(
+                &broken,
+                &state.sources,
+                &self.opts.root,
+                &state.settings,
+                &state.theme,
+            ),
+        };
+        self.links_failed = !errors.is_empty();
+        let files = Arc::new(files);
+        if let Some(state) = self.state.as_mut() {
+            state.files = files.clone();
+            state.scans = scans;
+        }
+        Ok(Some(Update {
+            files,
+            changed,
+            removed,
+            rendered: 0,
+            reads: 0,
+            warnings: Vec::new(),
+            errors,
+            timings: t,
+        }))
+    }
+}
+
+/// Broken links as diagnostics at the source line that wrote them.
+fn link_errors(
+    broken: &[links::BrokenLink],
+    sources: &HashMap<String, crate::output::PageSource>,
+    root: &Path,
+    config: &crate::config::Config,
+    theme: &Theme,
+) -> Vec<Diagnostic> {
+    let prefixes = config.other_prefixes();
+    let origins = links::Origins {
+        pages: sources,
+        root,
+        templates: &theme.templates,
+        theme: &config.theme,
+        base_url: &config.base_url,
+        prefixes: &prefixes,
+    };
+    links::diagnostics(broken, &origins)
 }
 
 /// Where [`crate::search`] writes its bundle.

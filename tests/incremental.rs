@@ -20,8 +20,13 @@ fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The update with the search index caught up, as `medal serve` serves it a moment later.
+/// The update with the downloads made (when deferred) and the search index caught up, as
+/// `medal serve` serves it a moment later.
 fn settled(inc: &mut Incremental, mut u: medal::incremental::Update) -> medal::incremental::Update {
+    if let Some(f) = inc.finish(&Silent).unwrap_or_else(|e| panic!("{e}")) {
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        u.files = f.files;
+    }
     if let Some(files) = inc.reindex().unwrap_or_else(|e| panic!("{e}")) {
         u.files = files;
     }
@@ -38,6 +43,17 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) -> std::path::PathBuf {
 
 #[test]
 fn every_kind_of_edit_matches_a_full_build() {
+    edits_match_a_full_build(false);
+}
+
+/// As `medal serve` runs it: each rebuild serves its pages, then `finish` makes the downloads
+/// and checks the links.
+#[test]
+fn every_kind_of_edit_matches_a_full_build_with_downloads_deferred() {
+    edits_match_a_full_build(true);
+}
+
+fn edits_match_a_full_build(defer: bool) {
     let site = common::copy_site(&common::example_site());
     let root = site.path().canonicalize().unwrap();
     // The preview is not minified; compare with an unminified full build.
@@ -45,6 +61,7 @@ fn every_kind_of_edit_matches_a_full_build() {
     let mut opts = medal::BuildOptions::new(&root);
     opts.base_url = Some("http://127.0.0.1:9/".into());
     let mut inc = Incremental::new(opts);
+    inc.defer_extras(defer);
     let first = inc.rebuild(&Silent).unwrap_or_else(|e| panic!("{e}"));
     let first = settled(&mut inc, first);
     let same = |u: &medal::incremental::Update, what: &str| {
@@ -91,6 +108,10 @@ fn every_kind_of_edit_matches_a_full_build() {
                     "{what}: only the changed file is read ({} reads)",
                     u.reads
                 );
+                if defer && what == "task title" {
+                    let api = String::from_utf8_lossy(&u.files["api/tasks.json"]).into_owned();
+                    assert!(!api.contains("Edited"), "the downloads wait for `finish`");
+                }
                 same(&settled(&mut inc, u), what);
             }
             // An edit the content rules refuse: the full build must refuse it too.

@@ -39,6 +39,9 @@ pub struct RenderOptions {
     /// task's contexts just before rendering its pages, so only the contexts in flight are in
     /// memory (at 10,000 tasks, all of them at once were gigabytes).
     pub defer_tasks: bool,
+    /// Leave [`Plan::extras`] empty: `medal serve` serves an edit's pages first and makes the
+    /// downloads and feeds afterwards with [`extra_files`].
+    pub defer_extras: bool,
 }
 
 /// A page to render: where it goes, with which template and context. The output of a job is
@@ -143,6 +146,79 @@ pub struct Sources<'a> {
     pub config: &'a Config,
 }
 
+/// What every language's pages and files are made from: the languages (the default first),
+/// the portal as each other language shows it, the catalogs and the formatting.
+struct Languages {
+    languages: Vec<Language>,
+    localized: Vec<Option<Portal>>,
+    catalogs: Vec<i18n::Catalog>,
+    locales: Vec<Option<std::sync::Arc<format::Locale>>>,
+    labels: Value,
+}
+
+impl Languages {
+    fn new(portal: &Portal, config: &Config, theme: &Theme) -> Result<Languages> {
+        let languages = config.site_languages();
+        // Each other language sees the portal with its translations in place.
+        let localized: Vec<Option<Portal>> = languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i > 0).then(|| i18n::localize(portal, &l.code, &languages[0].code)))
+            .collect();
+        let labels = views::labels();
+        let catalogs = i18n::load(theme, &config.theme, &languages, &labels)?;
+        let locales = catalogs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (i > 0).then(|| {
+                    std::sync::Arc::new(format::Locale {
+                        code: c.code.clone(),
+                        strings: c.strings.clone(),
+                    })
+                })
+            })
+            .collect();
+        Ok(Languages {
+            languages,
+            localized,
+            catalogs,
+            locales,
+            labels,
+        })
+    }
+}
+
+/// The portal each language's pages show.
+fn portals<'a>(localized: &'a [Option<Portal>], portal: &'a Portal) -> Vec<&'a Portal> {
+    localized
+        .iter()
+        .map(|p| p.as_ref().unwrap_or(portal))
+        .collect()
+}
+
+/// Every file of the site that is not a rendered page: downloads, feeds, printed reports,
+/// the theme's files (what [`Plan::extras`] holds unless [`RenderOptions::defer_extras`]).
+pub fn extra_files(
+    portal: &Portal,
+    computed: &Computed,
+    config: &Config,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Vec<OutFile>> {
+    let l = Languages::new(portal, config, theme)?;
+    let portals = portals(&l.localized, portal);
+    let mut out = extras(portal, computed, config, theme);
+    out.extend(print_files(
+        &portals,
+        &l.locales,
+        &l.languages,
+        computed,
+        opts,
+    ));
+    Ok(out)
+}
+
 /// Lists the pages and prepares the templates, without rendering.
 pub fn plan(
     portal: &Portal,
@@ -152,34 +228,17 @@ pub fn plan(
     opts: &RenderOptions,
 ) -> Result<Plan> {
     let shown = |draft: bool| opts.drafts || !draft;
-    let languages = config.site_languages();
-    // Each other language sees the portal with its translations in place.
-    let localized: Vec<Option<Portal>> = languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i > 0).then(|| i18n::localize(portal, &l.code, &languages[0].code)))
-        .collect();
-    let portals: Vec<&Portal> = localized
-        .iter()
-        .map(|p| p.as_ref().unwrap_or(portal))
-        .collect();
+    let Languages {
+        languages,
+        localized,
+        catalogs,
+        locales,
+        labels,
+    } = Languages::new(portal, config, theme)?;
+    let portals = portals(&localized, portal);
     let pages: Vec<Vec<&Doc<PageMeta>>> = portals
         .iter()
         .map(|p| p.pages.iter().filter(|p| shown(p.meta.draft)).collect())
-        .collect();
-    let labels = views::labels();
-    let catalogs = i18n::load(theme, &config.theme, &languages, &labels)?;
-    let locales: Vec<Option<std::sync::Arc<format::Locale>>> = catalogs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            (i > 0).then(|| {
-                std::sync::Arc::new(format::Locale {
-                    code: c.code.clone(),
-                    strings: c.strings.clone(),
-                })
-            })
-        })
         .collect();
     let mut teras = Vec::new();
     let mut globals = Vec::new();
@@ -202,12 +261,16 @@ pub fn plan(
     }
     // The downloads and other non-page files are independent of the pages' contexts, and of
     // the language.
-    let (jobs, extras) = rayon::join(
+    let (jobs, mut extras) = rayon::join(
         || all_jobs(&locales, &portals, computed, &languages, opts, &pages),
-        || extras(portal, computed, config, theme),
+        || match opts.defer_extras {
+            true => Vec::new(),
+            false => extras(portal, computed, config, theme),
+        },
     );
-    let mut extras = extras;
-    extras.extend(print_files(&portals, &locales, &languages, computed, opts));
+    if !opts.defer_extras {
+        extras.extend(print_files(&portals, &locales, &languages, computed, opts));
+    }
     Ok(Plan {
         teras,
         globals: Value::Array(globals),
@@ -534,7 +597,11 @@ fn templates(
         let original = &languages[0].code;
         m.insert(
             "original".into(),
-            json!(if &lang.code == original { "" } else { original.as_str() }),
+            json!(if &lang.code == original {
+                ""
+            } else {
+                original.as_str()
+            }),
         );
         m.insert(
             "languages".into(),

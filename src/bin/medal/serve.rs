@@ -80,6 +80,8 @@ pub fn run(a: ServeArgs) -> ExitCode {
     opts.base_url = Some(url.clone());
     opts.drafts = a.drafts;
     let mut site = Incremental::new(opts);
+    // An edit's pages are served first; downloads and the link check follow.
+    site.defer_extras(true);
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -244,7 +246,42 @@ fn rebuild(
                 ));
             }
         }
-        Err(Error::Content(diags)) => {
+        Err(e) => return failed(e, server, term, root, shown),
+    }
+    // The pages are served: now the downloads, feeds and the link check.
+    let t1 = Instant::now();
+    match site.finish(term) {
+        Ok(None) => {}
+        Ok(Some(u)) => {
+            server.replace(u.files.clone());
+            term.timings(&u.timings);
+            if term.verbosity() == Verbosity::Verbose {
+                eprintln!(
+                    "  downloads and links in {:.0} ms: {} file(s) changed",
+                    ms(t1.elapsed()),
+                    u.changed.len()
+                );
+            }
+            if !u.errors.is_empty() {
+                let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
+                for d in &u.errors {
+                    eprintln!("{}\n", report::human(d, root, styled));
+                }
+                eprintln!(
+                    "{} broken link(s); the edited pages are served, fix the links and save",
+                    u.errors.len()
+                );
+                server.show_error(describe(&u.errors, root));
+            }
+        }
+        Err(e) => failed(e, server, term, root, shown),
+    }
+}
+
+/// Reports a failed rebuild on the terminal and over the served pages.
+fn failed(e: Error, server: &Server, term: &Terminal, root: &Path, shown: &mut Shown) {
+    match e {
+        Error::Content(diags) => {
             let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
             let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 diags.iter().cloned().partition(Diagnostic::is_error);
@@ -258,7 +295,7 @@ fn rebuild(
             // The browser overlay lists every problem: it is read once, not scrolled past.
             server.show_error(describe(&diags, root));
         }
-        Err(e) => {
+        e => {
             eprintln!("error: {e}");
             eprintln!("{}", failed_note(shown.site));
             server.show_error(format!("error: {e}"));
