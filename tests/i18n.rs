@@ -291,12 +291,10 @@ fn german_pages_show_no_english_interface_text() {
         .collect();
     assert!(english.len() > 200, "{}", english.len());
     let mut checked = 0;
-    // Data cards and system profiles are not translated (content format); their values are
-    // English content, not interface text.
-    let content_pages = |p: &str| p.contains("/datacard/") || p.starts_with("de/systems/");
+    // Data cards and system profiles included: their untranslated values are marked English.
     for (path, bytes) in files
         .iter()
-        .filter(|(p, _)| p.starts_with("de/") && p.ends_with(".html") && !content_pages(p))
+        .filter(|(p, _)| p.starts_with("de/") && p.ends_with(".html"))
     {
         let html = without_english_regions(&text(bytes));
         for e in &english {
@@ -314,6 +312,20 @@ fn german_pages_show_no_english_interface_text() {
     // An untranslated news post and report likewise.
     let post = text(&files["de/news/2026-01-15-call-for-tasks-open/index.html"]);
     assert!(post.contains("Diese Seite ist noch nicht übersetzt") && post.contains("lang=en"));
+    // Data cards and system profiles are not translated (content format): their text is marked
+    // English, and the page says so in German.
+    let card = text(&files["de/tasks/cvs-lapchole-video/datacard/index.html"]);
+    assert!(card.contains("Datenkarten schreiben die Beitragenden der Daten"));
+    assert!(card.contains("<h1 lang=en>CVS-LC laparoscopic cholecystectomy clips</h1>"));
+    assert!(card.contains("<ul lang=en><li>Five centres in three countries"));
+    let system = text(&files["de/systems/lumennet-3d/index.html"]);
+    assert!(system.contains("Systemprofile schreiben die Anbieter der Systeme"));
+    assert!(system.contains("<dd lang=en>Trained from scratch on each task"));
+    // The English pages carry no such note or marks.
+    let en_card = text(&files["tasks/cvs-lapchole-video/datacard/index.html"]);
+    assert!(!en_card.contains("fallback-note") && !en_card.contains("<h1 lang=en>"));
+    let en_system = text(&files["systems/lumennet-3d/index.html"]);
+    assert!(!en_system.contains("fallback-note") && !en_system.contains("<dd lang=en>"));
     // The sign-language video has German captions on the German page, English ones on the
     // English page, each track saying its language.
     let track = |p: &str| {
