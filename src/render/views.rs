@@ -405,6 +405,7 @@ fn datacard_highlights(d: &DataCard) -> Value {
         "name": d.dataset.name,
         "instance": d.composition.instance,
         "total_cases": d.composition.splits.values().map(|s| s.cases).sum::<u64>(),
+        "total_cases_display": format::thousands(d.composition.splits.values().map(|s| s.cases).sum::<u64>()),
         "inclusion_criteria": d.collection.inclusion_criteria,
         "reference_standard": d.annotation.reference_standard,
         "intended_uses": d.uses.intended,
@@ -553,6 +554,35 @@ pub fn datacard(d: &DataCard) -> Value {
     );
     let total: u64 = d.composition.splits.values().map(|s| s.cases).sum();
     o.insert("total_cases".into(), json!(total));
+    // Counts as the page's language writes them (750,000 · 750.000).
+    let shown = |n: u64| json!(format::thousands(n));
+    o.insert(
+        "counts_display".into(),
+        Value::Object(
+            d.composition
+                .counts
+                .iter()
+                .map(|(k, n)| (k.clone(), shown(*n)))
+                .collect(),
+        ),
+    );
+    o.insert(
+        "cases_display".into(),
+        Value::Object(
+            d.composition
+                .splits
+                .iter()
+                .map(|(k, s)| (k.clone(), shown(s.cases)))
+                .collect(),
+        ),
+    );
+    o.insert(
+        "timeframe_display".into(),
+        json!(d.collection.timeframe.as_ref().map(|p| json!({
+            "start": format::date(&p.start),
+            "end": format::date(&p.end),
+        }))),
+    );
     if let Some(sex) = d
         .composition
         .demographics
