@@ -328,6 +328,62 @@ pub fn snapshot(portal: &Portal, until: impl Fn(&Date) -> bool) -> Snapshot {
     f
 }
 
+/// The dates a task counts from in [`Totals`], worked out once for many dates (the monthly
+/// table of a progress report asks for dozens).
+pub struct Dated<'a> {
+    submitted: &'a Date,
+    selected: Option<&'a Date>,
+    released: Option<&'a Date>,
+    award: Option<(f64, &'a Date, Option<&'a Date>)>,
+}
+
+pub fn dated(portal: &Portal) -> Vec<Dated<'_>> {
+    portal
+        .tasks
+        .iter()
+        .map(|b| Dated {
+            submitted: &b.task.submitted,
+            selected: reached_stage(b, Stage::Selected),
+            released: reached_stage(b, Stage::Released),
+            award: b.rationale.as_ref().and_then(award_dates),
+        })
+        .collect()
+}
+
+/// The headline counts of a [`Snapshot`], equal to its fields (sums in the same order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub proposals: usize,
+    pub selected_total: usize,
+    pub released_total: usize,
+    pub prize_committed_eur: f64,
+    pub prize_paid_eur: f64,
+}
+
+/// What [`snapshot`] counts in these fields, without its breakdowns.
+pub fn totals(dated: &[Dated], until: impl Fn(&Date) -> bool) -> Totals {
+    let mut t = Totals::default();
+    // A task counts from its submission (`status_on` is `None` before it).
+    for d in dated.iter().filter(|d| until(d.submitted)) {
+        t.proposals += 1;
+        if d.selected.is_some_and(&until) {
+            t.selected_total += 1;
+        }
+        if d.released.is_some_and(&until) {
+            t.released_total += 1;
+        }
+        if let Some((amount, committed, paid)) = d.award {
+            if until(committed) {
+                t.prize_committed_eur += amount;
+            }
+            if paid.is_some_and(&until) {
+                t.prize_paid_eur += amount;
+            }
+        }
+    }
+    t
+}
+
 /// The date of the newest dated content: what "as of" means for the portal's figures. Report
 /// and news dates count too, so a report never shows figures newer than the site.
 pub fn as_of(portal: &Portal) -> Option<Date> {
@@ -416,4 +472,38 @@ pub fn best_over_time(
     }
     out.sort_by(|a, b| a.task.cmp(&b.task));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_equal_the_snapshot() {
+        let portal = crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("the demo loads");
+        let dated = dated(&portal);
+        let mut dates: Vec<String> = portal
+            .tasks
+            .iter()
+            .flat_map(|b| evidence(b).into_iter().map(|(d, _)| d.to_string()))
+            .collect();
+        dates.extend([
+            "2000-01-01".into(),
+            "2026-06-31".into(),
+            "2999-12-31".into(),
+        ]);
+        for last in &dates {
+            let until = |d: &Date| d.as_str() <= last.as_str();
+            let s = snapshot(&portal, until);
+            let want = Totals {
+                proposals: s.proposals,
+                selected_total: s.selected_total,
+                released_total: s.released_total,
+                prize_committed_eur: s.prize_committed_eur,
+                prize_paid_eur: s.prize_paid_eur,
+            };
+            assert_eq!(totals(&dated, until), want, "{last}");
+        }
+    }
 }

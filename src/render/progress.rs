@@ -304,10 +304,11 @@ pub fn context(portal: &Portal, computed: &Computed, w: &Window) -> Value {
 
     // Month by month, for the data table of both charts
     let months = month_ends(&span_start, w.end);
+    let dated = stats::dated(portal);
     let monthly: Vec<Value> = months
         .iter()
         .map(|(label, last)| {
-            let s = stats::snapshot(portal, |d| d.as_str() <= last.as_str());
+            let s = stats::totals(&dated, |d| d.as_str() <= last.as_str());
             json!({
                 "month": label,
                 "proposals": s.proposals,
