@@ -861,8 +861,9 @@ fn system_jobs(site: &Site) -> Vec<Job> {
             .then(a.id.cmp(&b.id))
     });
     let mut system_list = Vec::new();
+    let mut all_results = views::system_results(portal, computed);
     for s in &systems {
-        let results = views::system_results(s, portal, computed);
+        let results = all_results.remove(s.id.as_str()).unwrap_or_default();
         let ranks: Vec<f64> = results.iter().filter_map(|r| r["rank"].as_f64()).collect();
         let mut o = views::system(s);
         if let Value::Object(m) = &mut o {

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::markdown::{self, Placement};
 use crate::model::*;
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 
 type Obj = Map<String, Value>;
 
@@ -819,16 +820,14 @@ fn ranked_leaderboards<'a>(
     })
 }
 
-/// A system's results on every published leaderboard.
-pub fn system_results(sys: &System, portal: &Portal, computed: &Computed) -> Vec<Value> {
-    let mut out = Vec::new();
+/// Every system's results on every published leaderboard, by system id, in the order of the
+/// leaderboards: one pass over them for all system pages.
+pub fn system_results(portal: &Portal, computed: &Computed) -> HashMap<String, Vec<Value>> {
+    let mut out: HashMap<String, Vec<Value>> = HashMap::new();
     for (t, r, lb, metric) in ranked_leaderboards(portal, computed) {
         for (e, res) in lb.entries.iter().zip(&r.entries) {
-            if e.system != sys.id {
-                continue;
-            }
             let v = res.aggregates.get(r.metric.as_str()).copied().flatten();
-            out.push(json!({
+            out.entry(e.system.to_string()).or_default().push(json!({
                 "task_id": t.id,
                 "task_title": t.title,
                 "task_url": task_url(t.id.as_str()),
