@@ -16,6 +16,13 @@
 //!
 //! A failed rebuild (a content error, a broken link) leaves the last good site in place and
 //! keeps the pending changes, so the next rebuild after the fix covers them too.
+//!
+//! `medal serve` defers ([`Incremental::defer_extras`]): a rebuild makes pages only, and
+//! [`Incremental::finish`] the downloads, feeds and link check after they are served. When
+//! only task text changed (no ranking input, template or folder), the rebuild is *quick*: it
+//! plans and renders the edited tasks' own pages alone, from the last computation, and
+//! `finish` then runs the whole rebuild of the same changes, which brings every other page up
+//! to date (and those own pages too, should the new computation differ).
 
 use crate::BuildOptions;
 use crate::compute::{self, Computed};
@@ -47,7 +54,7 @@ struct State {
     /// Pages changed or removed by a rebuild whose downloads and link check are still to do.
     unchecked: Option<(Vec<String>, Vec<String>)>,
     theme: Theme,
-    computed: Computed,
+    computed: Arc<Computed>,
     globals: Value,
     /// Output path → (template, context) of the page rendered there.
     jobs: HashMap<String, (&'static str, Arc<Value>)>,
@@ -58,7 +65,7 @@ struct State {
 }
 
 /// What changed since the last good build.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Pending {
     /// Rebuild everything (first build, medal.toml, an unknown path).
     all: bool,
@@ -103,6 +110,8 @@ pub struct Incremental {
     defer: bool,
     /// The last link check failed: the next one checks every page.
     links_failed: bool,
+    /// The changes a quick rebuild served only the own pages of (see [`Incremental::finish`]).
+    rest: Option<Pending>,
 }
 
 impl Incremental {
@@ -121,6 +130,7 @@ impl Incremental {
             language: String::new(),
             defer: false,
             links_failed: false,
+            rest: None,
         }
     }
 
@@ -216,44 +226,62 @@ impl Incremental {
                 (b.task.id.to_string(), f)
             })
             .collect();
-        let pending = &self.pending;
-        let cache = (!self.opts.no_cache)
-            .then(|| compute::RankingCache::new(root.join(&config.build.cache_dir)));
-        let computed = t.phase("compute", progress, || {
-            let reuse = |id: &str| {
-                let prev = previous?;
-                if pending.leaderboards.contains(id)
-                    || (pending.tasks.contains(id)
-                        && prev.fingerprints.get(id) != fingerprints.get(id))
-                {
-                    return None;
-                }
-                let r = prev.computed.rankings.get(id)?.clone();
-                Some((r, prev.computed.uncertainty.get(id).cloned()))
-            };
-            compute::compute_with(
-                &portal,
-                &compute::Inputs {
-                    cache: cache.as_ref(),
-                    reuse: Some(&reuse),
-                    previous: previous.map(|p| &p.computed.consensus),
-                },
-            )
-        });
-
         let theme = t.phase("theme", progress, || Theme::load(&root, &config.theme))?;
         let touched = match previous {
             Some(prev) => changed_templates(&prev.theme, &theme),
             None => theme.templates.keys().cloned().collect(),
         };
-        let task_templates = ["task.html", "datacard.html", "analysis.html"];
-        let all_tasks =
-            full || self.pending.all_tasks || task_templates.iter().any(|n| touched.contains(*n));
         // Downloads wait only when there is a site to keep them from (not at the first build,
         // not after a failed one that may have left them unmade).
         let deferring =
             self.defer && !full && self.state.as_ref().is_some_and(|s| s.unchecked.is_none());
-        let plan_for = |only: Option<BTreeSet<String>>| {
+        let pending = &self.pending;
+        // Quick: only task text changed (no ranking input, template or task folder added or
+        // removed). The edited tasks' own pages are served from the last computation, and
+        // `finish` brings every other page (and those, should they differ) up to date.
+        let quick = deferring
+            && touched.is_empty()
+            && !pending.all_tasks
+            && pending.leaderboards.is_empty()
+            && !pending.tasks.is_empty()
+            && previous.is_some_and(|prev| {
+                pending.tasks.iter().all(|id| {
+                    prev.fingerprints.contains_key(id)
+                        && prev.fingerprints.get(id) == fingerprints.get(id)
+                })
+            });
+        let cache = (!self.opts.no_cache)
+            .then(|| compute::RankingCache::new(root.join(&config.build.cache_dir)));
+        let reused = previous.filter(|_| quick).map(|p| p.computed.clone());
+        let computed = match reused {
+            Some(c) => c,
+            None => Arc::new(t.phase("compute", progress, || {
+                let reuse = |id: &str| {
+                    let prev = previous?;
+                    if pending.leaderboards.contains(id)
+                        || (pending.tasks.contains(id)
+                            && prev.fingerprints.get(id) != fingerprints.get(id))
+                    {
+                        return None;
+                    }
+                    let r = prev.computed.rankings.get(id)?.clone();
+                    Some((r, prev.computed.uncertainty.get(id).cloned()))
+                };
+                compute::compute_with(
+                    &portal,
+                    &compute::Inputs {
+                        cache: cache.as_ref(),
+                        reuse: Some(&reuse),
+                        previous: previous.map(|p| &p.computed.consensus),
+                    },
+                )
+            })),
+        };
+
+        let task_templates = ["task.html", "datacard.html", "analysis.html"];
+        let all_tasks =
+            full || self.pending.all_tasks || task_templates.iter().any(|n| touched.contains(*n));
+        let plan_for = |only: Option<BTreeSet<String>>, quick: bool| {
             render::plan(
                 &portal,
                 &computed,
@@ -264,13 +292,16 @@ impl Incremental {
                     only_tasks: only,
                     defer_tasks: false,
                     defer_extras: deferring,
+                    tasks_only: quick,
                 },
             )
         };
         let mut plan = t.phase("plan", progress, || {
-            plan_for((!all_tasks).then(|| self.pending.tasks.clone()))
+            plan_for((!all_tasks).then(|| self.pending.tasks.clone()), quick)
         })?;
         let mut previous = previous;
+        // The plan holds only the edited tasks' own pages; the others stay as they are.
+        let mut partial = quick;
         if let Some(prev) = previous
             && (prev.globals != plan.globals
                 || plan
@@ -281,7 +312,8 @@ impl Incremental {
             // The site globals changed (a page's menu entry, say), or a page we would keep
             // was never built: everything again.
             previous = None;
-            plan = t.phase("plan", progress, || plan_for(None))?;
+            partial = false;
+            plan = t.phase("plan", progress, || plan_for(None, false))?;
         }
 
         // Render what changed.
@@ -317,7 +349,10 @@ impl Incremental {
         // Assemble the site: rendered pages, kept pages, then the other files.
         let assembling = Instant::now();
         let mut pages: Vec<OutFile> = Vec::with_capacity(plan.jobs.len());
-        let mut new_files: Files = BTreeMap::new();
+        let mut new_files: Files = match (partial, &self.state) {
+            (true, Some(state)) => (*state.files).clone(),
+            _ => BTreeMap::new(),
+        };
         let n_rendered = rendered.len();
         pages.extend(rendered);
         for f in render::finish(pages, std::iter::empty()) {
@@ -371,7 +406,7 @@ impl Incremental {
 
         t.record("assemble", assembling.elapsed(), None, progress);
 
-        let sources = plan.page_sources();
+        let mut sources = plan.page_sources();
         let mut scans = self
             .state
             .as_ref()
@@ -410,19 +445,24 @@ impl Incremental {
             None
         };
 
-        let jobs = plan
-            .jobs
-            .into_iter()
-            .filter_map(|j| {
-                let path = j.path();
-                if j.built {
-                    Some((path, (j.template, Arc::new(j.ctx))))
-                } else {
-                    let kept = self.state.as_ref()?.jobs.get(&path)?.clone();
-                    Some((path, kept))
-                }
-            })
-            .collect();
+        let mut jobs: HashMap<String, (&'static str, Arc<Value>)> = match (partial, &self.state) {
+            (true, Some(state)) => {
+                let new = std::mem::take(&mut sources);
+                sources = state.sources.clone();
+                sources.extend(new);
+                state.jobs.clone()
+            }
+            _ => HashMap::new(),
+        };
+        jobs.extend(plan.jobs.into_iter().filter_map(|j| {
+            let path = j.path();
+            if j.built {
+                Some((path, (j.template, Arc::new(j.ctx))))
+            } else {
+                let kept = self.state.as_ref()?.jobs.get(&path)?.clone();
+                Some((path, kept))
+            }
+        }));
         let files = Arc::new(new_files);
         self.state = Some(State {
             config: config_value,
@@ -438,6 +478,8 @@ impl Incremental {
             scans,
             fingerprints,
         });
+        // What the quick pass left to `finish`: the same changes, over the whole site.
+        self.rest = quick.then(|| self.pending.clone());
         self.pending = Pending::default();
         self.search_stale |= changed.iter().any(|p| p.ends_with(".html"));
         self.language = config.search_languages();
@@ -496,6 +538,39 @@ impl Incremental {
     /// `None` when nothing was left. Broken links are in [`Update::errors`]; the files are
     /// the site to serve either way (its pages are already served).
     pub fn finish(&mut self, progress: &dyn Progress) -> Result<Option<Update>> {
+        if let Some(rest) = self.rest.take() {
+            // After a quick pass: the whole rebuild of the same changes, downloads and every
+            // link included (what `rebuild` does when nothing is deferred).
+            self.pending.all |= rest.all;
+            self.pending.all_tasks |= rest.all_tasks;
+            self.pending.tasks.extend(rest.tasks);
+            self.pending.leaderboards.extend(rest.leaderboards);
+            let defer = std::mem::replace(&mut self.defer, false);
+            let result = self.rebuild(progress);
+            self.defer = defer;
+            return match result {
+                Ok(u) => Ok(Some(u)),
+                // The edited pages are served; the overlay shows why the rest is not.
+                Err(Error::Content(diags)) => {
+                    let files = self
+                        .state
+                        .as_ref()
+                        .map(|s| s.files.clone())
+                        .unwrap_or_default();
+                    Ok(Some(Update {
+                        files,
+                        changed: Vec::new(),
+                        removed: Vec::new(),
+                        rendered: 0,
+                        reads: 0,
+                        warnings: Vec::new(),
+                        errors: diags.into_iter().filter(Diagnostic::is_error).collect(),
+                        timings: Timings::default(),
+                    }))
+                }
+                Err(e) => Err(e),
+            };
+        }
         let Some((pages_changed, pages_removed)) =
             self.state.as_mut().and_then(|s| s.unchecked.take())
         else {

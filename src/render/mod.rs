@@ -42,6 +42,9 @@ pub struct RenderOptions {
     /// Leave [`Plan::extras`] empty: `medal serve` serves an edit's pages first and makes the
     /// downloads and feeds afterwards with [`extra_files`].
     pub defer_extras: bool,
+    /// Plan the own pages of the tasks in `only_tasks` and nothing else (`medal serve`'s quick
+    /// pass after a text edit; the rest follows).
+    pub tasks_only: bool,
 }
 
 /// A page to render: where it goes, with which template and context. The output of a job is
@@ -730,11 +733,15 @@ fn all_jobs(
         let locale = locales.get(i).cloned().flatten();
         let jobs: Vec<Job> = format::with_locale(locale.as_ref(), || {
             let site = Site::new(portal, computed, &lang.config, opts, pages);
-            FAMILIES.iter().flat_map(|family| family(&site)).collect()
+            let families: &[fn(&Site) -> Vec<Job>] = match opts.tasks_only {
+                true => &[own_task_jobs],
+                false => FAMILIES,
+            };
+            families.iter().flat_map(|family| family(&site)).collect()
         });
         all.extend(jobs.into_iter().map(|j| j.localize(i, &lang.prefix)));
     }
-    if let Some(default) = languages.first() {
+    if let Some(default) = languages.first().filter(|_| !opts.tasks_only) {
         let sitemap = sitemap_job(&all, &default.config, languages);
         all.push(sitemap.localize(0, ""));
     }

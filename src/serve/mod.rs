@@ -33,6 +33,8 @@ struct Published {
     files: Arc<Files>,
     build: u64,
     error: Option<String>,
+    /// The pages the last build changed, when only those need reloading (`None`: all).
+    changed: Option<Vec<String>>,
 }
 
 struct Shared {
@@ -69,6 +71,7 @@ impl Server {
                 files,
                 build: 1,
                 error: None,
+                changed: None,
             }),
             listeners: Mutex::new(Vec::new()),
             base: base.to_string(),
@@ -103,10 +106,17 @@ impl Server {
 
     /// Serves a new build and tells open pages to reload.
     pub fn publish(&self, files: Arc<Files>) {
+        self.publish_pages(files, None);
+    }
+
+    /// Serves a new build and tells the open pages among `changed` (output paths; `None`:
+    /// every page) to reload; the others stay as they are, current.
+    pub fn publish_pages(&self, files: Arc<Files>, changed: Option<Vec<String>>) {
         if let Ok(mut site) = self.shared.site.write() {
             site.files = files;
             site.build += 1;
             site.error = None;
+            site.changed = changed;
         }
         self.broadcast();
     }
@@ -166,11 +176,11 @@ impl Drop for Server {
 }
 
 fn state_event(shared: &Shared) -> String {
-    let (build, error) = match shared.site.read() {
-        Ok(s) => (s.build, s.error.clone()),
-        Err(_) => (0, None),
+    let (build, error, changed) = match shared.site.read() {
+        Ok(s) => (s.build, s.error.clone(), s.changed.clone()),
+        Err(_) => (0, None, None),
     };
-    let data = serde_json::json!({"build": build, "error": error});
+    let data = serde_json::json!({"build": build, "error": error, "changed": changed});
     format!("event: state\ndata: {data}\n\n")
 }
 

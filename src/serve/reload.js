@@ -9,6 +9,10 @@
   var from = script && /[?&]b=(\d+)/.exec(script.src);
   var seen = from ? Number(from[1]) : null;
   var overlay = null;
+  // This page's output path ("tasks/x/index.html"), as the server names changed pages.
+  var base = events.replace(/^[a-z]+:\/\/[^/]+/, "").replace(/__medal\/events$/, "");
+  var own = decodeURIComponent(location.pathname).slice(base.length);
+  if (own === "" || own.slice(-1) === "/") own += "index.html";
   // The overlay's words in the page's language (the theme's `serve_*` strings, added by the
   // server beside the script's address); English when the page has none.
   var data = script ? script.dataset : {};
@@ -56,7 +60,9 @@
   var source = new EventSource(events);
   source.addEventListener("state", function (e) {
     var s = JSON.parse(e.data);
-    if (seen !== null && s.build !== seen) {
+    // A build that names the pages it changed reloads only those (the page of a task edited
+    // a moment ago is not reloaded again when the listings catch up).
+    if (seen !== null && s.build !== seen && (!s.changed || s.changed.indexOf(own) >= 0)) {
       location.reload();
       return;
     }

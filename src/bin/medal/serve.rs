@@ -253,7 +253,19 @@ fn rebuild(
     match site.finish(term) {
         Ok(None) => {}
         Ok(Some(u)) => {
-            server.replace(u.files.clone());
+            // Pages the second step changed (listings after a quick pass) reload where open.
+            let pages: Vec<String> = u
+                .changed
+                .iter()
+                .chain(&u.removed)
+                .filter(|p| p.ends_with(".html"))
+                .cloned()
+                .collect();
+            if pages.is_empty() {
+                server.replace(u.files.clone());
+            } else {
+                server.publish_pages(u.files.clone(), Some(pages));
+            }
             term.timings(&u.timings);
             if term.verbosity() == Verbosity::Verbose {
                 eprintln!(
