@@ -28,8 +28,8 @@
 
 use super::exact;
 use super::ranking::{
-    CaseMatrix, PairedDifferences, TaskRanking, WilcoxonBuf, case_matrix, rank_into,
-    wilcoxon_both_buf,
+    CaseMatrix, Decision, MAX_PAIRED_CASES, PairScratch, PairedDifferences, TaskRanking,
+    WilcoxonBuf, case_matrix, rank_into, share_beaten_rows, wilcoxon_both_buf,
 };
 use crate::model::*;
 use indexmap::IndexMap;
@@ -178,11 +178,9 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     out
 }
 
-/// The drawn cases of one sample: their indices, and how often each case was drawn (as `f64`
-/// for the Wilcoxon tests, as integers for the exact sums).
+/// The drawn cases of one sample: their indices, and how often each case was drawn.
 struct Draw<'a> {
     idx: &'a [usize],
-    counts: &'a [f64],
     weights: &'a [u32],
 }
 
@@ -286,10 +284,11 @@ struct Sample {
 #[derive(Default)]
 struct Scratch {
     idx: Vec<usize>,
-    counts: Vec<f64>,
     weights: Vec<u32>,
     agg: Vec<f64>,
     scores: Vec<f64>,
+    pairs: PairScratch,
+    wilcoxon: WilcoxonBuf,
 }
 
 /// The uncertainty analysis of `tr` (the ranking of `lb` under `task`). `None` when the task
@@ -419,25 +418,23 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
     };
     let case_ranks_exact = exact_rows(&case_ranks, n);
     // test_then_rank: each pair's differences sorted once, not once per sample.
-    let paired = (reuse.is_none() && tr.method == RankingMethod::TestThenRank)
-        .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
+    let paired =
+        (reuse.is_none() && tr.method == RankingMethod::TestThenRank && n <= MAX_PAIRED_CASES)
+            .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
+    let decision = Decision::new(alpha);
     let results: Vec<Sample> = (0..samples)
         .into_par_iter()
         .map_init(Scratch::default, |s, b| {
             let mut rng = SplitMix64::for_sample(bootstrap.seed, b as u64);
             s.idx.clear();
             s.idx.extend((0..n).map(|_| rng.below(n as u64) as usize));
-            s.counts.clear();
-            s.counts.resize(n, 0.0);
             s.weights.clear();
             s.weights.resize(n, 0);
             for &c in &s.idx {
-                s.counts[c] += 1.0;
                 s.weights[c] += 1;
             }
             let draw = Draw {
                 idx: &s.idx,
-                counts: &s.counts,
                 weights: &s.weights,
             };
             let scores: Vec<Vec<f64>> = metrics
@@ -487,8 +484,28 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                 }
                 (None, RankingMethod::TestThenRank) => {
                     s.scores.resize(k, 0.0);
-                    if let Some(p) = &paired {
-                        p.share_beaten(draw.counts, alpha, &mut s.scores);
+                    match &paired {
+                        Some(p) => p.share_beaten_weights(
+                            draw.weights,
+                            &decision,
+                            &mut s.pairs,
+                            &mut s.scores,
+                        ),
+                        // Too many cases to index: test the gathered sample.
+                        None => {
+                            s.agg.clear();
+                            for a in 0..k {
+                                s.agg.extend(draw.idx.iter().map(|&c| rows[a * n + c]));
+                            }
+                            share_beaten_rows(
+                                &s.agg,
+                                n,
+                                tr.direction,
+                                alpha,
+                                &mut s.wilcoxon,
+                                &mut s.scores,
+                            );
+                        }
                     }
                 }
             }
