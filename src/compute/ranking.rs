@@ -427,10 +427,11 @@ pub struct Decision {
 
 impl Decision {
     pub fn new(alpha: f64) -> Self {
+        // NaN bounds: neither comparison holds, so `at` always computes p.
         let always_compute = Decision {
             alpha,
-            lo: f64::INFINITY,
-            hi: f64::INFINITY,
+            lo: f64::NAN,
+            hi: f64::NAN,
         };
         // For 0 < alpha < 0.5 the critical z is positive, where the slope of p is at least
         // the size of p itself: a margin of 1e-6 in z is then far wider than the last-bit
@@ -831,6 +832,32 @@ mod tests {
                     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&got), bits(&want), "k {k} n {n} round {round}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn decisions_from_z_match_the_p_value() {
+        let mut rng = crate::compute::uncertainty::SplitMix64::new(17);
+        for alpha in [
+            0.05, 0.01, 0.001, 1e-10, 0.25, 0.4999, 0.5, 0.7, 1.0, 0.0, -1.0,
+        ] {
+            let d = Decision::new(alpha);
+            // Around the critical value, in ulp-sized and larger steps, and anywhere.
+            let mut zs = vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0];
+            let mut centre = 0.0f64;
+            if d.hi.is_finite() {
+                centre = (d.lo + d.hi) / 2.0;
+            }
+            for i in -2000i64..=2000 {
+                zs.push(centre + i as f64 * 1e-9);
+                zs.push(f64::from_bits(centre.to_bits().wrapping_add_signed(i)));
+            }
+            for _ in 0..20000 {
+                zs.push((rng.below(1 << 40) as f64 / (1u64 << 40) as f64 - 0.5) * 20.0);
+            }
+            for z in zs {
+                assert_eq!(d.at(z), p_of_z(z) <= alpha, "alpha {alpha} z {z}");
             }
         }
     }
