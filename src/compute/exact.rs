@@ -124,6 +124,132 @@ impl Row {
     }
 }
 
+/// Many rows of the same length prepared for exact means over one draw at once, as the
+/// bootstrap needs them: every row's mantissas at one common scale, case-major (the values of
+/// all rows for one case are adjacent), as `f64`. Each is a whole number of at most 2^53, and
+/// so is every partial sum while `max · draws <= 2^53`, so the sums are exact in `f64` and
+/// the loop is plain additions the compiler vectorises. The exact sum rounded once
+/// ([`to_f64`]) does not depend on the scale it is written at, so the means are those of
+/// [`Row::weighted_sum`], bit for bit.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    rows: usize,
+    /// `cols[c * rows + r]`: row `r`'s mantissa at case `c` (0 for non-finite values).
+    cols: Vec<f64>,
+    scale: i32,
+    /// Case-major like `cols`: 1 for a finite value, else 0; `None` when all are finite.
+    finite: Option<Vec<f64>>,
+    /// The largest |mantissa|.
+    max: f64,
+}
+
+/// Whole numbers up to this are exact in `f64`.
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+impl Columns {
+    /// `None` when a row could not be written in fixed point (then each row sums alone).
+    pub fn new(rows: &[Row]) -> Option<Self> {
+        let n = rows.first()?.values.len();
+        let mut fixed = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (m, scale, _) = r.fixed.as_ref()?;
+            if m.len() != n {
+                return None;
+            }
+            fixed.push((m, *scale));
+        }
+        let scale = fixed.iter().map(|f| f.1).min()?;
+        let mut cols = vec![0.0; rows.len() * n];
+        let mut max = 0.0f64;
+        for (r, (m, s)) in fixed.iter().enumerate() {
+            let p = *POW10.get(usize::try_from(s - scale).ok()?)?;
+            for (c, &x) in m.iter().enumerate() {
+                let v = x.checked_mul(p)?;
+                if v.unsigned_abs() > EXACT_F64 as u128 {
+                    return None;
+                }
+                cols[c * rows.len() + r] = v as f64;
+                max = max.max((v as f64).abs());
+            }
+        }
+        let finite = rows
+            .iter()
+            .any(|r| r.values.iter().any(|v| !v.is_finite()))
+            .then(|| {
+                let mut f = vec![0.0; rows.len() * n];
+                for (r, row) in rows.iter().enumerate() {
+                    for (c, v) in row.values.iter().enumerate() {
+                        f[c * rows.len() + r] = f64::from(u8::from(v.is_finite()));
+                    }
+                }
+                f
+            });
+        Some(Columns {
+            rows: rows.len(),
+            cols,
+            scale,
+            finite,
+            max,
+        })
+    }
+
+    /// The mean of each row over the drawn cases `idx` (case `c` drawn `weights[c]` times;
+    /// non-finite values left out; NaN when none is left), into `out[r]`. `rows` are the rows
+    /// this was made from, for the rare sum that needs [`Row::weighted_sum`]; `acc` is scratch.
+    pub fn means(
+        &self,
+        idx: &[usize],
+        weights: &[u32],
+        rows: &[Row],
+        acc: &mut Vec<f64>,
+        out: &mut [f64],
+    ) {
+        let k = self.rows;
+        if self.max * idx.len() as f64 > EXACT_F64 {
+            for (o, r) in out.iter_mut().zip(rows) {
+                *o = mean(r.weighted_sum(weights));
+            }
+            return;
+        }
+        acc.clear();
+        acc.resize(2 * k, 0.0);
+        let (sums, counts) = acc.split_at_mut(k);
+        for &c in idx {
+            for (a, &v) in sums.iter_mut().zip(&self.cols[c * k..(c + 1) * k]) {
+                *a += v;
+            }
+        }
+        match &self.finite {
+            None => counts.fill(idx.len() as f64),
+            Some(f) => {
+                for &c in idx {
+                    for (a, &v) in counts.iter_mut().zip(&f[c * k..(c + 1) * k]) {
+                        *a += v;
+                    }
+                }
+            }
+        }
+        for (r, o) in out.iter_mut().enumerate().take(k) {
+            let count = counts[r] as u64;
+            *o = match to_f64(sums[r] as i128, self.scale) {
+                Some(s) => mean((s, count)),
+                None => rows
+                    .get(r)
+                    .map_or(f64::NAN, |row| mean(row.weighted_sum(weights))),
+            };
+        }
+    }
+}
+
+/// `sum / count`, NaN for no values (as the bootstrap's means).
+fn mean((sum, count): (f64, u64)) -> f64 {
+    if count == 0 {
+        f64::NAN
+    } else {
+        sum / count as f64
+    }
+}
+
 /// Powers of ten that fit in `i128`.
 const POW10: [i128; 39] = {
     let mut t = [1i128; 39];

@@ -380,15 +380,21 @@ pub struct PairedDifferences {
 }
 
 /// One pair's differences by ascending |d|, with zero differences and missing values left
-/// out, laid out for [`weighted_statistic`]'s loop, which runs once per pair per bootstrap
-/// sample: the case of each difference, 1 where it is positive (else 0), and the lengths of
-/// the tie groups in |d|, unless every group is a single difference (the usual case).
+/// out, one `u32` each for the loop that runs once per pair per bootstrap sample: the case in
+/// the low bits, [`POS`] when the difference is positive, [`END`] on the last difference of a
+/// tie group in |d| (on every difference when there are no ties, the usual case).
 #[derive(Debug)]
 struct Pair {
-    cases: Vec<u32>,
-    positive: Vec<u8>,
-    ties: Option<Vec<u32>>,
+    packed: Vec<u32>,
+    /// Whether some tie group holds more than one difference.
+    ties: bool,
 }
+
+const POS: u32 = 1 << 31;
+const END: u32 = 1 << 30;
+const CASE: u32 = END - 1;
+/// The most cases [`PairedDifferences`] can index.
+pub const MAX_PAIRED_CASES: usize = CASE as usize + 1;
 
 /// Above this many drawn cases the integer sums of [`weighted_statistic`] could leave the
 /// range where `f64` is exact (its tie term grows as the cube), so the `f64` loop runs.
@@ -396,46 +402,107 @@ const EXACT_CASES: u64 = 100_000;
 
 impl Pair {
     fn new(d: &[(u32, f64)]) -> Self {
-        let mut runs: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < d.len() {
-            let j = i + d[i..]
-                .iter()
-                .take_while(|x| x.1.abs() == d[i].1.abs())
-                .count();
-            runs.push((j - i) as u32);
-            i = j;
+        let mut packed = Vec::with_capacity(d.len());
+        let mut ties = false;
+        for (i, &(case, diff)) in d.iter().enumerate() {
+            let last = d.get(i + 1).is_none_or(|next| next.1.abs() != diff.abs());
+            ties |= !last;
+            packed.push(case | if diff > 0.0 { POS } else { 0 } | if last { END } else { 0 });
         }
-        Pair {
-            cases: d.iter().map(|x| x.0).collect(),
-            positive: d.iter().map(|x| u8::from(x.1 > 0.0)).collect(),
-            ties: runs.iter().any(|&r| r > 1).then_some(runs),
+        Pair { packed, ties }
+    }
+}
+
+/// Decides `p <= alpha` for a statistic's one-sided p-value without evaluating `erfc` unless
+/// `z` is within a hair of the critical value: `p` is a decreasing function of `z`, so far
+/// from the boundary the answer follows from `z` alone. Near it (and for unusual `alpha`)
+/// `p` is computed as [`WilcoxonStatistic::p_greater`] does, so every decision is the same.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision {
+    alpha: f64,
+    /// `z < lo`: not significant; `z >= hi`: significant; between: compute `p`.
+    lo: f64,
+    hi: f64,
+}
+
+impl Decision {
+    pub fn new(alpha: f64) -> Self {
+        // NaN bounds: neither comparison holds, so `at` always computes p.
+        let always_compute = Decision {
+            alpha,
+            lo: f64::NAN,
+            hi: f64::NAN,
+        };
+        // For 0 < alpha < 0.5 the critical z is positive, where the slope of p is at least
+        // the size of p itself: a margin of 1e-6 in z is then far wider than the last-bit
+        // wobble of `erfc`, so outside the margin the computed p is on the same side of alpha.
+        if !(1e-300..0.5).contains(&alpha) {
+            return always_compute;
+        }
+        let (mut below, mut above) = (0.0f64, 40.0f64);
+        for _ in 0..200 {
+            let mid = (below + above) / 2.0;
+            if p_of_z(mid) <= alpha {
+                above = mid;
+            } else {
+                below = mid;
+            }
+        }
+        let (lo, hi) = (above - 1e-6, above + 1e-6);
+        if p_of_z(lo) > alpha && p_of_z(hi) <= alpha {
+            Decision { alpha, lo, hi }
+        } else {
+            always_compute
+        }
+    }
+
+    /// Whether the p-value at `z` is at most alpha.
+    #[inline]
+    fn at(&self, z: f64) -> bool {
+        if z >= self.hi {
+            true
+        } else if z < self.lo {
+            false
+        } else {
+            p_of_z(z) <= self.alpha
         }
     }
 }
 
+/// Scratch space of [`PairedDifferences::share_beaten_weights`]: per case, its weight `w`
+/// and `w³ - w`, reused across samples.
+#[derive(Debug, Default)]
+pub struct PairScratch {
+    w: Vec<u64>,
+    cube: Vec<u64>,
+}
+
 impl PairedDifferences {
-    /// `rows`: `k` systems × `n` cases, row-major.
+    /// `rows`: `k` systems × `n` cases, row-major, `n <= MAX_PAIRED_CASES` (the packed
+    /// case indices have 30 bits; [`super::uncertainty::analyse`] tests larger leaderboards
+    /// on the gathered sample instead).
     pub fn new(rows: &[f64], n: usize, k: usize, direction: Direction) -> Self {
         let mut pairs = Vec::with_capacity(k * k.saturating_sub(1) / 2);
+        let mut d: Vec<(u32, f64)> = Vec::with_capacity(n);
         for a in 0..k {
             let x = &rows[a * n..(a + 1) * n];
             for b in a + 1..k {
                 let y = &rows[b * n..(b + 1) * n];
-                let mut d: Vec<(u32, f64)> = x
-                    .iter()
-                    .zip(y)
-                    .enumerate()
-                    .filter(|(_, (a, b))| a.is_finite() && b.is_finite())
-                    .map(|(c, (a, b))| {
-                        let d = match direction {
-                            Direction::HigherIsBetter => a - b,
-                            Direction::LowerIsBetter => b - a,
-                        };
-                        (c as u32, d)
-                    })
-                    .filter(|(_, d)| *d != 0.0)
-                    .collect();
+                d.clear();
+                d.extend(
+                    x.iter()
+                        .zip(y)
+                        .enumerate()
+                        .filter(|(_, (a, b))| a.is_finite() && b.is_finite())
+                        .map(|(c, (a, b))| {
+                            let d = match direction {
+                                Direction::HigherIsBetter => a - b,
+                                Direction::LowerIsBetter => b - a,
+                            };
+                            (c as u32, d)
+                        })
+                        .filter(|(_, d)| *d != 0.0),
+                );
                 d.sort_unstable_by(|p, q| p.1.abs().total_cmp(&q.1.abs()));
                 pairs.push(Pair::new(&d));
             }
@@ -445,36 +512,63 @@ impl PairedDifferences {
 
     /// [`share_beaten_rows`] over the sample that draws case `c` `counts[c]` times.
     pub fn share_beaten(&self, counts: &[f64], alpha: f64, out: &mut [f64]) {
+        let decision = Decision::new(alpha);
+        // Bootstrap counts are whole numbers: summed as integers they give the same values
+        // as the f64 sums (which are exact in this range) without their latency.
+        let whole: Option<Vec<u32>> = counts
+            .iter()
+            .map(|&c| (c >= 0.0 && c.fract() == 0.0 && c <= u32::MAX as f64).then_some(c as u32))
+            .collect();
+        if let Some(w) = whole {
+            self.share_beaten_weights(&w, &decision, &mut PairScratch::default(), out);
+            return;
+        }
+        self.tally(out, |pair| {
+            decide(weighted_statistic_f64(pair, counts), &decision)
+        });
+    }
+
+    /// [`share_beaten_rows`] over the sample that draws case `c` `weights[c]` times (as the
+    /// bootstrap draws), with `decision` prepared once for the task's alpha.
+    pub fn share_beaten_weights(
+        &self,
+        weights: &[u32],
+        decision: &Decision,
+        scratch: &mut PairScratch,
+        out: &mut [f64],
+    ) {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        if total > EXACT_CASES {
+            let counts: Vec<f64> = weights.iter().map(|&w| f64::from(w)).collect();
+            self.tally(out, |pair| {
+                decide(weighted_statistic_f64(pair, &counts), decision)
+            });
+            return;
+        }
+        let PairScratch { w, cube } = scratch;
+        w.clear();
+        w.extend(weights.iter().map(|&x| u64::from(x)));
+        cube.clear();
+        cube.extend(w.iter().map(|&x| x * x * x - x));
+        self.tally(out, |pair| {
+            decide(weighted_statistic(pair, w, cube), decision)
+        });
+    }
+
+    /// Counts each system's wins (`test(pair)`: a beats b, b beats a) and divides by `k - 1`.
+    fn tally(&self, out: &mut [f64], mut test: impl FnMut(&Pair) -> (bool, bool)) {
         let k = self.k;
         out.fill(0.0);
         if k < 2 {
             return;
         }
-        // Bootstrap counts are whole numbers: summed as integers they give the same values
-        // as the f64 sums (which are exact in this range) without their latency.
-        let whole: Option<Vec<u64>> = counts
-            .iter()
-            .map(|&c| (c >= 0.0 && c.fract() == 0.0).then_some(c as u64))
-            .collect::<Option<Vec<u64>>>()
-            .filter(|w| w.iter().sum::<u64>() <= EXACT_CASES);
         let mut pair = self.pairs.iter();
         for a in 0..k {
             for b in a + 1..k {
                 let Some(d) = pair.next() else { return };
-                let (ab, ba) =
-                    weighted_statistic(d, counts, whole.as_deref()).map_or((1.0, 1.0), |s| {
-                        let reversed = WilcoxonStatistic {
-                            v: s.n * (s.n + 1.0) / 2.0 - s.v,
-                            ..s
-                        };
-                        (s.p_greater(), reversed.p_greater())
-                    });
-                if ab <= alpha {
-                    out[a] += 1.0;
-                }
-                if ba <= alpha {
-                    out[b] += 1.0;
-                }
+                let (ab, ba) = test(d);
+                out[a] += f64::from(u8::from(ab));
+                out[b] += f64::from(u8::from(ba));
             }
         }
         for o in out.iter_mut() {
@@ -483,62 +577,77 @@ impl PairedDifferences {
     }
 }
 
-/// The signed-rank statistic of a pair's differences, each taken `counts[case]` times
-/// (`whole`: the same counts as integers, when they are whole and few enough to sum exactly).
-fn weighted_statistic(
-    pair: &Pair,
-    counts: &[f64],
-    whole: Option<&[u64]>,
-) -> Option<WilcoxonStatistic> {
-    let (mut offset, mut v, mut tie_term) = (0.0, 0.0, 0.0);
-    match (&pair.ties, whole) {
-        // Without ties a group is one difference; no branch on its sign or on a zero count (a
-        // case drawn 0 times adds 0). Every partial sum of the f64 loop below is a whole or
-        // half number under 2^53, so exact, and twice the rank sum in integers is the same
-        // number.
-        (None, Some(whole)) => {
-            let (mut off, mut v2, mut tie) = (0u64, 0u64, 0u64);
-            for (&case, &pos) in pair.cases.iter().zip(&pair.positive) {
-                let w = whole[case as usize];
-                v2 += (2 * off + w + 1) * w * u64::from(pos);
-                tie += w * w * w - w;
-                off += w;
-            }
-            offset = off as f64;
-            v = v2 as f64 / 2.0;
-            tie_term = tie as f64;
+/// The signed-rank statistic of a pair's differences, each taken `w[case]` times, in integers
+/// (`cube[c]` is `w[c]³ - w[c]`; the weights sum to at most [`EXACT_CASES`]). Twice the rank
+/// sum, the count and the tie term are whole numbers under 2^53, so converted to `f64` they
+/// equal the `f64` sums of [`weighted_statistic_f64`] (every partial sum there is a whole or
+/// half number under 2^53, hence exact).
+fn weighted_statistic(pair: &Pair, w: &[u64], cube: &[u64]) -> Option<WilcoxonStatistic> {
+    let (mut off, mut v2, mut tie) = (0u64, 0u64, 0u64);
+    if !pair.ties {
+        // A group is one difference: its ranks are off+1 ..= off+w, twice their sum
+        // (2·off + w + 1)·w. Masks instead of branches on the sign.
+        for &p in &pair.packed {
+            let c = (p & CASE) as usize;
+            let (wc, tc) = (w[c], cube[c]);
+            let positive = 0u64.wrapping_sub(u64::from(p >> 31));
+            v2 += ((2 * off + wc + 1) * wc) & positive;
+            tie += tc;
+            off += wc;
         }
-        (None, None) => {
-            for (&case, &pos) in pair.cases.iter().zip(&pair.positive) {
-                let w = counts[case as usize];
-                v += (offset + (w + 1.0) / 2.0) * (w * f64::from(pos));
-                tie_term += w * w * w - w;
-                offset += w;
-            }
-        }
-        (Some(runs), _) => {
-            let mut i = 0;
-            for &len in runs {
-                let (mut weight, mut positive) = (0.0, 0.0);
-                for j in i..i + len as usize {
-                    let w = counts[pair.cases[j] as usize];
-                    weight += w;
-                    positive += w * f64::from(pair.positive[j]);
-                }
-                if weight > 0.0 {
-                    // The group holds ranks offset+1 ..= offset+weight: all get their average.
-                    v += (offset + (weight + 1.0) / 2.0) * positive;
-                    tie_term += weight * weight * weight - weight;
-                    offset += weight;
-                }
-                i += len as usize;
+    } else {
+        let (mut weight, mut positive) = (0u64, 0u64);
+        for &p in &pair.packed {
+            let wc = w[(p & CASE) as usize];
+            weight += wc;
+            positive += wc & 0u64.wrapping_sub(u64::from(p >> 31));
+            if p & END != 0 {
+                // The group holds ranks off+1 ..= off+weight: all get their average.
+                v2 += (2 * off + weight + 1) * positive;
+                tie += weight * weight * weight - weight;
+                off += weight;
+                weight = 0;
+                positive = 0;
             }
         }
     }
-    if offset == 0.0 {
+    statistic(off as f64, v2 as f64 / 2.0, tie as f64)
+}
+
+/// [`weighted_statistic`] for any counts, in `f64`.
+fn weighted_statistic_f64(pair: &Pair, counts: &[f64]) -> Option<WilcoxonStatistic> {
+    let (mut offset, mut v, mut tie_term) = (0.0, 0.0, 0.0);
+    let (mut weight, mut positive) = (0.0, 0.0);
+    for &p in &pair.packed {
+        let w = counts[(p & CASE) as usize];
+        if !pair.ties {
+            v += (offset + (w + 1.0) / 2.0) * (w * f64::from(p >> 31));
+            tie_term += w * w * w - w;
+            offset += w;
+            continue;
+        }
+        weight += w;
+        positive += w * f64::from(p >> 31);
+        if p & END != 0 {
+            if weight > 0.0 {
+                // The group holds ranks offset+1 ..= offset+weight: all get their average.
+                v += (offset + (weight + 1.0) / 2.0) * positive;
+                tie_term += weight * weight * weight - weight;
+                offset += weight;
+            }
+            weight = 0.0;
+            positive = 0.0;
+        }
+    }
+    statistic(offset, v, tie_term)
+}
+
+/// The statistic of `nf` differences with rank sum `v` and tie term `tie_term`; `None` when
+/// there are none or all are tied.
+fn statistic(nf: f64, v: f64, tie_term: f64) -> Option<WilcoxonStatistic> {
+    if nf == 0.0 {
         return None;
     }
-    let nf = offset;
     let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
     (sigma != 0.0).then_some(WilcoxonStatistic { v, n: nf, sigma })
 }
@@ -578,13 +687,8 @@ pub fn wilcoxon_both_buf(
     direction: Direction,
     buf: &mut WilcoxonBuf,
 ) -> (f64, f64) {
-    wilcoxon_statistic(x, y, direction, buf).map_or((1.0, 1.0), |s| {
-        let reversed = WilcoxonStatistic {
-            v: s.n * (s.n + 1.0) / 2.0 - s.v,
-            ..s
-        };
-        (s.p_greater(), reversed.p_greater())
-    })
+    wilcoxon_statistic(x, y, direction, buf)
+        .map_or((1.0, 1.0), |s| (s.p_greater(), s.reversed().p_greater()))
 }
 
 /// The signed-rank statistic `V` (sum of the ranks of positive differences), the number of
@@ -599,8 +703,34 @@ struct WilcoxonStatistic {
 impl WilcoxonStatistic {
     /// Upper tail of the standard normal distribution, with continuity correction.
     fn p_greater(&self) -> f64 {
-        let z = (self.v - self.n * (self.n + 1.0) / 4.0 - 0.5) / self.sigma;
-        0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+        p_of_z(self.z())
+    }
+
+    /// The continuity-corrected normal score of `v`.
+    fn z(&self) -> f64 {
+        (self.v - self.n * (self.n + 1.0) / 4.0 - 0.5) / self.sigma
+    }
+
+    /// The statistic of the reversed pair: the same ranks, `V' = n(n+1)/2 - V` (exact in
+    /// `f64`, since ranks are multiples of 0.5).
+    fn reversed(&self) -> Self {
+        WilcoxonStatistic {
+            v: self.n * (self.n + 1.0) / 2.0 - self.v,
+            ..*self
+        }
+    }
+}
+
+/// The one-sided p-value at normal score `z`.
+fn p_of_z(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Both directions' decisions (`p <= alpha`) for a pair's statistic; without one, p = 1.
+fn decide(s: Option<WilcoxonStatistic>, decision: &Decision) -> (bool, bool) {
+    match s {
+        Some(s) => (decision.at(s.z()), decision.at(s.reversed().z())),
+        None => (1.0 <= decision.alpha, 1.0 <= decision.alpha),
     }
 }
 
@@ -702,6 +832,32 @@ mod tests {
                     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&got), bits(&want), "k {k} n {n} round {round}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn decisions_from_z_match_the_p_value() {
+        let mut rng = crate::compute::uncertainty::SplitMix64::new(17);
+        for alpha in [
+            0.05, 0.01, 0.001, 1e-10, 0.25, 0.4999, 0.5, 0.7, 1.0, 0.0, -1.0,
+        ] {
+            let d = Decision::new(alpha);
+            // Around the critical value, in ulp-sized and larger steps, and anywhere.
+            let mut zs = vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0];
+            let mut centre = 0.0f64;
+            if d.hi.is_finite() {
+                centre = (d.lo + d.hi) / 2.0;
+            }
+            for i in -2000i64..=2000 {
+                zs.push(centre + i as f64 * 1e-9);
+                zs.push(f64::from_bits(centre.to_bits().wrapping_add_signed(i)));
+            }
+            for _ in 0..20000 {
+                zs.push((rng.below(1 << 40) as f64 / (1u64 << 40) as f64 - 0.5) * 20.0);
+            }
+            for z in zs {
+                assert_eq!(d.at(z), p_of_z(z) <= alpha, "alpha {alpha} z {z}");
             }
         }
     }

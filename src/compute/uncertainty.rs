@@ -28,8 +28,8 @@
 
 use super::exact;
 use super::ranking::{
-    CaseMatrix, PairedDifferences, TaskRanking, WilcoxonBuf, case_matrix, rank_into,
-    wilcoxon_both_buf,
+    CaseMatrix, Decision, MAX_PAIRED_CASES, PairScratch, PairedDifferences, TaskRanking,
+    WilcoxonBuf, case_matrix, rank_into, share_beaten_rows, wilcoxon_both_buf,
 };
 use crate::model::*;
 use indexmap::IndexMap;
@@ -178,11 +178,9 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     out
 }
 
-/// The drawn cases of one sample: their indices, and how often each case was drawn (as `f64`
-/// for the Wilcoxon tests, as integers for the exact sums).
+/// The drawn cases of one sample: their indices, and how often each case was drawn.
 struct Draw<'a> {
     idx: &'a [usize],
-    counts: &'a [f64],
     weights: &'a [u32],
 }
 
@@ -272,24 +270,55 @@ struct MetricRows {
     rows: Vec<f64>,
     /// The rows prepared for exact means.
     exact: Vec<exact::Row>,
+    /// The same, all rows at once (for means).
+    columns: Option<exact::Columns>,
 }
 
-/// What one bootstrap sample yields.
-struct Sample {
-    ranks: Vec<f64>,
-    tau: f64,
-    /// Per metric, per entry of [`MetricRows::entries`].
-    scores: Vec<Vec<f64>>,
+/// Rows prepared for the bootstrap's aggregates: each alone, and all at once when they can
+/// be summed together (means only; medians need the values).
+fn prepare(rows: &[f64], n: usize, how: Aggregation) -> (Vec<exact::Row>, Option<exact::Columns>) {
+    let exact = exact_rows(rows, n);
+    let columns = match how {
+        Aggregation::Mean => exact::Columns::new(&exact),
+        Aggregation::Median => None,
+    };
+    (exact, columns)
+}
+
+/// The aggregate of each row of `rows` (`n` cases each) over the sample `draw`, into `out`.
+#[allow(clippy::too_many_arguments)]
+fn sample_aggregates(
+    rows: &[f64],
+    n: usize,
+    exact: &[exact::Row],
+    columns: Option<&exact::Columns>,
+    draw: &Draw,
+    how: Aggregation,
+    s: &mut Scratch,
+    out: &mut [f64],
+) {
+    match columns {
+        Some(cols) if how == Aggregation::Mean => {
+            cols.means(draw.idx, draw.weights, exact, &mut s.acc, out)
+        }
+        _ => {
+            for (e, o) in out.iter_mut().enumerate() {
+                *o = aggregate_sample(&rows[e * n..(e + 1) * n], &exact[e], draw, how, &mut s.agg);
+            }
+        }
+    }
 }
 
 /// Scratch space of one worker, reused across its samples.
 #[derive(Default)]
 struct Scratch {
     idx: Vec<usize>,
-    counts: Vec<f64>,
     weights: Vec<u32>,
     agg: Vec<f64>,
+    acc: Vec<f64>,
     scores: Vec<f64>,
+    pairs: PairScratch,
+    wilcoxon: WilcoxonBuf,
 }
 
 /// The uncertainty analysis of `tr` (the ranking of `lb` under `task`). `None` when the task
@@ -359,9 +388,11 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
                         .unwrap_or(f64::NAN)
                 }));
             }
+            let (exact, columns) = prepare(&rows, n, tr.aggregation);
             Some(MetricRows {
                 id: m.id.to_string(),
-                exact: exact_rows(&rows, n),
+                exact,
+                columns,
                 entries: with,
                 rows,
             })
@@ -412,102 +443,136 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
     };
 
     // Rows prepared for exact means, once (only where the loop below aggregates them).
-    let rows_exact = if reuse.is_none() && tr.method == RankingMethod::AggregateThenRank {
-        exact_rows(&rows, n)
-    } else {
-        Vec::new()
-    };
-    let case_ranks_exact = exact_rows(&case_ranks, n);
+    let (rows_exact, rows_columns) =
+        if reuse.is_none() && tr.method == RankingMethod::AggregateThenRank {
+            prepare(&rows, n, tr.aggregation)
+        } else {
+            (Vec::new(), None)
+        };
+    let (case_ranks_exact, case_ranks_columns) = prepare(&case_ranks, n, tr.aggregation);
     // test_then_rank: each pair's differences sorted once, not once per sample.
-    let paired = (reuse.is_none() && tr.method == RankingMethod::TestThenRank)
-        .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
-    let results: Vec<Sample> = (0..samples)
-        .into_par_iter()
-        .map_init(Scratch::default, |s, b| {
-            let mut rng = SplitMix64::for_sample(bootstrap.seed, b as u64);
-            s.idx.clear();
-            s.idx.extend((0..n).map(|_| rng.below(n as u64) as usize));
-            s.counts.clear();
-            s.counts.resize(n, 0.0);
-            s.weights.clear();
-            s.weights.resize(n, 0);
-            for &c in &s.idx {
-                s.counts[c] += 1.0;
-                s.weights[c] += 1;
-            }
-            let draw = Draw {
-                idx: &s.idx,
-                counts: &s.counts,
-                weights: &s.weights,
-            };
-            let scores: Vec<Vec<f64>> = metrics
-                .iter()
-                .map(|m| {
-                    (0..m.entries.len())
-                        .map(|e| {
-                            aggregate_sample(
-                                &m.rows[e * n..(e + 1) * n],
-                                &m.exact[e],
-                                &draw,
-                                tr.aggregation,
-                                &mut s.agg,
-                            )
-                        })
-                        .collect()
-                })
-                .collect();
-            s.scores.clear();
-            match (&reuse, tr.method) {
-                (Some((mi, pos)), _) => s
-                    .scores
-                    .extend(pos.iter().map(|p| p.map_or(f64::NAN, |p| scores[*mi][p]))),
-                (None, RankingMethod::AggregateThenRank) => {
-                    for a in 0..k {
-                        let v = aggregate_sample(
-                            &rows[a * n..(a + 1) * n],
-                            &rows_exact[a],
-                            &draw,
-                            tr.aggregation,
-                            &mut s.agg,
-                        );
-                        s.scores.push(v);
-                    }
-                }
-                (None, RankingMethod::RankThenAggregate) => {
-                    for a in 0..k {
-                        let v = aggregate_sample(
-                            &case_ranks[a * n..(a + 1) * n],
-                            &case_ranks_exact[a],
-                            &draw,
-                            tr.aggregation,
-                            &mut s.agg,
-                        );
-                        s.scores.push(v);
-                    }
-                }
-                (None, RankingMethod::TestThenRank) => {
-                    s.scores.resize(k, 0.0);
-                    if let Some(p) = &paired {
-                        p.share_beaten(draw.counts, alpha, &mut s.scores);
-                    }
-                }
-            }
-            let mut ranks = vec![0.0; k];
-            rank_into(&s.scores, score_direction, tr.ties, &mut ranks);
-            let tau = kendall_tau_b(&full_ranks, &ranks);
-            Sample { ranks, tau, scores }
+    let paired =
+        (reuse.is_none() && tr.method == RankingMethod::TestThenRank && n <= MAX_PAIRED_CASES)
+            .then(|| PairedDifferences::new(&rows, n, k, tr.direction));
+    let decision = Decision::new(alpha);
+    // Every sample's results in flat buffers written in place: sample `b` owns
+    // `ranks[b*k..]`, `scores[b*width..]` (each metric's entries at its offset) and `taus[b]`.
+    let offsets: Vec<usize> = metrics
+        .iter()
+        .scan(0, |o, m| {
+            let at = *o;
+            *o += m.entries.len();
+            Some(at)
         })
         .collect();
+    let width = metrics
+        .iter()
+        .map(|m| m.entries.len())
+        .sum::<usize>()
+        .max(1);
+    let mut sample_ranks = vec![0.0; samples * k];
+    let mut sample_scores = vec![f64::NAN; samples * width];
+    let mut taus = vec![f64::NAN; samples];
+    sample_ranks
+        .par_chunks_mut(k)
+        .zip(sample_scores.par_chunks_mut(width))
+        .zip(taus.par_iter_mut())
+        .enumerate()
+        .for_each_init(Scratch::default, |s, (b, ((ranks, scores), tau))| {
+            let mut rng = SplitMix64::for_sample(bootstrap.seed, b as u64);
+            let mut idx = std::mem::take(&mut s.idx);
+            let mut weights = std::mem::take(&mut s.weights);
+            idx.clear();
+            idx.extend((0..n).map(|_| rng.below(n as u64) as usize));
+            weights.clear();
+            weights.resize(n, 0);
+            for &c in &idx {
+                weights[c] += 1;
+            }
+            let draw = Draw {
+                idx: &idx,
+                weights: &weights,
+            };
+            for (m, &at) in metrics.iter().zip(&offsets) {
+                sample_aggregates(
+                    &m.rows,
+                    n,
+                    &m.exact,
+                    m.columns.as_ref(),
+                    &draw,
+                    tr.aggregation,
+                    s,
+                    &mut scores[at..at + m.entries.len()],
+                );
+            }
+            let mut system_scores = std::mem::take(&mut s.scores);
+            system_scores.clear();
+            system_scores.resize(k, 0.0);
+            match (&reuse, tr.method) {
+                (Some((mi, pos)), _) => {
+                    for (o, p) in system_scores.iter_mut().zip(pos) {
+                        *o = p.map_or(f64::NAN, |p| scores[offsets[*mi] + p]);
+                    }
+                }
+                (None, RankingMethod::AggregateThenRank) => sample_aggregates(
+                    &rows,
+                    n,
+                    &rows_exact,
+                    rows_columns.as_ref(),
+                    &draw,
+                    tr.aggregation,
+                    s,
+                    &mut system_scores,
+                ),
+                (None, RankingMethod::RankThenAggregate) => sample_aggregates(
+                    &case_ranks,
+                    n,
+                    &case_ranks_exact,
+                    case_ranks_columns.as_ref(),
+                    &draw,
+                    tr.aggregation,
+                    s,
+                    &mut system_scores,
+                ),
+                (None, RankingMethod::TestThenRank) => match &paired {
+                    Some(p) => p.share_beaten_weights(
+                        &weights,
+                        &decision,
+                        &mut s.pairs,
+                        &mut system_scores,
+                    ),
+                    // Too many cases to index: test the gathered sample.
+                    None => {
+                        s.agg.clear();
+                        for a in 0..k {
+                            s.agg.extend(idx.iter().map(|&c| rows[a * n + c]));
+                        }
+                        share_beaten_rows(
+                            &s.agg,
+                            n,
+                            tr.direction,
+                            alpha,
+                            &mut s.wilcoxon,
+                            &mut system_scores,
+                        );
+                    }
+                },
+            }
+            rank_into(&system_scores, score_direction, tr.ties, ranks);
+            *tau = kendall_tau_b(&full_ranks, ranks);
+            s.idx = idx;
+            s.weights = weights;
+            s.scores = system_scores;
+        });
 
-    let mut taus: Vec<f64> = results.iter().map(|s| s.tau).collect();
     out.kendall_tau = summarise(&mut taus, bootstrap.ci);
     let mut column = Vec::with_capacity(samples);
     for (a, &i) in ranked.iter().enumerate() {
         let e = &mut entries[i];
         e.rank_counts = vec![0; k];
         column.clear();
-        for s in &results {
-            let r = s.ranks[a];
+        for ranks in sample_ranks.chunks(k) {
+            let r = ranks[a];
             column.push(r);
             let slot = (r.floor() as usize).clamp(1, k) - 1;
             e.rank_counts[slot] += 1;
@@ -520,7 +585,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
     for (mi, m) in metrics.iter().enumerate() {
         for (p, &i) in m.entries.iter().enumerate() {
             column.clear();
-            column.extend(results.iter().map(|s| s.scores[mi][p]));
+            column.extend(sample_scores.chunks(width).map(|s| s[offsets[mi] + p]));
             if let Some((_, lo, hi)) = summarise(&mut column, bootstrap.ci) {
                 entries[i].score_ci.insert(m.id.clone(), (lo, hi));
             }
@@ -531,7 +596,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
         e.tie_group = g;
     }
     out.entries = entries;
-    out.sample_ranks = results.into_iter().map(|s| s.ranks).collect();
+    out.sample_ranks = sample_ranks.chunks(k).map(<[f64]>::to_vec).collect();
     Some(out)
 }
 
