@@ -534,7 +534,11 @@ fn templates(
         let original = &languages[0].code;
         m.insert(
             "original".into(),
-            json!(if &lang.code == original { "" } else { original.as_str() }),
+            json!(if &lang.code == original {
+                ""
+            } else {
+                original.as_str()
+            }),
         );
         m.insert(
             "languages".into(),

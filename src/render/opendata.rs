@@ -1290,7 +1290,10 @@ mod tests {
             }
         }
         assert_eq!(entry["additionalProperties"], false);
-        assert_eq!(entry["properties"]["imaging"]["additionalProperties"], false);
+        assert_eq!(
+            entry["properties"]["imaging"]["additionalProperties"],
+            false
+        );
         let required = entry["required"].as_array().unwrap();
         for k in ["id", "title", "status", "links", "updated"] {
             assert!(required.contains(&json!(k)), "{k} is required");
