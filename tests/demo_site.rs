@@ -74,6 +74,10 @@ fn every_page_kind_exists() {
             site().contains_key(&format!("tasks/{id}/datacard/index.html")),
             "data card {id}"
         );
+        assert!(
+            site().contains_key(&format!("api/tasks/{id}.json")),
+            "task record {id}"
+        );
     }
     for s in &p.systems {
         assert!(

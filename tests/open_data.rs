@@ -160,6 +160,98 @@ fn confidential_proposals_appear_in_counts_only() {
     let tasks = json(&files, "api/tasks.json");
     assert_eq!(tasks["count"], 1);
     assert_eq!(tasks["tasks"][0]["id"], "hepatic-metastases-ct");
+    // A record for the published task, none for the proposals (not even an empty file).
+    let records: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with("api/tasks/"))
+        .collect();
+    assert_eq!(records, ["api/tasks/hepatic-metastases-ct.json"]);
+    assert!(!files.keys().any(|p| p.contains("secret-")));
+}
+
+/// `/api/tasks.json` is an index of exactly the published tasks; each entry is its record
+/// (`/api/tasks/<id>.json`, at `links.task_json`) cut down to the index fields, and the record
+/// says what the task page shows.
+#[test]
+fn task_index_lists_the_published_tasks_and_links_their_records() {
+    let root = demo_root();
+    let (_out, files) = build(&root);
+    let portal = medal::load::load(&root).expect("the demo loads");
+    let mut published: Vec<String> = portal
+        .published_tasks()
+        .map(|b| b.task.id.to_string())
+        .collect();
+    published.sort();
+    assert!(published.len() >= 10, "the demo has published tasks");
+    assert!(
+        portal.tasks.len() > published.len(),
+        "the demo has confidential proposals too"
+    );
+
+    let index = json(&files, "api/tasks.json");
+    let entries = index["tasks"].as_array().unwrap();
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, published, "exactly the published tasks, by id");
+    assert_eq!(index["count"], published.len());
+    assert!(index["as_of"].is_string());
+
+    // One record per published task, nothing else under api/tasks/.
+    let records: Vec<String> = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("api/tasks/"))
+        .map(|p| p.to_string())
+        .collect();
+    let want: Vec<String> = published.iter().map(|id| format!("{id}.json")).collect();
+    assert_eq!(records, want);
+
+    for e in entries {
+        let id = e["id"].as_str().unwrap();
+        let page = e["links"]["page"].as_str().unwrap();
+        let base = page.strip_suffix(&format!("tasks/{id}/")).unwrap();
+        let url = e["links"]["task_json"].as_str().unwrap();
+        let path = url.strip_prefix(base).unwrap();
+        assert_eq!(path, format!("api/tasks/{id}.json"));
+        let record = json(&files, path);
+
+        // The entry is the record cut down: every value at the same path, and the record has
+        // more (the contributors, the evaluation, the description).
+        fn within(entry: &Value, record: &Value, at: &str) {
+            match entry {
+                Value::Object(m) => {
+                    for (k, v) in m {
+                        within(v, &record[k.as_str()], &format!("{at}.{k}"));
+                    }
+                }
+                v => assert_eq!(v, record, "{at}"),
+            }
+        }
+        within(e, &record, id);
+        assert_eq!(e["links"], record["links"], "{id}: same links");
+        for k in ["contributors", "history", "description_html"] {
+            assert!(e.get(k).is_none(), "{id}: {k} stays out of the index");
+            assert!(record.get(k).is_some(), "{id}: the record has {k}");
+        }
+        assert!(record["clinical"]["clinical_question"].is_string());
+        assert!(e["clinical"].get("clinical_question").is_none());
+
+        // What the task page shows.
+        let html = text(&files[&format!("tasks/{id}/index.html")]);
+        let title = record["title"].as_str().unwrap();
+        assert!(
+            html.contains(&format!(">{title}</h1>")),
+            "{id}: the page's heading is {title}"
+        );
+        let summary = record["summary"].as_str().unwrap().trim();
+        assert!(html.contains(summary), "{id}: summary");
+        if let Some(acronym) = record["acronym"].as_str() {
+            assert!(html.contains(acronym), "{id}: acronym");
+        }
+        let version = record["version"].as_str().unwrap();
+        assert!(html.contains(version), "{id}: version {version}");
+        let b = portal.task(id).unwrap();
+        assert_eq!(record["status"], b.task.status.as_str());
+        assert_eq!(record["submitted"], json!(b.task.submitted));
+    }
 }
 
 /// Every JSON download matches the schema published beside it.
@@ -179,6 +271,15 @@ fn downloads_match_their_schemas() {
     check("schemas/api-progress.schema.json", "api/progress.json");
     check("schemas/api-rankings.schema.json", "api/rankings.json");
     check("schemas/api-tasks.schema.json", "api/tasks.json");
+    let mut records = 0;
+    for path in files
+        .keys()
+        .filter(|p| p.starts_with("api/tasks/") && p.ends_with(".json"))
+    {
+        check("schemas/api-task.schema.json", path);
+        records += 1;
+    }
+    assert_eq!(records, json(&files, "api/tasks.json")["count"]);
     check("schemas/api-systems.schema.json", "api/systems.json");
     check("schemas/api-releases.schema.json", "api/releases.json");
     for path in files
@@ -198,6 +299,19 @@ fn downloads_match_their_schemas() {
     let v = jsonschema::validator_for(&schema).unwrap();
     let mut bad = json(&files, "api/progress.json");
     bad.as_object_mut().unwrap().remove("proposals");
+    assert!(!v.is_valid(&bad));
+    // Nor are the task schemas: an index entry carrying a field of the full record fails, and
+    // so does a record without its links.
+    let schema = json(&files, "schemas/api-tasks.schema.json");
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let mut bad = json(&files, "api/tasks.json");
+    bad["tasks"][0]["contributors"] = json!([]);
+    assert!(!v.is_valid(&bad));
+    let schema = json(&files, "schemas/api-task.schema.json");
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let mut bad = json(&files, "api/tasks/her2-low-scoring-wsi.json");
+    assert!(v.is_valid(&bad));
+    bad.as_object_mut().unwrap().remove("links");
     assert!(!v.is_valid(&bad));
 }
 
@@ -359,6 +473,10 @@ for p in paths:
     assert board["reference_only"].dtype == bool, p
 tasks = pd.json_normalize(json.load(urllib.request.urlopen(base + "api/tasks.json"))["tasks"])
 assert "links.croissant" in tasks.columns and len(tasks) > 0
+assert "imaging.modalities" in tasks.columns and "links.task_json" in tasks.columns
+first = tasks["id"][0]
+record = json.load(urllib.request.urlopen(base + "api/tasks/" + first + ".json"))
+assert record["id"] == first and record["contributors"], first
 server.shutdown()
 print("ok", len(paths))
 "#;

@@ -1039,6 +1039,7 @@ fn download_jobs(site: &Site) -> Vec<Job> {
                     "id": id,
                     "title": b.task.title,
                     "url": views::task_url(id),
+                    "record_url": views::task_json_url(id),
                     "croissant_url": b.datacard.as_ref().map(|_| views::croissant_url(id)),
                     "leaderboard_json_url": ranked.then(|| format!("tasks/{id}/leaderboard.json")),
                     "leaderboard_csv_url": ranked.then(|| format!("tasks/{id}/leaderboard.csv")),

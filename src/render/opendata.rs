@@ -1,4 +1,5 @@
-//! Open data for researchers and funders: `/api/tasks.json`, `/api/systems.json`,
+//! Open data for researchers and funders: `/api/tasks.json` (an index of the published
+//! tasks) with a full record per task (`/api/tasks/<id>.json`), `/api/systems.json`,
 //! `/api/progress.json`, a Croissant 1.1 file per data card (`/tasks/<id>/croissant.json`),
 //! the schema.org `Dataset` block of the data-card page, and JSON Schemas of every download
 //! under `/schemas/`.
@@ -68,13 +69,14 @@ pub fn script_json(v: &Value) -> String {
     escape_markup(&serde_json::to_string(v).unwrap_or_default())
 }
 
-/// Every open-data file: the three API documents, the Croissant files and the schemas of the
-/// downloads.
+/// Every open-data file: the three API documents, a record per published task, the Croissant
+/// files and the schemas of the downloads.
 pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFile> {
+    let records = task_records(portal, computed, base_url);
     let mut out = vec![
         OutFile {
             path: "api/tasks.json".into(),
-            bytes: pretty(&tasks(portal, computed, base_url)),
+            bytes: pretty(&tasks_index(&records, computed)),
         },
         OutFile {
             path: "api/systems.json".into(),
@@ -85,6 +87,12 @@ pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFil
             bytes: pretty(&progress(portal, computed)),
         },
     ];
+    for (id, record) in &records {
+        out.push(OutFile {
+            path: views::task_json_url(id),
+            bytes: pretty(record),
+        });
+    }
     for b in portal.published_tasks() {
         if let Some(d) = &b.datacard {
             out.push(OutFile {
@@ -111,45 +119,129 @@ fn published_sorted(portal: &Portal) -> Vec<&TaskBundle> {
     v
 }
 
-/// `/api/tasks.json`: every published task with the fields of its task.yaml (as in the content
-/// format) and `links` to its pages and downloads (absolute URLs).
-pub fn tasks(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
-    let list: Vec<Value> = published_sorted(portal)
+/// The fields of a task's full record that its entry in `/api/tasks.json` keeps, at the same
+/// paths (so `t["imaging"]["modalities"]` reads the same in both): what a list or a filter
+/// needs. Everything else is in `/api/tasks/<id>.json`.
+pub const INDEX_FIELDS: &[&[&str]] = &[
+    &["schema_version"],
+    &["id"],
+    &["title"],
+    &["acronym"],
+    &["status"],
+    &["submitted"],
+    &["summary"],
+    &["keywords"],
+    &["clinical", "specialty"],
+    &["clinical", "field_of_application"],
+    &["imaging", "modalities"],
+    &["imaging", "body_region"],
+    &["imaging", "countries"],
+    &["task_definition", "category"],
+    &["governance", "license"],
+    &["governance", "access"],
+    &["version"],
+    &["updated"],
+    &["links"],
+];
+
+/// The keys of `links`, in a task's record and in its index entry alike.
+const LINK_KEYS: &[&str] = &[
+    "page",
+    "task_json",
+    "datacard",
+    "croissant",
+    "leaderboard_json",
+    "leaderboard_csv",
+];
+
+/// `/api/tasks/<id>.json`: a published task with every field of its task.yaml (as in the
+/// content format; the Markdown description as sanitized `description_html`), its newest
+/// dated event (`updated`) and `links` to its pages and downloads (absolute URLs).
+pub fn task_record(b: &TaskBundle, computed: &Computed, base_url: &str) -> Value {
+    let id = b.task.id.as_str();
+    let ranked = computed.rankings.contains_key(id);
+    let abs = |rel: String| json!(format!("{base_url}{rel}"));
+    let mut o = to_obj(&b.task);
+    // Contributor Markdown is untrusted: published as sanitized HTML, like the page.
+    o.remove("description");
+    o.insert("updated".into(), json!(views::updated(&b.task)));
+    o.insert(
+        "description_html".into(),
+        json!(
+            b.task
+                .description
+                .as_deref()
+                .map(|d| crate::markdown::render(d, crate::markdown::Placement::default()))
+        ),
+    );
+    o.insert(
+        "links".into(),
+        json!({
+            "page": abs(views::task_url(id)),
+            "task_json": abs(views::task_json_url(id)),
+            "datacard": b.datacard.as_ref().map(|_| abs(views::datacard_url(id))),
+            "croissant": b.datacard.as_ref().map(|_| abs(views::croissant_url(id))),
+            "leaderboard_json": ranked.then(|| abs(format!("tasks/{id}/leaderboard.json"))),
+            "leaderboard_csv": ranked.then(|| abs(format!("tasks/{id}/leaderboard.csv"))),
+        }),
+    );
+    Value::Object(o)
+}
+
+/// (id, record) of every published task, by id.
+pub fn task_records(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<(String, Value)> {
+    published_sorted(portal)
         .into_iter()
         .map(|b| {
-            let id = b.task.id.as_str();
-            let ranked = computed.rankings.contains_key(id);
-            let abs = |rel: String| json!(format!("{base_url}{rel}"));
-            let mut o = to_obj(&b.task);
-            // Contributor Markdown is untrusted: published as sanitized HTML, like the page.
-            o.remove("description");
-            o.insert(
-                "description_html".into(),
-                json!(
-                    b.task
-                        .description
-                        .as_deref()
-                        .map(|d| crate::markdown::render(d, crate::markdown::Placement::default()))
-                ),
-            );
-            o.insert(
-                "links".into(),
-                json!({
-                    "page": abs(views::task_url(id)),
-                    "datacard": b.datacard.as_ref().map(|_| abs(views::datacard_url(id))),
-                    "croissant": b.datacard.as_ref().map(|_| abs(views::croissant_url(id))),
-                    "leaderboard_json": ranked.then(|| abs(format!("tasks/{id}/leaderboard.json"))),
-                    "leaderboard_csv": ranked.then(|| abs(format!("tasks/{id}/leaderboard.csv"))),
-                }),
-            );
-            Value::Object(o)
+            (
+                b.task.id.as_str().to_string(),
+                task_record(b, computed, base_url),
+            )
         })
+        .collect()
+}
+
+/// The part of `v` at `paths` (each a path of object keys), in `v`'s key order.
+pub fn project(v: &Value, paths: &[&[&str]]) -> Value {
+    let Value::Object(m) = v else {
+        return v.clone();
+    };
+    let mut out = Obj::new();
+    for (k, val) in m {
+        let here: Vec<&[&str]> = paths
+            .iter()
+            .filter(|p| p.first() == Some(&k.as_str()))
+            .map(|p| &p[1..])
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        if here.iter().any(|p| p.is_empty()) {
+            out.insert(k.clone(), val.clone());
+        } else {
+            out.insert(k.clone(), project(val, &here));
+        }
+    }
+    Value::Object(out)
+}
+
+/// `/api/tasks.json`: an index of the published tasks, each entry its record cut down to
+/// [`INDEX_FIELDS`].
+fn tasks_index(records: &[(String, Value)], computed: &Computed) -> Value {
+    let list: Vec<Value> = records
+        .iter()
+        .map(|(_, r)| project(r, INDEX_FIELDS))
         .collect();
     json!({
         "as_of": computed.as_of,
         "count": list.len(),
         "tasks": list,
     })
+}
+
+/// `/api/tasks.json` of a portal (see [`tasks_index`]).
+pub fn tasks(portal: &Portal, computed: &Computed, base_url: &str) -> Value {
+    tasks_index(&task_records(portal, computed, base_url), computed)
 }
 
 /// `/api/systems.json`: every registered system with the fields of systems.yaml, the published
@@ -743,7 +835,8 @@ pub fn dataset_schema_org(t: &Task, d: &DataCard, site_title: &str, base_url: &s
 // ---------------------------------------------------------------------------------------------
 // JSON Schemas of the downloads
 
-/// (file name, schema) of every download. `tasks` and `systems` reuse the content formats'
+/// (file name, schema) of every download. A task's record, the entries of the task index (the
+/// record's schema cut down to [`INDEX_FIELDS`]) and `systems` reuse the content formats'
 /// generated schemas (plus `links` and the other added fields), so they never drift.
 pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
     let id = |name: &str| {
@@ -915,23 +1008,41 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
             "additionalProperties": false
         })
     };
-    let tasks = list_schema::<Task>(
-        "tasks",
-        "PublishedTask",
-        &[
-            ("description_html", json!({"type": ["string", "null"]})),
-            (
-                "links",
-                links(&[
-                    "page",
-                    "datacard",
-                    "croissant",
-                    "leaderboard_json",
-                    "leaderboard_csv",
-                ]),
+    // A task's record (`/api/tasks/<id>.json`) and its entry in the index (`/api/tasks.json`):
+    // the record cut down to INDEX_FIELDS, so the entry's schema is cut from the record's.
+    let (record, mut task_defs) = item_schema::<Task>(&[
+        (
+            "updated",
+            described(
+                &date,
+                "The task's newest dated event: its submission or its latest status change.",
             ),
-        ],
-    );
+        ),
+        (
+            "description_html",
+            json!({"type": ["string", "null"], "description": "The Markdown description rendered and sanitized as on the task page."}),
+        ),
+        ("links", links(LINK_KEYS)),
+    ]);
+    let mut task = record.clone();
+    if let Value::Object(m) = &mut task {
+        m.insert("$defs".into(), Value::Object(task_defs.clone()));
+    }
+    let mut summary = project_schema(&record, &task_defs, INDEX_FIELDS);
+    if let Value::Object(m) = &mut summary {
+        m.insert("description".into(), json!("A published task as listed in the index: its record (/api/tasks/<id>.json, links.task_json) cut down to these fields."));
+    }
+    task_defs.insert("TaskSummary".into(), summary);
+    let tasks = json!({
+        "type": "object",
+        "required": ["as_of", "count", "tasks"],
+        "properties": {
+            "as_of": {"type": ["string", "null"]},
+            "count": {"type": "integer", "minimum": 0},
+            "tasks": {"type": "array", "items": {"$ref": "#/$defs/TaskSummary"}}
+        },
+        "$defs": task_defs
+    });
     let systems = list_schema::<System>(
         "systems",
         "RegisteredSystem",
@@ -996,6 +1107,10 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
             with_meta("api-tasks.schema.json", "MEDAL /api/tasks.json", tasks),
         ),
         (
+            "api-task.schema.json",
+            with_meta("api-task.schema.json", "MEDAL /api/tasks/<id>.json", task),
+        ),
+        (
             "api-systems.schema.json",
             with_meta(
                 "api-systems.schema.json",
@@ -1014,13 +1129,13 @@ pub fn schemas(base_url: &str) -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// `{as_of, count, <key>: [T + extra fields]}`, with T's generated schema as the item type.
-fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, Value)]) -> Value {
+/// T's generated schema with the `extra` fields added (required), and its `$defs` apart.
+fn item_schema<T: schemars::JsonSchema>(extra: &[(&str, Value)]) -> (Value, Obj) {
     let root = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<T>();
     let mut root = serde_json::to_value(&root).unwrap_or_default();
-    let mut defs = root
+    let defs = root
         .as_object_mut()
         .and_then(|m| m.remove("$defs"))
         .and_then(|d| match d {
@@ -1040,6 +1155,12 @@ fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, V
             req.extend(extra.iter().map(|(k, _)| json!(k)));
         }
     }
+    (root, defs)
+}
+
+/// `{as_of, count, <key>: [T + extra fields]}`, with T's generated schema as the item type.
+fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, Value)]) -> Value {
+    let (root, mut defs) = item_schema::<T>(extra);
     defs.insert(item.to_string(), root);
     json!({
         "type": "object",
@@ -1051,6 +1172,56 @@ fn list_schema<T: schemars::JsonSchema>(key: &str, item: &str, extra: &[(&str, V
         },
         "$defs": defs
     })
+}
+
+/// The schema of [`project`]`(v, paths)` for a `v` of `schema`: an object of the kept
+/// properties (nested objects, `$ref`s to `defs` included, cut down the same way), required
+/// where they were, nothing else allowed.
+fn project_schema(schema: &Value, defs: &Obj, paths: &[&[&str]]) -> Value {
+    let resolved = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .and_then(|name| defs.get(name))
+        .unwrap_or(schema);
+    let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
+        return schema.clone();
+    };
+    let required: Vec<&str> = resolved
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut kept = Obj::new();
+    let mut kept_required: Vec<&str> = Vec::new();
+    for (k, sub) in props {
+        let here: Vec<&[&str]> = paths
+            .iter()
+            .filter(|p| p.first() == Some(&k.as_str()))
+            .map(|p| &p[1..])
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let v = if here.iter().any(|p| p.is_empty()) {
+            sub.clone()
+        } else {
+            project_schema(sub, defs, &here)
+        };
+        kept.insert(k.clone(), v);
+        if required.contains(&k.as_str()) {
+            kept_required.push(k);
+        }
+    }
+    let mut o = Obj::new();
+    if let Some(d) = schema.get("description") {
+        o.insert("description".into(), d.clone());
+    }
+    o.insert("type".into(), json!("object"));
+    o.insert("properties".into(), Value::Object(kept));
+    o.insert("required".into(), json!(kept_required));
+    o.insert("additionalProperties".into(), json!(false));
+    Value::Object(o)
 }
 
 #[cfg(test)]
@@ -1087,6 +1258,54 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v, "still the same JSON");
+    }
+
+    #[test]
+    fn projection_keeps_the_listed_paths_in_the_record_order() {
+        let v = json!({"b": 1, "a": {"x": 1, "y": [2], "z": 3}, "c": {"k": 1}, "d": null});
+        let p = project(&v, &[&["a", "z"], &["a", "x"], &["b"], &["d"], &["e"]]);
+        assert_eq!(p, json!({"b": 1, "a": {"x": 1, "z": 3}, "d": null}));
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"b":1,"a":{"x":1,"z":3},"d":null}"#
+        );
+    }
+
+    /// Every field the index keeps is in the entry schema, at its path: renaming a field of
+    /// task.yaml cannot silently drop it from the index.
+    #[test]
+    fn the_index_entry_schema_has_every_index_field() {
+        let all = schemas("");
+        let tasks = &all
+            .iter()
+            .find(|(n, _)| *n == "api-tasks.schema.json")
+            .unwrap()
+            .1;
+        let entry = &tasks["$defs"]["TaskSummary"];
+        for path in INDEX_FIELDS {
+            let mut at = entry;
+            for k in *path {
+                at = &at["properties"][*k];
+                assert!(!at.is_null(), "{path:?} is not in the entry schema");
+            }
+        }
+        assert_eq!(entry["additionalProperties"], false);
+        assert_eq!(
+            entry["properties"]["imaging"]["additionalProperties"],
+            false
+        );
+        let required = entry["required"].as_array().unwrap();
+        for k in ["id", "title", "status", "links", "updated"] {
+            assert!(required.contains(&json!(k)), "{k} is required");
+        }
+        assert!(!required.contains(&json!("acronym")));
+        let record = &all
+            .iter()
+            .find(|(n, _)| *n == "api-task.schema.json")
+            .unwrap()
+            .1;
+        assert!(record["properties"]["contributors"].is_object());
+        assert!(record["properties"]["links"]["properties"]["task_json"].is_object());
     }
 
     #[test]

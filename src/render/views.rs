@@ -33,6 +33,10 @@ pub fn datacard_url(id: &str) -> String {
 pub fn croissant_url(id: &str) -> String {
     format!("tasks/{id}/croissant.json")
 }
+/// The full record of a published task in the open-data API (`/api/tasks/<id>.json`).
+pub fn task_json_url(id: &str) -> String {
+    format!("api/tasks/{id}.json")
+}
 pub fn system_url(id: &str) -> String {
     format!("systems/{id}/")
 }
@@ -344,6 +348,14 @@ fn leader(r: &TaskRanking, t: &Task, portal: &Portal) -> Option<Value> {
     }))
 }
 
+/// A task's newest dated event (its submission or latest status change).
+pub fn updated(t: &Task) -> &Date {
+    t.history
+        .iter()
+        .map(|h| &h.date)
+        .fold(&t.submitted, |a, d| a.max(d))
+}
+
 /// The full task object for the task and data card pages.
 pub fn task_full(b: &TaskBundle) -> Value {
     let t = &b.task;
@@ -378,12 +390,7 @@ pub fn task_full(b: &TaskBundle) -> Value {
         .collect();
     o.insert("history".into(), json!(history));
     // The newest dated event: the search page's "newest first" sort key.
-    let updated = t
-        .history
-        .iter()
-        .map(|h| &h.date)
-        .fold(&t.submitted, |a, d| a.max(d));
-    o.insert("updated".into(), json!(updated));
+    o.insert("updated".into(), json!(updated(t)));
     o.insert(
         "datacard_highlights".into(),
         json!(b.datacard.as_ref().map(datacard_highlights)),
