@@ -201,6 +201,15 @@ pub fn task_records(portal: &Portal, computed: &Computed, base_url: &str) -> Vec
         .collect()
 }
 
+/// The rests of the `paths` that start with key `k`.
+fn below<'a>(paths: &[&'a [&'a str]], k: &str) -> Vec<&'a [&'a str]> {
+    paths
+        .iter()
+        .filter(|p| p.first() == Some(&k))
+        .map(|p| &p[1..])
+        .collect()
+}
+
 /// The part of `v` at `paths` (each a path of object keys), in `v`'s key order.
 pub fn project(v: &Value, paths: &[&[&str]]) -> Value {
     let Value::Object(m) = v else {
@@ -208,11 +217,7 @@ pub fn project(v: &Value, paths: &[&[&str]]) -> Value {
     };
     let mut out = Obj::new();
     for (k, val) in m {
-        let here: Vec<&[&str]> = paths
-            .iter()
-            .filter(|p| p.first() == Some(&k.as_str()))
-            .map(|p| &p[1..])
-            .collect();
+        let here = below(paths, k);
         if here.is_empty() {
             continue;
         }
@@ -1195,11 +1200,7 @@ fn project_schema(schema: &Value, defs: &Obj, paths: &[&[&str]]) -> Value {
     let mut kept = Obj::new();
     let mut kept_required: Vec<&str> = Vec::new();
     for (k, sub) in props {
-        let here: Vec<&[&str]> = paths
-            .iter()
-            .filter(|p| p.first() == Some(&k.as_str()))
-            .map(|p| &p[1..])
-            .collect();
+        let here = below(paths, k);
         if here.is_empty() {
             continue;
         }
