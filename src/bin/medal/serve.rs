@@ -224,7 +224,7 @@ fn rebuild(
     match site.rebuild(term) {
         Ok(u) => {
             server.set_strings(site.strings("serve_"));
-            server.publish(u.files.clone());
+            server.publish_pages(u.files.clone(), changed_pages(&u));
             shown.site = true;
             shown.warnings(u.warnings.clone(), root, term);
             term.timings(&u.timings);
@@ -253,7 +253,8 @@ fn rebuild(
     match site.finish(term) {
         Ok(None) => {}
         Ok(Some(u)) => {
-            // Pages the second step changed (listings after a quick pass) reload where open.
+            // Pages the second step changed (listings after a quick pass) reload where open;
+            // new downloads alone reload nothing.
             let pages: Vec<String> = u
                 .changed
                 .iter()
@@ -288,6 +289,15 @@ fn rebuild(
         }
         Err(e) => failed(e, server, term, root, shown),
     }
+}
+
+/// The pages an update changed, when only pages changed (open tabs of other pages need no
+/// reload); `None` when a stylesheet, script or other shared file changed too: every tab.
+fn changed_pages(u: &medal::incremental::Update) -> Option<Vec<String>> {
+    let all: Vec<&String> = u.changed.iter().chain(&u.removed).collect();
+    all.iter()
+        .all(|p| p.ends_with(".html"))
+        .then(|| all.into_iter().cloned().collect())
 }
 
 /// Reports a failed rebuild on the terminal and over the served pages.
