@@ -187,6 +187,13 @@ fn an_edit_is_served_and_a_broken_edit_keeps_the_old_page() {
             .2
             .contains("A title edited while serving")
     });
+    // That build names the pages it changed, so only their open tabs reload.
+    let event = sse_until(&srv.addr, "/", |_| true);
+    assert!(
+        event.contains("\"changed\":[") && event.contains("\"tasks/index.html\""),
+        "{event}"
+    );
+    assert!(!event.contains("\"about/index.html\""), "{event}");
 
     // A broken edit: the last good page stays, the terminal and the event stream report it.
     let path = root.join("content/tasks").join(TASK).join("task.yaml");
