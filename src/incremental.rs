@@ -426,7 +426,7 @@ impl Incremental {
             // A page a deferred rebuild left unchecked may be among the unchanged ones now.
             let all =
                 self.links_failed || self.state.as_ref().is_none_or(|s| s.unchecked.is_some());
-            let broken = Self::check_links(
+            let broken = check_links(
                 &config.base_url,
                 &mut scans,
                 &new_files,
@@ -496,43 +496,43 @@ impl Incremental {
     }
 }
 
-impl Incremental {
-    /// Checks the links of the pages in `changed` (every page when `all`, a page removed or an
-    /// anchor lost), keeping `scans` current. Returns the broken links.
-    fn check_links(
-        base_url: &str,
-        scans: &mut HashMap<String, Arc<PageLinks>>,
-        files: &Files,
-        changed: &[String],
-        removed: &[String],
-        all: bool,
-    ) -> Vec<links::BrokenLink> {
-        for p in removed {
-            scans.remove(p);
-        }
-        let fresh: HashMap<String, Arc<PageLinks>> = changed
-            .par_iter()
-            .filter(|p| p.ends_with(".html"))
-            .filter_map(|p| {
-                let b = files.get(p)?;
-                Some((
-                    p.clone(),
-                    Arc::new(links::scan(&String::from_utf8_lossy(b))),
-                ))
-            })
-            .collect();
-        let lost_anchor = fresh.iter().any(|(p, s)| {
-            scans
-                .get(p)
-                .is_none_or(|old| !old.anchors.is_subset(&s.anchors))
-        });
-        let only: HashSet<String> = fresh.keys().cloned().collect();
-        scans.extend(fresh);
-        let paths: HashSet<&str> = files.keys().map(String::as_str).collect();
-        let all = all || !removed.is_empty() || lost_anchor;
-        links::check_scanned(scans, &paths, base_url, (!all).then_some(&only)).broken
+/// Checks the links of the pages in `changed` (every page when `all`, a page removed or an
+/// anchor lost), keeping `scans` current. Returns the broken links.
+fn check_links(
+    base_url: &str,
+    scans: &mut HashMap<String, Arc<PageLinks>>,
+    files: &Files,
+    changed: &[String],
+    removed: &[String],
+    all: bool,
+) -> Vec<links::BrokenLink> {
+    for p in removed {
+        scans.remove(p);
     }
+    let fresh: HashMap<String, Arc<PageLinks>> = changed
+        .par_iter()
+        .filter(|p| p.ends_with(".html"))
+        .filter_map(|p| {
+            let b = files.get(p)?;
+            Some((
+                p.clone(),
+                Arc::new(links::scan(&String::from_utf8_lossy(b))),
+            ))
+        })
+        .collect();
+    let lost_anchor = fresh.iter().any(|(p, s)| {
+        scans
+            .get(p)
+            .is_none_or(|old| !old.anchors.is_subset(&s.anchors))
+    });
+    let only: HashSet<String> = fresh.keys().cloned().collect();
+    scans.extend(fresh);
+    let paths: HashSet<&str> = files.keys().map(String::as_str).collect();
+    let all = all || !removed.is_empty() || lost_anchor;
+    links::check_scanned(scans, &paths, base_url, (!all).then_some(&only)).broken
+}
 
+impl Incremental {
     /// Makes what a deferred rebuild left (see [`Incremental::defer_extras`]): the downloads,
     /// feeds and theme files, then the link check over the pages changed since the last one.
     /// `None` when nothing was left. Broken links are in [`Update::errors`]; the files are
@@ -620,7 +620,7 @@ impl Incremental {
         let mut scans = state.scans.clone();
         let check: Vec<String> = pages_changed.into_iter().chain(changed.clone()).collect();
         let gone: Vec<String> = pages_removed.into_iter().chain(removed.clone()).collect();
-        let broken = Self::check_links(
+        let broken = check_links(
             &state.settings.base_url,
             &mut scans,
             &files,

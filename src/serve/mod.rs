@@ -104,11 +104,6 @@ impl Server {
         self.addr
     }
 
-    /// Serves a new build and tells open pages to reload.
-    pub fn publish(&self, files: Arc<Files>) {
-        self.publish_pages(files, None);
-    }
-
     /// Serves a new build and tells the open pages among `changed` (output paths; `None`:
     /// every page) to reload; the others stay as they are, current.
     pub fn publish_pages(&self, files: Arc<Files>, changed: Option<Vec<String>>) {
