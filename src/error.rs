@@ -1,10 +1,11 @@
 //! Typed errors of the library. Rich reporting (colours, source snippets) lives at the CLI edge.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Errors stop a build; warnings are things a curator should look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -20,7 +21,7 @@ impl Severity {
 }
 
 /// One problem in one content file, located as precisely as the parser allows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The file, relative to the portal root where possible.
     pub file: PathBuf,

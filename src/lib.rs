@@ -8,6 +8,7 @@ pub mod compute;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod fingerprint;
 pub mod hostile;
 pub mod incremental;
 pub mod links;
@@ -85,6 +86,9 @@ pub struct BuildReport {
     pub timings: Timings,
     /// External link → pages using it (listed by `medal check --external`, never fetched).
     pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Nothing changed since the last build: its output was kept as it was (see
+    /// [`fingerprint`]), and the figures above are that build's.
+    pub unchanged: bool,
 }
 
 /// A site rendered in memory and checked, links included, but not written.
@@ -334,6 +338,37 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     check_root(&opts.root)?;
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let mut t = Timings::default();
+    // With nothing changed since the last build, its output is the answer.
+    let cache_dir = match opts.no_cache {
+        true => None,
+        false => Some(opts.root.join(&build_config(opts)?.build.cache_dir)),
+    };
+    let inputs = cache_dir.as_ref().and_then(|_| {
+        t.phase("inputs", progress, || {
+            let options = format!("{:?} {:?} {}", opts.out, opts.base_url, opts.drafts);
+            fingerprint::inputs(&opts.root, &options)
+        })
+    });
+    if let (Some(dir), Some(inputs)) = (&cache_dir, &inputs)
+        && let Some(kept) = t.phase("unchanged", progress, || {
+            fingerprint::unchanged(dir, &inputs.total, &out)
+        })
+    {
+        return Ok(BuildReport {
+            out,
+            pages: kept.pages,
+            files: kept.files,
+            bytes: kept.bytes,
+            warnings: kept.warnings,
+            ranking_cache: None,
+            page_cache: None,
+            search_cached: true,
+            timings: t,
+            external_links: kept.external_links,
+            unchanged: true,
+        });
+    }
     // Removed again, with the output untouched, if anything below fails.
     let staging = write::Staging::new(&out)?;
     let Rendered {
@@ -342,21 +377,33 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         ranking_cache,
         page_cache,
         search_cached,
-        mut timings,
+        timings,
         external_links,
     } = render_pipeline(opts, progress, true, Some(&staging))?;
-    timings.phase("swap", progress, || staging.commit())?;
-    Ok(BuildReport {
-        out,
+    t.phases.extend(timings.phases);
+    t.phase("swap", progress, || staging.commit())?;
+    let kept = fingerprint::Kept {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings,
+        external_links,
+    };
+    if let (Some(dir), Some(inputs)) = (&cache_dir, &inputs) {
+        fingerprint::record(dir, &inputs.total, &out, kept.clone());
+    }
+    Ok(BuildReport {
+        out,
+        pages: kept.pages,
+        files: kept.files,
+        bytes: kept.bytes,
+        warnings: kept.warnings,
         ranking_cache,
         page_cache,
         search_cached,
-        timings,
-        external_links,
+        timings: t,
+        external_links: kept.external_links,
+        unchanged: false,
     })
 }
 

@@ -45,8 +45,17 @@ fn warm_edited_and_damaged_caches_build_the_uncached_site() {
     assert_eq!(cold.page_cache, Some((0, pages)));
     assert!(!cold.search_cached);
 
+    // Nothing changed: the output is kept as it is.
+    let (kept, files) = build(root, false);
+    assert_same(&files, &reference, "nothing changed");
+    assert!(kept.unchanged, "nothing changed, nothing built");
+    assert_eq!((kept.pages, kept.files), (cold.pages, cold.files));
+
+    // A file deleted from the output: the build runs, every page from the cache.
+    std::fs::remove_file(root.join("public/robots.txt")).expect("robots.txt");
     let (warm, files) = build(root, false);
     assert_same(&files, &reference, "warm");
+    assert!(!warm.unchanged);
     assert_eq!(
         warm.page_cache,
         Some((pages, 0)),

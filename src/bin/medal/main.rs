@@ -206,6 +206,17 @@ fn main() -> ExitCode {
                             cache.push_str("; search index cached");
                         }
                     }
+                    if r.unchanged {
+                        term.say(&format!(
+                            "Nothing changed since the last build: {} is up to date ({} pages, {} files, {:.1} MB; checked in {:.2} s)",
+                            r.out.display(),
+                            r.pages,
+                            r.files,
+                            r.bytes as f64 / 1e6,
+                            started.elapsed().as_secs_f64()
+                        ));
+                        return ExitCode::SUCCESS;
+                    }
                     term.say(&format!(
                         "Built {} pages ({} files, {:.1} MB) into {} in {:.2} s{cache}",
                         r.pages,
