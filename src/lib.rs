@@ -144,7 +144,7 @@ pub fn build_config(opts: &BuildOptions) -> Result<config::Config> {
 /// [`render_site`], phase by phase, telling `progress`; a broken internal link or anchor in
 /// the rendered pages is an error naming the page and the link.
 pub fn render_site_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
-    render_pipeline(opts, progress, true, None)
+    render_pipeline(opts, progress, true, None, None)
 }
 
 /// The stages up to a checked site in memory. With `staging`, the pages are written there
@@ -155,6 +155,7 @@ fn render_pipeline(
     progress: &dyn Progress,
     with_search: bool,
     staging: Option<&write::Staging>,
+    inputs: Option<&fingerprint::Inputs>,
 ) -> Result<Rendered> {
     check_root(&opts.root)?;
     let mut t = Timings::default();
@@ -207,10 +208,12 @@ fn render_pipeline(
     let n_jobs = plan.jobs.len();
     // Kept to report a broken link where it was written (the plan goes into the pages).
     let page_sources = plan.page_sources();
+    let task_keys = inputs.map(fingerprint::Inputs::task_keys);
     let sources = render::Sources {
         portal: &portal,
         computed: &computed,
         config: &config,
+        task_keys: task_keys.as_ref(),
     };
     let files = plan.into_files(sources, page_cache.as_ref(), &|| progress.advance(1))?;
     // The task pages rendered their Markdown while rendering (their contexts are deferred).
@@ -379,7 +382,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         search_cached,
         timings,
         external_links,
-    } = render_pipeline(opts, progress, true, Some(&staging))?;
+    } = render_pipeline(opts, progress, true, Some(&staging), inputs.as_ref())?;
     t.phases.extend(timings.phases);
     t.phase("swap", progress, || staging.commit())?;
     let kept = fingerprint::Kept {
@@ -411,7 +414,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
 /// checked; nothing is written.
 /// The search index is left out: it reads the pages but cannot break them.
 pub fn check_site(opts: &BuildOptions, progress: &dyn Progress) -> Result<Rendered> {
-    render_pipeline(opts, progress, false, None)
+    render_pipeline(opts, progress, false, None, None)
 }
 
 /// Checks the portal at `root` without rendering: `Ok` with the warnings, or every problem.

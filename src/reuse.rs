@@ -44,6 +44,7 @@ const SEARCH_CODE: &[&str] = &[
 ];
 
 const PAGES_DIR: &str = "_pages";
+const TASKS_DIR: &str = "_tasks";
 const SEARCH_DIR: &str = "_search";
 
 /// The minifier's settings: attributes and closing tags kept where browsers and the link
@@ -141,6 +142,17 @@ pub struct PageCache {
     scans: Mutex<HashMap<String, Arc<PageLinks>>>,
     /// Pages rendered by this build, by output path: their keys, to store with their scans.
     fresh: Mutex<HashMap<String, String>>,
+    /// Task entries read or written by this build (the rest are swept).
+    used_tasks: Mutex<HashSet<String>>,
+}
+
+/// A task's own pages in one language, by the hash of the files they are made from (see
+/// [`crate::fingerprint::Inputs::task_keys`]): their output paths and page keys. A hit
+/// skips building the pages' contexts too.
+#[derive(Serialize, Deserialize)]
+struct TaskEntry {
+    key: String,
+    pages: Vec<(String, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -165,6 +177,7 @@ impl PageCache {
             used: Mutex::default(),
             scans: Mutex::default(),
             fresh: Mutex::default(),
+            used_tasks: Mutex::default(),
         }
     }
 
@@ -207,6 +220,59 @@ impl PageCache {
         Some(entry.bytes)
     }
 
+    fn task_path(&self, key: &str) -> PathBuf {
+        self.dir.join(TASKS_DIR).join(format!("{key}.bin"))
+    }
+
+    /// The pages recorded under a task's input `key` by [`PageCache::remember_task`], when
+    /// every one of them is still cached: all of them or none.
+    pub fn task_pages(&self, key: &str) -> Option<Vec<OutFile>> {
+        let bytes = std::fs::read(self.task_path(key)).ok()?;
+        let entry: TaskEntry = postcard::from_bytes(&bytes).ok()?;
+        if entry.key != key {
+            return None;
+        }
+        let pages: Vec<(String, PageEntry)> = entry
+            .pages
+            .into_iter()
+            .map(|(path, k)| Some((path, self.read(&k)?)))
+            .collect::<Option<_>>()?;
+        self.hits.fetch_add(pages.len(), Ordering::Relaxed);
+        lock(&self.used_tasks).insert(key.to_string());
+        let mut scans = lock(&self.scans);
+        let mut used = lock(&self.used);
+        Some(
+            pages
+                .into_iter()
+                .map(|(path, e)| {
+                    let links = PageLinks {
+                        links: e.links,
+                        anchors: e.anchors.into_iter().collect(),
+                    };
+                    scans.insert(path.clone(), Arc::new(links));
+                    used.insert(e.key);
+                    OutFile {
+                        path,
+                        bytes: e.bytes,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Records which pages (output path, page key) a task's input `key` gave. The pages
+    /// themselves are stored by [`PageCache::store`].
+    pub fn remember_task(&self, key: &str, pages: Vec<(String, String)>) {
+        let entry = TaskEntry {
+            key: key.to_string(),
+            pages,
+        };
+        if let Ok(bytes) = postcard::to_stdvec(&entry) {
+            let _ = write_atomically(&self.task_path(key), &bytes);
+        }
+        lock(&self.used_tasks).insert(key.to_string());
+    }
+
     fn read(&self, key: &str) -> Option<PageEntry> {
         let bytes = std::fs::read(self.path(key)).ok()?;
         let entry: PageEntry = postcard::from_bytes(&bytes).ok()?;
@@ -246,10 +312,15 @@ impl PageCache {
     /// Removes the entries this build did not use, so the cache holds one site's pages.
     pub fn sweep(&self) {
         let used = lock(&self.used);
+        let used_tasks = lock(&self.used_tasks);
         let Ok(shards) = std::fs::read_dir(&self.dir) else {
             return;
         };
         for shard in shards.flatten() {
+            let used = match shard.file_name() == TASKS_DIR {
+                true => &*used_tasks,
+                false => &*used,
+            };
             let Ok(list) = std::fs::read_dir(shard.path()) else {
                 continue;
             };

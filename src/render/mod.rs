@@ -147,6 +147,9 @@ pub struct Sources<'a> {
     pub portal: &'a Portal,
     pub computed: &'a Computed,
     pub config: &'a Config,
+    /// What each task's own pages are made from: with a page cache, a task whose inputs
+    /// are unchanged takes its pages from the cache without building their contexts.
+    pub task_keys: Option<&'a crate::fingerprint::TaskKeys>,
 }
 
 /// What every language's pages and files are made from: the languages (the default first),
@@ -389,7 +392,7 @@ impl Plan {
 
     /// Renders one page (and minifies it when `[build] minify` is on).
     pub fn render_job(&self, job: &Job) -> Result<OutFile> {
-        render_page(&self.teras, self.minify, job, None)
+        render_page(&self.teras, self.minify, job, None).map(|(f, _)| f)
     }
 
     /// Renders every page in parallel, calling `on_page` after each, and returns the whole
@@ -432,7 +435,7 @@ impl Plan {
         } = self;
         let cache = cache.map(|c| (c, site_inputs.as_slice()));
         let render = |job: Job| {
-            let f = render_page(&teras, minify, &job, cache);
+            let f = render_page(&teras, minify, &job, cache).map(|(f, _)| f);
             drop(job);
             on_page();
             f
@@ -447,9 +450,25 @@ impl Plan {
             Vec::new()
         };
         tasks.dedup();
+        // A task's pages in a language, by what they are made from (see `Sources::task_keys`).
+        let task_key = |lang: usize, id: &str| {
+            let (c, sites) = cache?;
+            let mut h = blake3::Hasher::new();
+            h.update(sources.task_keys?.get(id)?.as_bytes());
+            h.update(sites.get(lang)?.as_bytes());
+            h.update(&(lang as u64).to_le_bytes());
+            Some((c, h.finalize().to_hex().to_string()))
+        };
         let task_pages: Vec<Vec<OutFile>> = tasks
             .par_iter()
             .map(|(lang, id)| {
+                let keyed = task_key(*lang, id);
+                if let Some((c, key)) = &keyed
+                    && let Some(pages) = c.task_pages(key)
+                {
+                    pages.iter().for_each(|_| on_page());
+                    return Ok(pages);
+                }
                 let (Some(b), Some(l)) = (sources.portal.task(id), languages.get(*lang)) else {
                     return Ok(Vec::new());
                 };
@@ -461,12 +480,24 @@ impl Plan {
                     &localized
                 };
                 let locale = locales.get(*lang).cloned().flatten();
-                format::with_locale(locale.as_ref(), || {
+                let pages = format::with_locale(locale.as_ref(), || {
                     task_jobs(b, sources.portal, sources.computed, &l.config, true)
                 })
                 .into_iter()
-                .map(|j| render(j.localize(*lang, &l.prefix)))
-                .collect::<Result<Vec<_>>>()
+                .map(|j| {
+                    let f = render_page(&teras, minify, &j.localize(*lang, &l.prefix), cache);
+                    on_page();
+                    f
+                })
+                .collect::<Result<Vec<_>>>()?;
+                let keys: Option<Vec<(String, String)>> = pages
+                    .iter()
+                    .map(|(f, k)| Some((f.path.clone(), k.clone()?)))
+                    .collect();
+                if let (Some((c, key)), Some(keys)) = (&keyed, keys) {
+                    c.remember_task(key, keys);
+                }
+                Ok(pages.into_iter().map(|(f, _)| f).collect())
             })
             .collect::<Result<_>>()?;
         let mut pages: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
@@ -477,12 +508,13 @@ impl Plan {
 
 /// One page through its template, minified when `minify` is on; with `cache` (and the site's
 /// inputs), an HTML page comes from the cache when its template and context are unchanged.
+/// Returns the page and, with `cache`, its page key.
 fn render_page(
     teras: &[tera::Tera],
     minify: bool,
     job: &Job,
     cache: Option<(&PageCache, &[blake3::Hash])>,
-) -> Result<OutFile> {
+) -> Result<(OutFile, Option<String>)> {
     let path = job.path();
     let cached = cache
         .filter(|_| path.ends_with(".html"))
@@ -496,7 +528,7 @@ fn render_page(
     if let Some((c, key)) = &cached
         && let Some(bytes) = c.get(&path, key)
     {
-        return Ok(OutFile { path, bytes });
+        return Ok((OutFile { path, bytes }, Some(key.clone())));
     }
     let ctx = tera::Context::from_serialize(&job.ctx)
         .map_err(|e| Error::Template(format!("{}: {e}", job.template)))?;
@@ -513,7 +545,7 @@ fn render_page(
     } else {
         html.into_bytes()
     };
-    Ok(OutFile { path, bytes })
+    Ok((OutFile { path, bytes }, cached.map(|(_, k)| k)))
 }
 
 /// Rendered pages plus the other files, sorted by path; a page wins over a static file of the
@@ -538,6 +570,7 @@ pub fn render(
         portal,
         computed,
         config,
+        task_keys: None,
     };
     plan(portal, computed, config, theme, opts)?.into_files(sources, None, &|| {})
 }
