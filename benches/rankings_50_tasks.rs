@@ -24,8 +24,8 @@ fn main() {
     for t in 0..TASKS {
         let (bundle, lb) =
             support::task_and_leaderboard(&demo, &format!("bench-task-{t:02}"), t as u64);
-        portal.tasks.push(bundle);
-        portal.leaderboards.push(lb);
+        portal.tasks.push(bundle.into());
+        portal.leaderboards.push(lb.into());
     }
     let dir = tempfile::tempdir().expect("tempdir");
 

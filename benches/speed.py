@@ -11,7 +11,9 @@ Per size, with every figure the median of `--runs` alternating runs (one medal, 
 - cold: `medal build --no-cache` into an empty output folder, against `hugo --minify` into an
   empty one; the rankings phase and the peak RSS from medal's `--timings`;
 - rebuild, nothing changed: `medal build` with its caches and output kept, against Hugo with
-  its output kept;
+  its output kept; then medal alone with a file deleted from the output (the whole pipeline
+  runs, every page from the caches; its peak RSS is the rebuild's) and with one task's title
+  edited;
 - serve: `medal serve --verbose` on a copy of the corpus; one task's title edited per sample;
   the time until the task page is served with the new title (polled every millisecond over
   HTTP), and until the search index is current ("search index updated" on the terminal).
@@ -116,6 +118,13 @@ class Serve:
         self.p.wait()
 
 
+def published(corpus):
+    """The ids of the corpus's published tasks, sorted."""
+    return sorted(p.name for p in (corpus / "content" / "tasks").iterdir()
+                  if re.search(r"^status: (released|selected)", (p / "task.yaml").read_text(),
+                               re.M))
+
+
 def serve_edits(corpus, samples):
     """Edit-to-served and edit-to-search-current seconds, one task title per sample."""
     copy = WORK / f"{corpus.name}-serve"
@@ -123,8 +132,7 @@ def serve_edits(corpus, samples):
     shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns("public", ".medal-cache"))
     s = Serve(copy)
     s.wait_line(r"search index updated", 0)
-    tasks = sorted(p.name for p in (copy / "content" / "tasks").iterdir()
-                   if re.search(r"^status: (released|selected)", (p / "task.yaml").read_text(), re.M))
+    tasks = published(copy)
     served, searched = [], []
     for i in range(samples):
         task = tasks[(i * 37) % len(tasks)]
@@ -162,12 +170,30 @@ def measure(n, runs, hugo):
             hcold.append(hugo_build(hugo, site, clean=True))
     # Fill the caches once, then rebuild with nothing changed.
     medal_warm(corpus, out)
-    warm, warm_rss, hwarm = [], [], []
+    warm, hwarm = [], []
     for _ in range(runs):
-        w, m = medal_warm(corpus, out)
-        warm.append(w), warm_rss.append(m)
+        w, _ = medal_warm(corpus, out)
+        warm.append(w)
         if hugo:
             hwarm.append(hugo_build(hugo, site, clean=False))
+    # A file deleted from the output: the whole pipeline runs, every page from the caches.
+    touched, warm_rss = [], []
+    for _ in range(runs):
+        (out / "robots.txt").unlink()
+        w, m = medal_warm(corpus, out)
+        touched.append(w), warm_rss.append(m)
+    # One task's title edited (a different task each run, restored afterwards).
+    tasks = published(corpus)
+    edited = []
+    for i in range(runs):
+        path = corpus / "content" / "tasks" / tasks[(i * 53) % len(tasks)] / "task.yaml"
+        text = path.read_text()
+        path.write_text(re.sub(r"^title: .*$", f'title: "Rebuilt title {i}"', text, count=1,
+                               flags=re.M))
+        w, _ = medal_warm(corpus, out)
+        edited.append(w)
+        path.write_text(text)
+    medal_warm(corpus, out)
     served, searched = serve_edits(corpus, max(runs, 5))
     pages, mb = site_stats(out)
     med = statistics.median
@@ -175,6 +201,7 @@ def measure(n, runs, hugo):
         "n": n, "pages": pages, "mb": mb,
         "cold": med(cold), "rankings": med(rankings), "cold_rss": max(cold_rss),
         "warm": med(warm), "warm_rss": max(warm_rss),
+        "touched": med(touched), "edited": med(edited),
         "hcold": med(hcold) if hcold else float("nan"),
         "hwarm": med(hwarm) if hwarm else float("nan"),
         "hpages": site_stats(site / "public")[0] if hugo else "-",
@@ -194,11 +221,14 @@ def table(r):
         f"| {ok(r['rankings'] <= 3)} |\n"
         f"| rebuild, nothing changed | {r['warm']:.2f} s | {r['hwarm']:.2f} s "
         f"| at most 0.5x Hugo ({0.5 * r['hwarm']:.2f} s) | {ok(r['warm'] <= 0.5 * r['hwarm'])} |\n"
+        f"| rebuild, one task's title edited | {r['edited']:.2f} s | - | - | |\n"
+        f"| rebuild, a file deleted from the output (every page from the caches) "
+        f"| {r['touched']:.2f} s | - | - | |\n"
         f"| `serve`: task title edited -> page served | {1000 * r['served']:.0f} ms | - "
         f"| at most 200 ms | {ok(r['served'] <= 0.2)} |\n"
         f"| `serve`: search index current after that edit | {r['searched']:.2f} s | - "
         f"| at most 1 s | {ok(r['searched'] <= 1)} |\n"
-        f"| peak RSS cold / rebuild (`--timings`) | {r['cold_rss']:.0f} / {r['warm_rss']:.0f} MB "
+        f"| peak RSS cold / rebuild from the caches (`--timings`) | {r['cold_rss']:.0f} / {r['warm_rss']:.0f} MB "
         f"| - | under 4 GB at 10,000 tasks | |\n"
     )
 

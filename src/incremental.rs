@@ -48,7 +48,7 @@ struct State {
     config: Value,
     /// The inputs of the files made after the pages ([`Incremental::finish`]).
     settings: crate::config::Config,
-    portal: crate::model::Portal,
+    portal: Arc<crate::model::Portal>,
     /// Output path → the template and content files of the page there (for link errors).
     sources: HashMap<String, crate::output::PageSource>,
     /// Pages changed or removed by a rebuild whose downloads and link check are still to do.
@@ -210,9 +210,7 @@ impl Incremental {
         })?;
         let reads = self.memo.reads;
         self.limits = Some(limits);
-        let warnings = t.phase("validate", progress, || {
-            crate::checked(&root, &portal, diags)
-        })?;
+        let portal = Arc::new(portal);
 
         let previous = self.state.as_ref().filter(|_| !full);
         // A ranking depends on the leaderboard and, in task.yaml, on the status and the
@@ -250,6 +248,22 @@ impl Incremental {
                         && prev.fingerprints.get(id) == fingerprints.get(id)
                 })
             });
+        // A quick pass validates on a thread of its own while it renders (it recomputes
+        // nothing, and the fields a ranking reads are as last validated); its result is
+        // awaited before anything is kept or served. Otherwise validation comes first.
+        let mut checked_now = None;
+        let mut validating = None;
+        if quick {
+            let (root, portal) = (root.clone(), portal.clone());
+            validating = Some(std::thread::spawn(move || {
+                let started = Instant::now();
+                (crate::checked(&root, &portal, diags), started.elapsed())
+            }));
+        } else {
+            checked_now = Some(t.phase("validate", progress, || {
+                crate::checked(&root, &portal, diags)
+            })?);
+        }
         let cache = (!self.opts.no_cache)
             .then(|| compute::RankingCache::new(root.join(&config.build.cache_dir)));
         let reused = previous.filter(|_| quick).map(|p| p.computed.clone());
@@ -296,9 +310,11 @@ impl Incremental {
                 },
             )
         };
-        let mut plan = t.phase("plan", progress, || {
-            plan_for((!all_tasks).then(|| self.pending.tasks.clone()), quick)
-        })?;
+        let mut plan = t
+            .phase("plan", progress, || {
+                plan_for((!all_tasks).then(|| self.pending.tasks.clone()), quick)
+            })
+            .map_err(|e| content_first(e, &mut validating))?;
         let mut previous = previous;
         // The plan holds only the edited tasks' own pages; the others stay as they are.
         let mut partial = quick;
@@ -313,7 +329,9 @@ impl Incremental {
             // was never built: everything again.
             previous = None;
             partial = false;
-            plan = t.phase("plan", progress, || plan_for(None, false))?;
+            plan = t
+                .phase("plan", progress, || plan_for(None, false))
+                .map_err(|e| content_first(e, &mut validating))?;
         }
 
         // Render what changed.
@@ -343,7 +361,8 @@ impl Incremental {
                 progress.advance(1);
                 f
             })
-            .collect::<Result<_>>()?;
+            .collect::<Result<_>>()
+            .map_err(|e| content_first(e, &mut validating))?;
         t.record("render", started.elapsed(), Some(todo.len()), progress);
 
         // Assemble the site: rendered pages, kept pages, then the other files.
@@ -395,7 +414,7 @@ impl Incremental {
         let old_files = self.state.as_ref().map_or(&empty, |s| &*s.files);
         let changed: Vec<String> = new_files
             .iter()
-            .filter(|(p, b)| old_files.get(*p) != Some(*b))
+            .filter(|(p, b)| !same(old_files.get(*p), b))
             .map(|(p, _)| p.clone())
             .collect();
         let removed: Vec<String> = old_files
@@ -405,6 +424,17 @@ impl Incremental {
             .collect();
 
         t.record("assemble", assembling.elapsed(), None, progress);
+        let warnings = match (checked_now, validating) {
+            (Some(w), _) => w,
+            (None, Some(h)) => {
+                let (r, took) = h
+                    .join()
+                    .map_err(|_| Error::Output("validation stopped".into()))?;
+                t.record("validate", took, None, progress);
+                r?
+            }
+            (None, None) => Vec::new(),
+        };
 
         let mut sources = plan.page_sources();
         let mut scans = self
@@ -494,6 +524,24 @@ impl Incremental {
             timings: t,
         })
     }
+}
+
+/// A validation still running on its thread.
+type Validating = std::thread::JoinHandle<(Result<Vec<Diagnostic>>, std::time::Duration)>;
+
+/// The error to report when rendering failed during a quick pass's validation: the content's
+/// problems, when it has any (a template error is then only their consequence), else `e`.
+fn content_first(e: Error, validating: &mut Option<Validating>) -> Error {
+    match validating.take().map(|h| h.join()) {
+        Some(Ok((Err(content), _))) => content,
+        _ => e,
+    }
+}
+
+/// Whether a file's bytes are still `new`: most of a rebuild's files are the very same
+/// allocation as before, and comparing 150 MB byte by byte took tens of milliseconds.
+fn same(old: Option<&Arc<[u8]>>, new: &Arc<[u8]>) -> bool {
+    old.is_some_and(|o| Arc::ptr_eq(o, new) || o == new)
 }
 
 /// Checks the links of the pages in `changed` (every page when `all`, a page removed or an
@@ -606,7 +654,7 @@ impl Incremental {
         }
         let changed: Vec<String> = files
             .iter()
-            .filter(|(p, b)| state.files.get(*p) != Some(*b))
+            .filter(|(p, b)| !same(state.files.get(*p), b))
             .map(|(p, _)| p.clone())
             .collect();
         let removed: Vec<String> = state

@@ -1843,12 +1843,13 @@ pub struct RationaleTranslationMeta {
 #[derive(Debug, Clone, Default)]
 pub struct Portal {
     /// Every task, confidential ones included (they count in aggregate figures), sorted by id.
-    pub tasks: Vec<TaskBundle>,
+    pub tasks: Vec<std::sync::Arc<TaskBundle>>,
     pub systems: Vec<System>,
     /// `schema_version` of data/systems.yaml, when the file exists.
     pub systems_schema_version: Option<String>,
-    /// Sorted by task id.
-    pub leaderboards: Vec<Leaderboard>,
+    /// Sorted by task id. Shared: `medal serve` keeps them between rebuilds, and copying
+    /// every score of every leaderboard made a one-file reload slow.
+    pub leaderboards: Vec<std::sync::Arc<Leaderboard>>,
     pub reports: Vec<Doc<ReportMeta>>,
     pub news: Vec<Doc<NewsMeta>>,
     pub pages: Vec<Doc<PageMeta>>,
@@ -1899,7 +1900,7 @@ impl Portal {
             .leaderboards
             .binary_search_by(|lb| lb.task.as_str().cmp(id))
             .ok()?;
-        self.leaderboards.get(i)
+        self.leaderboards.get(i).map(|lb| &**lb)
     }
 
     /// The task with this id (any status), by binary search: `tasks` is sorted by id.
@@ -1909,11 +1910,14 @@ impl Portal {
             .tasks
             .binary_search_by(|b| b.task.id.as_str().cmp(id))
             .ok()?;
-        self.tasks.get(i)
+        self.tasks.get(i).map(|b| &**b)
     }
 
     pub fn published_tasks(&self) -> impl Iterator<Item = &TaskBundle> {
-        self.tasks.iter().filter(|t| t.task.status.is_published())
+        self.tasks
+            .iter()
+            .map(|b| &**b)
+            .filter(|t| t.task.status.is_published())
     }
 
     pub fn system(&self, id: &str) -> Option<&System> {

@@ -171,10 +171,10 @@ pub fn as_of_state(portal: &Portal, as_of: &Date) -> Portal {
         .iter()
         .filter_map(|b| {
             let status = stats::status_on(b, &until)?;
-            let mut b = b.clone();
+            let mut b = (**b).clone();
             b.task.status = status;
             b.task.history.retain(|h| until(&h.date));
-            Some(b)
+            Some(b.into())
         })
         .collect();
     let kept: BTreeSet<&str> = state.tasks.iter().map(|b| b.task.id.as_str()).collect();
@@ -192,7 +192,7 @@ pub fn as_of_state(portal: &Portal, as_of: &Date) -> Portal {
             if entries.is_empty() {
                 return None;
             }
-            let mut lb = lb.clone();
+            let mut lb = (**lb).clone();
             if entries.len() < lb.entries.len() || lb.updated > *as_of {
                 // The newest result kept is the date the leaderboard was last updated then.
                 let newest = entries
@@ -204,7 +204,7 @@ pub fn as_of_state(portal: &Portal, as_of: &Date) -> Portal {
                 }
             }
             lb.entries = entries;
-            Some(lb)
+            Some(lb.into())
         })
         .collect();
     state

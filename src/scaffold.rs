@@ -12,7 +12,9 @@
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Date, Slug, Status};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
 
 pub const MARKER: &str = "FILL IN";
 
@@ -148,32 +150,65 @@ pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The placeholders found in each file, by its size and modification time: `medal serve`
+/// validates after every edit, and reading every task file again cost more than the rest of
+/// validation. As in git, a file changed in the last two seconds is not remembered: its time
+/// may not yet tell a second change at the same size from the first.
+type Seen = HashMap<PathBuf, (u64, Option<std::time::SystemTime>, Vec<Diagnostic>)>;
+static SEEN: LazyLock<Mutex<Seen>> = LazyLock::new(Mutex::default);
+
 fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for kind in [Kind::Task, Kind::DataCard, Kind::Rationale] {
         let path = dir.join(kind.file_name());
         // Only plain files: a pipe or a link out of the root is the loader's to refuse,
         // and reading one here could block.
-        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-        let Some(text) = plain.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        let Some(meta) = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file())
+        else {
             continue;
         };
-        if !text.contains(MARKER) {
+        let stamp = (meta.len(), meta.modified().ok());
+        if let Some((len, time, found)) = crate::store::lock(&SEEN).get(&path)
+            && (*len, *time) == stamp
+        {
+            out.extend(found.iter().cloned());
             continue;
         }
-        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let mut previous = "";
-        for (i, line) in text.lines().enumerate() {
-            if line.contains(MARKER) && !line.trim_start().starts_with('#') {
-                out.extend(
-                    placeholders_on(line, previous)
-                        .into_iter()
-                        .map(|p| p.at(&file, i + 1)),
-                );
-            }
-            if !line.trim().is_empty() {
-                previous = line;
-            }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let found = placeholders_in(root, &path, &text);
+        out.extend(found.iter().cloned());
+        let settled = stamp
+            .1
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() >= 2);
+        if settled {
+            crate::store::lock(&SEEN).insert(path, (stamp.0, stamp.1, found));
+        }
+    }
+    out
+}
+
+fn placeholders_in(root: &Path, path: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !text.contains(MARKER) {
+        return out;
+    }
+    let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut previous = "";
+    for (i, line) in text.lines().enumerate() {
+        if line.contains(MARKER) && !line.trim_start().starts_with('#') {
+            out.extend(
+                placeholders_on(line, previous)
+                    .into_iter()
+                    .map(|p| p.at(&file, i + 1)),
+            );
+        }
+        if !line.trim().is_empty() {
+            previous = line;
         }
     }
     out

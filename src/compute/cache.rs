@@ -148,7 +148,7 @@ mod tests {
             .find_map(|lb| {
                 let b = portal.tasks.iter().find(|b| b.task.id == lb.task)?;
                 let boot = b.task.evaluation.as_ref()?.ranking.as_ref()?.bootstrap.n > 0;
-                boot.then(|| (b.task.clone(), lb.clone()))
+                boot.then(|| (b.task.clone(), (**lb).clone()))
             })
             .expect("a demo task with a bootstrap")
     }

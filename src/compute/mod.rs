@@ -98,7 +98,7 @@ pub fn compute_with(portal: &Portal, inputs: &Inputs) -> Computed {
     let leaderboards: BTreeMap<&str, &Leaderboard> = portal
         .leaderboards
         .iter()
-        .map(|lb| (lb.task.as_str(), lb))
+        .map(|lb| (lb.task.as_str(), &**lb))
         .collect();
     let ranked = portal
         .tasks
@@ -308,7 +308,8 @@ pub fn consensus_intervals(
                         let rank = match source {
                             RankSource::Sample(a) => u
                                 .and_then(|u| u.sample_ranks.get(b))
-                                .map_or(f64::INFINITY, |s| s[a]),
+                                .and_then(|s| s.get(a))
+                                .map_or(f64::INFINITY, |&r| f64::from(r)),
                             RankSource::Fixed(r) => r,
                         };
                         best[k] = best[k].min(rank);

@@ -58,8 +58,47 @@ pub struct Uncertainty {
     pub p_values: Vec<Vec<f64>>,
     /// The same, Holm-adjusted over all `k(k-1)` ordered pairs.
     pub adjusted_p: Vec<Vec<f64>>,
-    /// `sample_ranks[b][a]`: the rank of ranked entry `a` in bootstrap sample `b`.
-    pub sample_ranks: Vec<Vec<f64>>,
+    /// `sample_ranks.get(b)[a]`: the rank of ranked entry `a` in bootstrap sample `b`.
+    pub sample_ranks: SampleRanks,
+}
+
+/// The rank of every ranked entry in every bootstrap sample, kept for the consensus ranking
+/// across tasks: one flat array of `f32`, sample by sample. Ranks are whole or half numbers
+/// (ties share the mean of their places) up to a few hundred, which `f32` holds exactly; at
+/// 10,000 tasks a vector of `f64` per sample took about a gigabyte.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SampleRanks {
+    /// Ranked entries per sample.
+    k: usize,
+    ranks: Vec<f32>,
+}
+
+impl SampleRanks {
+    fn new(k: usize, ranks: &[f64]) -> SampleRanks {
+        SampleRanks {
+            k,
+            ranks: ranks.iter().map(|&r| r as f32).collect(),
+        }
+    }
+
+    /// Bootstrap samples.
+    pub fn len(&self) -> usize {
+        self.ranks.len().checked_div(self.k).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The ranks in sample `b`, by ranked entry.
+    pub fn get(&self, b: usize) -> Option<&[f32]> {
+        self.ranks.get(b * self.k..(b + 1) * self.k)
+    }
+
+    /// Every sample's ranks, in sample order.
+    pub fn iter(&self) -> impl Iterator<Item = &[f32]> {
+        self.ranks.chunks(self.k.max(1))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -358,7 +397,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
         significant_pairs,
         p_values,
         adjusted_p,
-        sample_ranks: Vec::new(),
+        sample_ranks: SampleRanks::default(),
     };
     if samples == 0 {
         out.entries = entries;
@@ -596,7 +635,7 @@ pub fn analyse(task: &Task, lb: &Leaderboard, tr: &TaskRanking) -> Option<Uncert
         e.tie_group = g;
     }
     out.entries = entries;
-    out.sample_ranks = sample_ranks.chunks(k).map(<[f64]>::to_vec).collect();
+    out.sample_ranks = SampleRanks::new(k, &sample_ranks);
     Some(out)
 }
 

@@ -9,6 +9,7 @@
 use crate::config::Language;
 use crate::error::{Diagnostic, Error, Result};
 use crate::theme::Theme;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -386,15 +387,17 @@ pub fn localize(portal: &crate::model::Portal, code: &str, original: &str) -> cr
     };
     out.tasks = portal
         .tasks
-        .iter()
+        .par_iter()
         .map(|b| {
             if b.task.status.is_published() {
-                localize_bundle(b, code, original)
+                localize_bundle(b, code, original).into()
+            } else if b.translations.is_empty() {
+                b.clone()
             } else {
                 // Confidential: counted in figures only; its translations go nowhere.
-                let mut b = b.clone();
+                let mut b = (**b).clone();
                 b.translations.clear();
-                b
+                b.into()
             }
         })
         .collect();

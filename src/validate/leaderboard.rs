@@ -15,7 +15,7 @@ pub(super) fn check(v: &mut Validator, portal: &Portal) {
     let tasks: BTreeMap<&str, &TaskBundle> = portal
         .tasks
         .iter()
-        .map(|b| (b.task.id.as_str(), b))
+        .map(|b| (b.task.id.as_str(), &**b))
         .collect();
     let systems: BTreeSet<&str> = portal.systems.iter().map(|s| s.id.as_str()).collect();
     for lb in &portal.leaderboards {

@@ -22,6 +22,7 @@ mod translations;
 
 use crate::error::{Diagnostic, Severity};
 use crate::model::*;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -36,16 +37,28 @@ pub const SCHEMA_VERSION: &str = "0.1";
 
 /// Checks `portal` (as loaded from `root`) and returns every problem found.
 pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
+    // Each task's own files are checked on their own, in parallel (`medal serve` validates
+    // the whole portal after every edit).
+    let own: Vec<Vec<Diagnostic>> = portal
+        .tasks
+        .par_iter()
+        .map(|b| {
+            let mut v = Validator {
+                root,
+                texts: BTreeMap::new(),
+                diags: Vec::new(),
+            };
+            task::check(&mut v, portal, b);
+            rationale::check(&mut v, b);
+            datacard::check(&mut v, b);
+            v.diags
+        })
+        .collect();
     let mut v = Validator {
         root,
         texts: BTreeMap::new(),
-        diags: Vec::new(),
+        diags: own.into_iter().flatten().collect(),
     };
-    for b in &portal.tasks {
-        task::check(&mut v, portal, b);
-        rationale::check(&mut v, b);
-        datacard::check(&mut v, b);
-    }
     task::duplicates(&mut v, portal);
     v.systems(portal);
     leaderboard::check(&mut v, portal);
