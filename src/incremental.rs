@@ -112,6 +112,8 @@ pub struct Incremental {
     links_failed: bool,
     /// The changes a quick rebuild served only the own pages of (see [`Incremental::finish`]).
     rest: Option<Pending>,
+    /// The search index of the last [`SearchJob`], for the next one to update.
+    live: Option<crate::search::Live>,
 }
 
 impl Incremental {
@@ -131,6 +133,7 @@ impl Incremental {
             defer: false,
             links_failed: false,
             rest: None,
+            live: None,
         }
     }
 
@@ -731,19 +734,26 @@ const SEARCH_DIR: &str = "pagefind/";
 
 /// A search index to build from a snapshot of the site, off the rebuild path (seconds at
 /// thousands of pages): `medal serve` runs it on a thread of its own so edits keep flowing.
+/// It updates the index of the last job ([`crate::search::Live`]): only changed pages are
+/// indexed again.
 pub struct SearchJob {
     files: Arc<Files>,
     language: String,
+    live: Option<crate::search::Live>,
+}
+
+/// A finished [`SearchJob`], for [`Incremental::apply_search`].
+pub struct SearchDone {
+    bundle: Vec<OutFile>,
+    live: crate::search::Live,
 }
 
 impl SearchJob {
     /// The bundle under `pagefind/` for the snapshot.
-    pub fn run(self) -> Result<Vec<OutFile>> {
-        crate::search::index(
-            self.files.iter().map(|(p, b)| (p.as_str(), &b[..])),
-            &self.language,
-        )
-        .map(|(bundle, _)| bundle)
+    pub fn run(self) -> Result<SearchDone> {
+        let (bundle, live) =
+            crate::search::Live::update(self.live, self.files.iter(), &self.language)?;
+        Ok(SearchDone { bundle, live })
     }
 }
 
@@ -779,12 +789,15 @@ impl Incremental {
         Some(SearchJob {
             files: state.files.clone(),
             language: self.language.clone(),
+            live: self.live.take(),
         })
     }
 
     /// Puts a finished search bundle into the current site (which may be newer than the job's
     /// snapshot: the index then lags one edit behind until the next job) and returns it.
-    pub fn apply_search(&mut self, bundle: Vec<OutFile>) -> Option<Arc<Files>> {
+    pub fn apply_search(&mut self, done: SearchDone) -> Option<Arc<Files>> {
+        let SearchDone { bundle, live } = done;
+        self.live = Some(live);
         let state = self.state.as_mut()?;
         let mut files: Files = state
             .files

@@ -78,88 +78,197 @@ pub fn index<'a>(
 ) -> Result<(Vec<OutFile>, IndexSummary)> {
     // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
     // every page would be a few hundred MB more at the peak.
-    let codes: Vec<&str> = language.split(',').collect();
-    let default = codes.first().copied().unwrap_or("en");
-    let multilingual = codes.len() > 1;
-    let lang_of = |path: &str| {
-        codes
-            .iter()
-            .skip(1)
-            .find(|c| path.starts_with(&format!("{c}/")))
-            .copied()
-            .unwrap_or(default)
-    };
-    let searchable = pages
-        .into_iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .filter_map(|(path, bytes)| {
-            let html = std::str::from_utf8(bytes).ok()?;
-            let lang = multilingual.then(|| language_code(lang_of(path)));
-            Some((
-                path,
-                spaced_blocks(&searchable_part(html, lang.as_deref())?),
-            ))
-        });
+    let mut engine = Engine::new(language)?;
     let mut n_pages = 0;
-
-    // Pagefind's API is async; a runtime of our own keeps the rest of the library synchronous.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
-    let files = runtime.block_on(async {
-        let excluded = || EXCLUDED.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        // One language: forced (the pages' fragments carry no `lang`). Several: Pagefind reads
-        // each page's `lang` and keeps an index per language.
-        let options = if multilingual {
-            PagefindServiceConfig::builder()
-                .exclude_selectors(excluded())
-                .max_fragments(MAX_FRAGMENTS)
-                .build()
-        } else {
-            PagefindServiceConfig::builder()
-                .force_language(language_code(default))
-                .exclude_selectors(excluded())
-                .max_fragments(MAX_FRAGMENTS)
-                .build()
-        };
-        let mut pf = PagefindIndex::new(Some(options))
-            .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
-        for (path, html) in searchable {
+    for (path, bytes) in pages {
+        if engine.add(path, bytes)? {
             n_pages += 1;
-            pf.add_html_file(None, Some(page_url(path)), html)
-                .await
-                .map_err(|e| engine_error(format!("indexing {path}: {e}")))?;
         }
-        pf.get_files()
-            .await
-            .map_err(|e| engine_error(format!("writing the index: {e}")))
-    })?;
-
-    let mut out: Vec<OutFile> = files
-        .into_iter()
-        .filter_map(|f| {
-            let name = f.filename.to_string_lossy().replace('\\', "/");
-            let name = name.trim_start_matches('/').to_string();
-            (!UNUSED.contains(&name.as_str())).then(|| OutFile {
-                path: format!("{BUNDLE_DIR}/{name}"),
-                bytes: f.contents,
-            })
-        })
-        .collect();
-    // The generic WebAssembly (no stemming) is only fetched for a language without its own.
-    let has_own_wasm = out
-        .iter()
-        .any(|f| f.path.starts_with("pagefind/wasm.") && !f.path.ends_with(".unknown.pagefind"));
-    if has_own_wasm {
-        out.retain(|f| f.path != "pagefind/wasm.unknown.pagefind");
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let out = engine.files()?;
     let summary = IndexSummary {
         pages: n_pages,
         files: out.len(),
         bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
     };
     Ok((out, summary))
+}
+
+/// Pagefind with the portal's settings, and a runtime of its own to drive its async API (the
+/// rest of the library stays synchronous).
+struct Engine {
+    runtime: tokio::runtime::Runtime,
+    index: PagefindIndex,
+    codes: Vec<String>,
+}
+
+impl Engine {
+    fn new(language: &str) -> Result<Engine> {
+        let codes: Vec<String> = language.split(',').map(str::to_string).collect();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| engine_error(format!("starting the indexer: {e}")))?;
+        let excluded = || EXCLUDED.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // One language: forced (the pages' fragments carry no `lang`). Several: Pagefind reads
+        // each page's `lang` and keeps an index per language.
+        let options = if codes.len() > 1 {
+            PagefindServiceConfig::builder()
+                .exclude_selectors(excluded())
+                .max_fragments(MAX_FRAGMENTS)
+                .build()
+        } else {
+            PagefindServiceConfig::builder()
+                .force_language(language_code(codes.first().map_or("en", String::as_str)))
+                .exclude_selectors(excluded())
+                .max_fragments(MAX_FRAGMENTS)
+                .build()
+        };
+        let index = PagefindIndex::new(Some(options))
+            .map_err(|e| engine_error(format!("setting up the index: {e}")))?;
+        Ok(Engine {
+            runtime,
+            index,
+            codes,
+        })
+    }
+
+    /// The searchable part of the page at `path`, or `None` for a file or page left out.
+    fn searchable(&self, path: &str, bytes: &[u8]) -> Option<String> {
+        if !path.ends_with(".html") {
+            return None;
+        }
+        let html = std::str::from_utf8(bytes).ok()?;
+        let default = self.codes.first().map_or("en", String::as_str);
+        let lang = (self.codes.len() > 1).then(|| {
+            let code = self
+                .codes
+                .iter()
+                .skip(1)
+                .find(|c| path.starts_with(&format!("{c}/")))
+                .map_or(default, String::as_str);
+            language_code(code)
+        });
+        Some(spaced_blocks(&searchable_part(html, lang.as_deref())?))
+    }
+
+    /// Indexes the page at `path` (Pagefind replaces an earlier page of the same URL); `false`
+    /// when it is not searchable.
+    fn add(&mut self, path: &str, bytes: &[u8]) -> Result<bool> {
+        let Some(html) = self.searchable(path, bytes) else {
+            return Ok(false);
+        };
+        self.add_searchable(path, html)?;
+        Ok(true)
+    }
+
+    fn add_searchable(&mut self, path: &str, html: String) -> Result<()> {
+        let Engine { runtime, index, .. } = self;
+        runtime
+            .block_on(index.add_html_file(None, Some(page_url(path)), html))
+            .map_err(|e| engine_error(format!("indexing {path}: {e}")))?;
+        Ok(())
+    }
+
+    /// The bundle of the pages indexed so far.
+    fn files(&mut self) -> Result<Vec<OutFile>> {
+        let Engine { runtime, index, .. } = self;
+        let files = runtime
+            .block_on(index.get_files())
+            .map_err(|e| engine_error(format!("writing the index: {e}")))?;
+        let mut out: Vec<OutFile> = files
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                let name = name.trim_start_matches('/').to_string();
+                (!UNUSED.contains(&name.as_str())).then(|| OutFile {
+                    path: format!("{BUNDLE_DIR}/{name}"),
+                    bytes: f.contents,
+                })
+            })
+            .collect();
+        // The generic WebAssembly (no stemming) is only fetched for a language without its own.
+        let has_own_wasm = out.iter().any(|f| {
+            f.path.starts_with("pagefind/wasm.") && !f.path.ends_with(".unknown.pagefind")
+        });
+        if has_own_wasm {
+            out.retain(|f| f.path != "pagefind/wasm.unknown.pagefind");
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}
+
+/// A search index kept between rebuilds by `medal serve`. Pagefind replaces a page indexed
+/// again under the same URL, so an update indexes only the pages whose bytes changed and then
+/// rebuilds the index files from what it holds (at 1,000 tasks, under a second instead of
+/// three). When pages appear, vanish or stop being searchable, it starts afresh: the pages'
+/// order (and so every byte of the bundle) is then the same as [`index`] gives.
+pub struct Live {
+    engine: Engine,
+    language: String,
+    /// Every HTML page of the last update, in path order, with whether it is indexed.
+    pages: Vec<(String, std::sync::Arc<[u8]>, bool)>,
+}
+
+impl Live {
+    /// The bundle for `files` (output path → bytes, in path order), reusing `previous` when
+    /// only page contents changed. Returns the bundle and the index for the next update.
+    pub fn update<'a>(
+        previous: Option<Live>,
+        files: impl IntoIterator<Item = (&'a String, &'a std::sync::Arc<[u8]>)>,
+        language: &str,
+    ) -> Result<(Vec<OutFile>, Live)> {
+        let pages: Vec<(String, std::sync::Arc<[u8]>)> = files
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        let same_pages = |prev: &Live| {
+            prev.language == language
+                && prev.pages.len() == pages.len()
+                && prev.pages.iter().zip(&pages).all(|(a, b)| a.0 == b.0)
+        };
+        if let Some(mut live) = previous.filter(same_pages) {
+            let mut changed = Vec::new();
+            let mut afresh = false;
+            for ((path, old, indexed), (_, new)) in live.pages.iter().zip(&pages) {
+                if std::sync::Arc::ptr_eq(old, new) || old == new {
+                    continue;
+                }
+                let html = live.engine.searchable(path, new);
+                if html.is_some() != *indexed {
+                    afresh = true;
+                    break;
+                }
+                changed.extend(html.map(|h| (path.clone(), h)));
+            }
+            if !afresh {
+                for (path, html) in changed {
+                    live.engine.add_searchable(&path, html)?;
+                }
+                for (slot, (_, bytes)) in live.pages.iter_mut().zip(pages) {
+                    slot.1 = bytes;
+                }
+                let bundle = live.engine.files()?;
+                return Ok((bundle, live));
+            }
+        }
+        let mut engine = Engine::new(language)?;
+        let mut indexed = Vec::with_capacity(pages.len());
+        for (path, bytes) in pages {
+            let added = engine.add(&path, &bytes)?;
+            indexed.push((path, bytes, added));
+        }
+        let bundle = engine.files()?;
+        Ok((
+            bundle,
+            Live {
+                engine,
+                language: language.to_string(),
+                pages: indexed,
+            },
+        ))
+    }
 }
 
 /// The part of a page the indexer needs: from the tag that carries `data-pagefind-body` to the
@@ -397,6 +506,46 @@ mod tests {
         let a = built(&pages).0;
         let b = built(&pages).0;
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_live_index_updated_in_place_equals_one_built_afresh() {
+        let task = |i: usize, word: &str| {
+            page(
+                &format!("tasks/t{i}/index.html"),
+                &format!("<article data-pagefind-body><h1>Task {i}</h1><span data-pagefind-filter=\"modality:CT\"></span><p>{word}{i} liver lesion detection.</p></article>"),
+            )
+        };
+        let site = |pages: &[OutFile]| -> std::collections::BTreeMap<String, std::sync::Arc<[u8]>> {
+            pages
+                .iter()
+                .map(|f| (f.path.clone(), std::sync::Arc::from(f.bytes.as_slice())))
+                .collect()
+        };
+        let mut pages: Vec<OutFile> = (0..12).map(|i| task(i, "Word")).collect();
+        pages.push(OutFile {
+            path: "robots.txt".into(),
+            bytes: b"User-agent: *".to_vec(),
+        });
+        // As a build gives them: in path order.
+        let afresh = |pages: &[OutFile]| {
+            let mut sorted = pages.to_vec();
+            sorted.sort_by(|a, b| a.path.cmp(&b.path));
+            built(&sorted).0
+        };
+        let (first, live) = Live::update(None, site(&pages).iter(), "en").unwrap();
+        assert_eq!(first, afresh(&pages));
+        // One page's text changed: indexed again in place.
+        pages[3] = task(3, "Wombat");
+        let (second, live) = Live::update(Some(live), site(&pages).iter(), "en").unwrap();
+        assert_eq!(second, afresh(&pages), "an edited page");
+        assert!(all_text(&second).contains("wombat3"));
+        assert!(!all_text(&second).contains("word3"));
+        // A page added, and one no longer searchable: afresh, in path order.
+        pages.push(task(20, "Added"));
+        pages[5] = page("tasks/t5/index.html", "<p>not searchable</p>");
+        let (third, _) = Live::update(Some(live), site(&pages).iter(), "en").unwrap();
+        assert_eq!(third, afresh(&pages), "pages added and left out");
     }
 
     #[test]

@@ -4,7 +4,6 @@ use crate::output::{Terminal, Verbosity, interactive, ms, warning_changes};
 use crate::report;
 use medal::error::{Diagnostic, Error};
 use medal::incremental::{Files, Incremental};
-use medal::output::OutFile;
 use medal::serve::{Server, Watcher};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -142,7 +141,7 @@ pub fn run(a: ServeArgs) -> ExitCode {
 struct SearchIndexer {
     running: Option<(
         Instant,
-        std::thread::JoinHandle<medal::error::Result<Vec<OutFile>>>,
+        std::thread::JoinHandle<medal::error::Result<medal::incremental::SearchDone>>,
     )>,
 }
 
