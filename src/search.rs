@@ -513,7 +513,9 @@ mod tests {
         let task = |i: usize, word: &str| {
             page(
                 &format!("tasks/t{i}/index.html"),
-                &format!("<article data-pagefind-body><h1>Task {i}</h1><span data-pagefind-filter=\"modality:CT\"></span><p>{word}{i} liver lesion detection.</p></article>"),
+                &format!(
+                    "<article data-pagefind-body><h1>Task {i}</h1><span data-pagefind-filter=\"modality:CT\"></span><p>{word}{i} liver lesion detection.</p></article>"
+                ),
             )
         };
         let site = |pages: &[OutFile]| -> std::collections::BTreeMap<String, std::sync::Arc<[u8]>> {

@@ -694,11 +694,17 @@ impl<'a> Site<'a> {
         let shown = |draft: bool| opts.drafts || !draft;
         let mut published: Vec<&TaskBundle> = portal.published_tasks().collect();
         views::task_order(&mut published);
-        let cards: Vec<Value> = published
-            .iter()
-            .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
-            .collect();
-        let facets = views::all_facets(&published);
+        // Listings only: a quick pass plans the tasks' own pages alone.
+        let (cards, facets) = match opts.tasks_only {
+            true => (Vec::new(), Value::Null),
+            false => (
+                published
+                    .iter()
+                    .map(|b| views::task_card(b, computed.rankings.get(b.task.id.as_str()), portal))
+                    .collect(),
+                views::all_facets(&published),
+            ),
+        };
         let mut news: Vec<&Doc<NewsMeta>> =
             portal.news.iter().filter(|n| shown(n.meta.draft)).collect();
         news.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.id.cmp(&b.id)));
