@@ -4,8 +4,10 @@
 //! - **Pages** (`_pages/`): what decides an HTML page (its template name and context, every
 //!   template of the theme, the site globals, the minify setting, the rendering code and the
 //!   versions of Tera and minify-html), hashed, gives its finished bytes and its link scan, so
-//!   an unchanged page is neither rendered nor minified nor scanned. Contexts are always
-//!   built afresh from the content, so nothing a page shows can come from a stale entry.
+//!   an unchanged page is neither rendered nor minified nor scanned. Contexts are built
+//!   afresh from the content, except for a task's own pages whose input files are unchanged
+//!   (`_pages/_tasks/`, keyed by [`crate::fingerprint::Inputs::task_keys`]): those come back
+//!   without their contexts being built.
 //! - **Search** (`_search/`): the whole Pagefind bundle, keyed by every HTML page's path and
 //!   bytes in order. One edit anywhere rebuilds it (the index is one structure); a rebuild
 //!   without content changes reads it back.
