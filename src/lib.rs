@@ -215,16 +215,19 @@ fn render_pipeline(
         config: &config,
         task_keys: task_keys.as_ref(),
     };
-    let files = plan.into_files(sources, page_cache.as_ref(), &|| progress.advance(1))?;
+    let mut plan = plan;
+    let task_pages = plan.render_tasks(sources, page_cache.as_ref(), &|| progress.advance(1))?;
     // The task pages rendered their Markdown while rendering (their contexts are deferred).
     match &markdown_cache {
         Some(path) => markdown::save_cache(path),
         None => markdown::forget(),
     }
-    // At 10,000 tasks the portal and the rankings are hundreds of MB that the rest of the
-    // build does not read.
+    // At 10,000 tasks the portal and the rankings are a gigabyte that the rest of the build
+    // does not read: freed before the other pages pile up.
+    drop(task_keys);
     drop(computed);
     drop(portal);
+    let files = plan.into_files_with(task_pages, page_cache.as_ref(), &|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(n_jobs), progress);
     let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.

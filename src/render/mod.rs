@@ -417,31 +417,31 @@ impl Plan {
     /// memory at once. With `cache`, a page whose template and context are cached is neither
     /// rendered nor minified again.
     pub fn into_files(
-        self,
+        mut self,
         sources: Sources,
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
-        let Plan {
-            teras,
-            languages,
-            locales,
-            jobs,
-            extras,
-            minify,
-            deferred,
-            site_inputs,
-            ..
-        } = self;
-        let cache = cache.map(|c| (c, site_inputs.as_slice()));
-        let render = |job: Job| {
-            let f = render_page(&teras, minify, &job, cache).map(|(f, _)| f);
-            drop(job);
-            on_page();
-            f
-        };
-        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.built);
-        let mut tasks: Vec<(usize, String)> = if deferred {
+        let tasks = self.render_tasks(sources, cache, on_page)?;
+        self.into_files_with(tasks, cache, on_page)
+    }
+
+    /// The deferred task pages (see [`RenderOptions::defer_tasks`]), built from `sources` a
+    /// task at a time. Afterwards the plan needs `sources` no more: a one-off build frees the
+    /// portal and the rankings (a gigabyte at 10,000 tasks) before [`Plan::into_files_with`]
+    /// renders the other pages.
+    pub fn render_tasks(
+        &mut self,
+        sources: Sources,
+        cache: Option<&PageCache>,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Vec<OutFile>> {
+        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.built);
+        self.jobs = ready;
+        let cache = cache.map(|c| (c, self.site_inputs.as_slice()));
+        let mut tasks: Vec<(usize, String)> = if self.deferred {
             unbuilt
                 .into_iter()
                 .filter_map(|j| Some((j.lang, j.task?)))
@@ -469,23 +469,29 @@ impl Plan {
                     pages.iter().for_each(|_| on_page());
                     return Ok(pages);
                 }
-                let (Some(b), Some(l)) = (sources.portal.task(id), languages.get(*lang)) else {
+                let (Some(b), Some(l)) = (sources.portal.task(id), self.languages.get(*lang))
+                else {
                     return Ok(Vec::new());
                 };
                 let localized;
                 let b = if *lang == 0 {
                     b
                 } else {
-                    localized = i18n::localize_bundle(b, &l.code, &languages[0].code);
+                    localized = i18n::localize_bundle(b, &l.code, &self.languages[0].code);
                     &localized
                 };
-                let locale = locales.get(*lang).cloned().flatten();
+                let locale = self.locales.get(*lang).cloned().flatten();
                 let pages = format::with_locale(locale.as_ref(), || {
                     task_jobs(b, sources.portal, sources.computed, &l.config, true)
                 })
                 .into_iter()
                 .map(|j| {
-                    let f = render_page(&teras, minify, &j.localize(*lang, &l.prefix), cache);
+                    let f = render_page(
+                        &self.teras,
+                        self.minify,
+                        &j.localize(*lang, &l.prefix),
+                        cache,
+                    );
                     on_page();
                     f
                 })
@@ -500,8 +506,35 @@ impl Plan {
                 Ok(pages.into_iter().map(|(f, _)| f).collect())
             })
             .collect::<Result<_>>()?;
-        let mut pages: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
-        pages.extend(task_pages.into_iter().flatten());
+        Ok(task_pages.into_iter().flatten().collect())
+    }
+
+    /// The pages not rendered yet, with `pages` (from [`Plan::render_tasks`]) and the other
+    /// files: the whole site, sorted by path.
+    pub fn into_files_with(
+        self,
+        mut pages: Vec<OutFile>,
+        cache: Option<&PageCache>,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Vec<OutFile>> {
+        let Plan {
+            teras,
+            jobs,
+            extras,
+            minify,
+            site_inputs,
+            ..
+        } = self;
+        let cache = cache.map(|c| (c, site_inputs.as_slice()));
+        let render = |job: Job| {
+            let f = render_page(&teras, minify, &job, cache).map(|(f, _)| f);
+            drop(job);
+            on_page();
+            f
+        };
+        let ready = jobs.into_iter().filter(|j| j.built).collect::<Vec<_>>();
+        let rendered: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
+        pages.extend(rendered);
         Ok(finish(pages, extras))
     }
 }
