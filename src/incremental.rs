@@ -114,6 +114,8 @@ pub struct Incremental {
     rest: Option<Pending>,
     /// The search index of the last [`SearchJob`], for the next one to update.
     live: Option<crate::search::Live>,
+    /// Each task's own problems at the last validation.
+    validated: Arc<crate::validate::Memo>,
 }
 
 impl Incremental {
@@ -134,6 +136,7 @@ impl Incremental {
             links_failed: false,
             rest: None,
             live: None,
+            validated: Arc::default(),
         }
     }
 
@@ -257,14 +260,15 @@ impl Incremental {
         let mut checked_now = None;
         let mut validating = None;
         if quick {
-            let (root, portal) = (root.clone(), portal.clone());
+            let (root, portal, memo) = (root.clone(), portal.clone(), self.validated.clone());
             validating = Some(std::thread::spawn(move || {
                 let started = Instant::now();
-                (crate::checked(&root, &portal, diags), started.elapsed())
+                let r = crate::checked_with(&root, &portal, diags, Some(&memo));
+                (r, started.elapsed())
             }));
         } else {
             checked_now = Some(t.phase("validate", progress, || {
-                crate::checked(&root, &portal, diags)
+                crate::checked_with(&root, &portal, diags, Some(&self.validated))
             })?);
         }
         let cache = (!self.opts.no_cache)

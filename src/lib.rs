@@ -325,9 +325,19 @@ fn search_bundle(
 pub(crate) fn checked(
     root: &Path,
     portal: &model::Portal,
-    mut diags: Vec<error::Diagnostic>,
+    diags: Vec<error::Diagnostic>,
 ) -> Result<Vec<error::Diagnostic>> {
-    diags.extend(validate::validate(root, portal));
+    checked_with(root, portal, diags, None)
+}
+
+/// [`checked`] with a memo of each task's own problems (`medal serve`).
+pub(crate) fn checked_with(
+    root: &Path,
+    portal: &model::Portal,
+    mut diags: Vec<error::Diagnostic>,
+    memo: Option<&validate::Memo>,
+) -> Result<Vec<error::Diagnostic>> {
+    diags.extend(validate::validate_with(root, portal, memo));
     let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
     if diags.iter().any(|d| d.is_error()) {
         return Err(Error::Content(diags));

@@ -23,7 +23,7 @@ mod translations;
 use crate::error::{Diagnostic, Severity};
 use crate::model::*;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// URL segments the generator uses itself; a Markdown page may not take them.
@@ -35,14 +35,47 @@ pub const RESERVED_PAGE_IDS: &[&str] = &[
 /// The format version this generator reads.
 pub const SCHEMA_VERSION: &str = "0.1";
 
+/// The problems of each task's own files at the last validation, kept by `medal serve`: a
+/// task whose bundle the loader reused (the very same `Arc`, held here so its address cannot
+/// be taken by another) and whose leaderboard and unreadable files are as they were is not
+/// checked again.
+#[derive(Default)]
+pub struct Memo {
+    tasks: std::sync::Mutex<HashMap<String, Checked>>,
+}
+
+/// A task's bundle, what its checks look at besides it, and what they found.
+type Checked = (std::sync::Arc<TaskBundle>, [bool; 4], Vec<Diagnostic>);
+
 /// Checks `portal` (as loaded from `root`) and returns every problem found.
 pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
+    validate_with(root, portal, None)
+}
+
+/// [`validate`], taking each unchanged task's own problems from `memo` (and keeping them
+/// there).
+pub fn validate_with(root: &Path, portal: &Portal, memo: Option<&Memo>) -> Vec<Diagnostic> {
     // Each task's own files are checked on their own, in parallel (`medal serve` validates
     // the whole portal after every edit).
+    let u = &portal.unreadable;
     let own: Vec<Vec<Diagnostic>> = portal
         .tasks
         .par_iter()
         .map(|b| {
+            let id = b.task.id.as_str();
+            let around = [
+                portal.leaderboard(id).is_some(),
+                u.datacards.contains(id),
+                u.rationales.contains(id),
+                u.leaderboards.contains(id),
+            ];
+            if let Some(m) = memo
+                && let Some((kept, k, found)) = crate::store::lock(&m.tasks).get(id)
+                && std::sync::Arc::ptr_eq(kept, b)
+                && *k == around
+            {
+                return found.clone();
+            }
             let mut v = Validator {
                 root,
                 texts: BTreeMap::new(),
@@ -51,9 +84,18 @@ pub fn validate(root: &Path, portal: &Portal) -> Vec<Diagnostic> {
             task::check(&mut v, portal, b);
             rationale::check(&mut v, b);
             datacard::check(&mut v, b);
+            if let Some(m) = memo {
+                let entry = (b.clone(), around, v.diags.clone());
+                crate::store::lock(&m.tasks).insert(id.to_string(), entry);
+            }
             v.diags
         })
         .collect();
+    if let Some(m) = memo {
+        let ids: std::collections::HashSet<&str> =
+            portal.tasks.iter().map(|b| b.task.id.as_str()).collect();
+        crate::store::lock(&m.tasks).retain(|id, _| ids.contains(id.as_str()));
+    }
     let mut v = Validator {
         root,
         texts: BTreeMap::new(),

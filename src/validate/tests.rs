@@ -1544,3 +1544,34 @@ fn video_paths_and_facts_are_checked() {
         "is not a playing time",
     );
 }
+
+#[test]
+fn a_memo_reuses_only_the_tasks_it_saw_unchanged() {
+    let site = Site::new();
+    let root = site.dir.path();
+    let (mut portal, _) = crate::load::load_partial(root, &Default::default()).unwrap();
+    let memo = super::Memo::default();
+    let plain = super::validate(root, &portal);
+    assert_eq!(super::validate_with(root, &portal, Some(&memo)), plain);
+    assert_eq!(
+        super::validate_with(root, &portal, Some(&memo)),
+        plain,
+        "from the memo"
+    );
+    // The same task as a new bundle (as the loader gives after an edit) is checked again.
+    let i = portal
+        .tasks
+        .iter()
+        .position(|b| b.task.id.as_str() == "hepatic-metastases-ct")
+        .unwrap();
+    let mut edited = (*portal.tasks[i]).clone();
+    edited.task.version.0 = "one".into();
+    portal.tasks[i] = edited.into();
+    let fresh = super::validate(root, &portal);
+    assert_ne!(fresh, plain, "a version that is no semver is a problem");
+    assert_eq!(super::validate_with(root, &portal, Some(&memo)), fresh);
+    // So is a task whose leaderboard went away.
+    portal.leaderboards.clear();
+    let fresh = super::validate(root, &portal);
+    assert_eq!(super::validate_with(root, &portal, Some(&memo)), fresh);
+}
