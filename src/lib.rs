@@ -216,7 +216,8 @@ fn render_pipeline(
         task_keys: task_keys.as_ref(),
     };
     let mut plan = plan;
-    let task_pages = plan.render_tasks(sources, page_cache.as_ref(), &|| progress.advance(1))?;
+    let mut pages = plan.render_ready(page_cache.as_ref(), &|| progress.advance(1))?;
+    pages.extend(plan.render_tasks(sources, page_cache.as_ref(), &|| progress.advance(1))?);
     // The task pages rendered their Markdown while rendering (their contexts are deferred).
     match &markdown_cache {
         Some(path) => markdown::save_cache(path),
@@ -227,7 +228,7 @@ fn render_pipeline(
     drop(task_keys);
     drop(computed);
     drop(portal);
-    let files = plan.into_files_with(task_pages, page_cache.as_ref(), &|| progress.advance(1))?;
+    let files = plan.into_files_with(pages, page_cache.as_ref(), &|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(n_jobs), progress);
     let (report, bundle) = std::thread::scope(|s| -> Result<_> {
         // The search index reads the rendered pages, so it holds exactly what the site shows.

@@ -422,8 +422,34 @@ impl Plan {
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
-        let tasks = self.render_tasks(sources, cache, on_page)?;
-        self.into_files_with(tasks, cache, on_page)
+        let mut pages = self.render_ready(cache, on_page)?;
+        pages.extend(self.render_tasks(sources, cache, on_page)?);
+        self.into_files_with(pages, cache, on_page)
+    }
+
+    /// The pages whose contexts the plan holds (all but deferred task pages), each context
+    /// freed as soon as its page is rendered: at 10,000 tasks the listings' contexts are more
+    /// than a gigabyte, so they go first.
+    pub fn render_ready(
+        &mut self,
+        cache: Option<&PageCache>,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Vec<OutFile>> {
+        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.built);
+        self.jobs = unbuilt;
+        let cache = cache.map(|c| (c, self.site_inputs.as_slice()));
+        let (teras, minify) = (&self.teras, self.minify);
+        ready
+            .into_par_iter()
+            .map(|job| {
+                let f = render_page(teras, minify, &job, cache).map(|(f, _)| f);
+                drop(job);
+                on_page();
+                f
+            })
+            .collect()
     }
 
     /// The deferred task pages (see [`RenderOptions::defer_tasks`]), built from `sources` a
