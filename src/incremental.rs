@@ -29,7 +29,7 @@ use crate::compute::{self, Computed};
 use crate::error::{Diagnostic, Error, Result};
 use crate::links;
 use crate::load::{self, Memo};
-use crate::output::{OutFile, PageLinks};
+use crate::output::{OutFile, PageLinks, same_bytes};
 use crate::render::{self, RenderOptions};
 use crate::theme::Theme;
 use crate::timings::{Progress, Timings};
@@ -421,7 +421,7 @@ impl Incremental {
         let old_files = self.state.as_ref().map_or(&empty, |s| &*s.files);
         let changed: Vec<String> = new_files
             .iter()
-            .filter(|(p, b)| !same(old_files.get(*p), b))
+            .filter(|(p, b)| !same_bytes(old_files.get(*p), b))
             .map(|(p, _)| p.clone())
             .collect();
         let removed: Vec<String> = old_files
@@ -545,12 +545,6 @@ fn content_first(e: Error, validating: &mut Option<Validating>) -> Error {
     }
 }
 
-/// Whether a file's bytes are still `new`: most of a rebuild's files are the very same
-/// allocation as before, and comparing 150 MB byte by byte took tens of milliseconds.
-fn same(old: Option<&Arc<[u8]>>, new: &Arc<[u8]>) -> bool {
-    old.is_some_and(|o| Arc::ptr_eq(o, new) || o == new)
-}
-
 /// Checks the links of the pages in `changed` (every page when `all`, a page removed or an
 /// anchor lost), keeping `scans` current. Returns the broken links.
 fn check_links(
@@ -661,7 +655,7 @@ impl Incremental {
         }
         let changed: Vec<String> = files
             .iter()
-            .filter(|(p, b)| !same(state.files.get(*p), b))
+            .filter(|(p, b)| !same_bytes(state.files.get(*p), b))
             .map(|(p, _)| p.clone())
             .collect();
         let removed: Vec<String> = state

@@ -190,7 +190,7 @@ fn render_pipeline(
     if let Some(path) = &markdown_cache {
         markdown::load_cache(path);
     }
-    let plan = t.phase("plan", progress, || {
+    let mut plan = t.phase("plan", progress, || {
         render::plan(
             &portal,
             &computed,
@@ -215,7 +215,6 @@ fn render_pipeline(
         config: &config,
         task_keys: task_keys.as_ref(),
     };
-    let mut plan = plan;
     let mut pages = plan.render_ready(page_cache.as_ref(), &|| progress.advance(1))?;
     pages.extend(plan.render_tasks(sources, page_cache.as_ref(), &|| progress.advance(1))?);
     // The task pages rendered their Markdown while rendering (their contexts are deferred).
@@ -339,7 +338,10 @@ pub(crate) fn checked_with(
     memo: Option<&validate::Memo>,
 ) -> Result<Vec<error::Diagnostic>> {
     diags.extend(validate::validate_with(root, portal, memo));
-    let diags = scaffold::prefer_placeholders(diags, scaffold::unfilled(root));
+    let diags = scaffold::prefer_placeholders(
+        diags,
+        scaffold::unfilled(root, memo.map(validate::Memo::placeholders)),
+    );
     if diags.iter().any(|d| d.is_error()) {
         return Err(Error::Content(diags));
     }

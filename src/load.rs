@@ -53,6 +53,12 @@ pub struct Memo {
 /// One file or folder loaded afresh: its value, diagnostics and unreadable marks.
 type Loaded<T> = (Result<T>, Vec<Diagnostic>, Unreadable);
 
+/// A result of [`Memo::get_all`]: kept from the memo, or loaded afresh.
+enum Got<T> {
+    Kept(T),
+    Loaded(Loaded<T>),
+}
+
 struct Entry {
     value: Box<dyn Any + Send + Sync>,
     diags: Vec<Diagnostic>,
@@ -122,36 +128,29 @@ impl Memo {
         // Fresh results are cloned here, in parallel too: at 1,000 tasks, cloning every
         // bundle one after another was most of a one-file reload.
         let this = &*self;
-        let loaded: Vec<Result<Loaded<T>, T>> = keys
+        let got: Vec<Got<T>> = keys
             .par_iter()
             .map(|k| {
-                if this.is_fresh::<T>(k)
-                    && let Some(v) = this
-                        .entries
-                        .get(k)
-                        .and_then(|e| e.value.downcast_ref::<T>())
-                {
-                    return Err(v.clone());
+                if let Some(v) = this.fresh::<T>(k) {
+                    return Got::Kept(v.clone());
                 }
                 let mut d = Vec::new();
                 let mut u = Unreadable::default();
                 let v = f(k, &mut d, &mut u);
-                Ok((v, d, u))
+                Got::Loaded((v, d, u))
             })
             .collect();
         let mut out = Vec::with_capacity(keys.len());
-        for (key, loaded) in keys.iter().zip(loaded) {
-            let v = match loaded {
-                Err(v) => {
-                    self.used.insert(key.to_path_buf());
-                    if let Some(e) = self.entries.get(key) {
-                        diags.extend(e.diags.iter().cloned());
-                        unreadable.merge(&e.unreadable);
-                    }
+        for (key, got) in keys.iter().zip(got) {
+            let v = match got {
+                Got::Kept(v) => {
+                    self.replay(key, diags, unreadable);
                     Some(v)
                 }
-                Ok((v, d, u)) if self.enabled => Some(self.store(key, v?, d, u, diags, unreadable)),
-                Ok((v, d, u)) => {
+                Got::Loaded((v, d, u)) if self.enabled => {
+                    Some(self.store(key, v?, d, u, diags, unreadable))
+                }
+                Got::Loaded((v, d, u)) => {
                     diags.extend(d);
                     unreadable.merge(&u);
                     Some(v?)
@@ -163,13 +162,20 @@ impl Memo {
     }
 
     /// A memoized result for `key` that no change has made stale.
-    fn is_fresh<T: 'static>(&self, key: &Path) -> bool {
-        self.enabled
-            && !self.stale(key)
-            && self
-                .entries
-                .get(key)
-                .is_some_and(|e| e.value.downcast_ref::<T>().is_some())
+    fn fresh<T: 'static>(&self, key: &Path) -> Option<&T> {
+        if !self.enabled || self.stale(key) {
+            return None;
+        }
+        self.entries.get(key)?.value.downcast_ref::<T>()
+    }
+
+    /// Marks `key` used and replays the diagnostics and marks kept with its result.
+    fn replay(&mut self, key: &Path, diags: &mut Vec<Diagnostic>, unreadable: &mut Unreadable) {
+        self.used.insert(key.to_path_buf());
+        if let Some(e) = self.entries.get(key) {
+            diags.extend(e.diags.iter().cloned());
+            unreadable.merge(&e.unreadable);
+        }
     }
 
     /// The memoized result for `key`, its diagnostics and marks replayed, if it is fresh.
@@ -180,13 +186,9 @@ impl Memo {
         unreadable: &mut Unreadable,
     ) -> Option<T> {
         self.used.insert(key.to_path_buf());
-        if !self.is_fresh::<T>(key) {
-            return None;
-        }
-        let e = self.entries.get(key)?;
-        diags.extend(e.diags.iter().cloned());
-        unreadable.merge(&e.unreadable);
-        e.value.downcast_ref::<T>().cloned()
+        let v = self.fresh::<T>(key)?.clone();
+        self.replay(key, diags, unreadable);
+        Some(v)
     }
 
     /// Keeps a result just read, and passes it and its diagnostics on.

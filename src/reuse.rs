@@ -212,14 +212,20 @@ impl PageCache {
             lock(&self.fresh).insert(path.to_string(), key.to_string());
             return None;
         };
+        Some(self.hit(path, entry))
+    }
+
+    /// A page taken from the cache: counted, its entry kept from the sweep, its link scan
+    /// kept for [`PageCache::scans`]; returns its bytes.
+    fn hit(&self, path: &str, entry: PageEntry) -> Vec<u8> {
         self.hits.fetch_add(1, Ordering::Relaxed);
         let links = PageLinks {
             links: entry.links,
             anchors: entry.anchors.into_iter().collect(),
         };
         lock(&self.scans).insert(path.to_string(), Arc::new(links));
-        lock(&self.used).insert(key.to_string());
-        Some(entry.bytes)
+        lock(&self.used).insert(entry.key);
+        entry.bytes
     }
 
     fn task_path(&self, key: &str) -> PathBuf {
@@ -239,24 +245,13 @@ impl PageCache {
             .into_iter()
             .map(|(path, k)| Some((path, self.read(&k)?)))
             .collect::<Option<_>>()?;
-        self.hits.fetch_add(pages.len(), Ordering::Relaxed);
         lock(&self.used_tasks).insert(key.to_string());
-        let mut scans = lock(&self.scans);
-        let mut used = lock(&self.used);
         Some(
             pages
                 .into_iter()
-                .map(|(path, e)| {
-                    let links = PageLinks {
-                        links: e.links,
-                        anchors: e.anchors.into_iter().collect(),
-                    };
-                    scans.insert(path.clone(), Arc::new(links));
-                    used.insert(e.key);
-                    OutFile {
-                        path,
-                        bytes: e.bytes,
-                    }
+                .map(|(path, e)| OutFile {
+                    bytes: self.hit(&path, e),
+                    path,
                 })
                 .collect(),
         )

@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Date, Slug, Status};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
 pub const MARKER: &str = "FILL IN";
 
@@ -137,8 +137,8 @@ fn decision_for(task_file: &Path) -> &'static str {
 }
 
 /// Every placeholder left in the task folders under `root`, folder by folder in parallel
-/// (every build reads each task's files once more here).
-pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
+/// (every build reads each task's files once more here; with `seen`, only those that changed).
+pub fn unfilled(root: &Path, seen: Option<&Seen>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let Ok(dirs) = std::fs::read_dir(root.join("content/tasks")) else {
         return Vec::new();
@@ -146,18 +146,21 @@ pub fn unfilled(root: &Path) -> Vec<Diagnostic> {
     let mut dirs: Vec<PathBuf> = dirs.flatten().map(|e| e.path()).collect();
     dirs.sort();
     dirs.par_iter()
-        .flat_map_iter(|dir| unfilled_in(root, dir))
+        .flat_map_iter(|dir| unfilled_in(root, dir, seen))
         .collect()
 }
 
-/// The placeholders found in each file, by its size and modification time: `medal serve`
-/// validates after every edit, and reading every task file again cost more than the rest of
-/// validation. As in git, a file changed in the last two seconds is not remembered: its time
-/// may not yet tell a second change at the same size from the first.
-type Seen = HashMap<PathBuf, (u64, Option<std::time::SystemTime>, Vec<Diagnostic>)>;
-static SEEN: LazyLock<Mutex<Seen>> = LazyLock::new(Mutex::default);
+/// The placeholders found in each file, by its size and modification time, kept by `medal
+/// serve` (through [`crate::validate::Memo`]): it validates after every edit, and reading
+/// every task file again cost more than the rest of validation. As in git, a file changed in
+/// the last two seconds is not remembered: its time may not yet tell a second change at the
+/// same size from the first.
+#[derive(Default)]
+pub struct Seen(Mutex<SeenFiles>);
 
-fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
+type SeenFiles = HashMap<PathBuf, (u64, Option<std::time::SystemTime>, Vec<Diagnostic>)>;
+
+fn unfilled_in(root: &Path, dir: &Path, seen: Option<&Seen>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for kind in [Kind::Task, Kind::DataCard, Kind::Rationale] {
         let path = dir.join(kind.file_name());
@@ -170,7 +173,8 @@ fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
             continue;
         };
         let stamp = (meta.len(), meta.modified().ok());
-        if let Some((len, time, found)) = crate::store::lock(&SEEN).get(&path)
+        if let Some(seen) = seen
+            && let Some((len, time, found)) = crate::store::lock(&seen.0).get(&path)
             && (*len, *time) == stamp
         {
             out.extend(found.iter().cloned());
@@ -185,8 +189,8 @@ fn unfilled_in(root: &Path, dir: &Path) -> Vec<Diagnostic> {
             .1
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age.as_secs() >= 2);
-        if settled {
-            crate::store::lock(&SEEN).insert(path, (stamp.0, stamp.1, found));
+        if let Some(seen) = seen.filter(|_| settled) {
+            crate::store::lock(&seen.0).insert(path, (stamp.0, stamp.1, found));
         }
     }
     out

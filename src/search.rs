@@ -205,7 +205,6 @@ impl Engine {
 /// order (and so every byte of the bundle) is then the same as [`index`] gives.
 pub struct Live {
     engine: Engine,
-    language: String,
     /// Every HTML page of the last update, in path order, with whether it is indexed.
     pages: Vec<(String, std::sync::Arc<[u8]>, bool)>,
 }
@@ -224,7 +223,7 @@ impl Live {
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect();
         let same_pages = |prev: &Live| {
-            prev.language == language
+            prev.engine.codes.join(",") == language
                 && prev.pages.len() == pages.len()
                 && prev.pages.iter().zip(&pages).all(|(a, b)| a.0 == b.0)
         };
@@ -232,7 +231,7 @@ impl Live {
             let mut changed = Vec::new();
             let mut afresh = false;
             for ((path, old, indexed), (_, new)) in live.pages.iter().zip(&pages) {
-                if std::sync::Arc::ptr_eq(old, new) || old == new {
+                if crate::output::same_bytes(Some(old), new) {
                     continue;
                 }
                 let html = live.engine.searchable(path, new);
@@ -264,7 +263,6 @@ impl Live {
             bundle,
             Live {
                 engine,
-                language: language.to_string(),
                 pages: indexed,
             },
         ))

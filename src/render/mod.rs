@@ -435,10 +435,7 @@ impl Plan {
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
-        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
-            .into_iter()
-            .partition(|j| j.built);
-        self.jobs = unbuilt;
+        let ready = self.take_jobs(true);
         let cache = cache.map(|c| (c, self.site_inputs.as_slice()));
         let (teras, minify) = (&self.teras, self.minify);
         ready
@@ -462,10 +459,7 @@ impl Plan {
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
-        let (ready, unbuilt): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
-            .into_iter()
-            .partition(|j| j.built);
-        self.jobs = ready;
+        let unbuilt = self.take_jobs(false);
         let cache = cache.map(|c| (c, self.site_inputs.as_slice()));
         let mut tasks: Vec<(usize, String)> = if self.deferred {
             unbuilt
@@ -535,33 +529,25 @@ impl Plan {
         Ok(task_pages.into_iter().flatten().collect())
     }
 
-    /// The pages not rendered yet, with `pages` (from [`Plan::render_tasks`]) and the other
-    /// files: the whole site, sorted by path.
+    /// The pages not rendered yet (if any), with `pages` (from [`Plan::render_ready`] and
+    /// [`Plan::render_tasks`]) and the other files: the whole site, sorted by path.
     pub fn into_files_with(
-        self,
+        mut self,
         mut pages: Vec<OutFile>,
         cache: Option<&PageCache>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<Vec<OutFile>> {
-        let Plan {
-            teras,
-            jobs,
-            extras,
-            minify,
-            site_inputs,
-            ..
-        } = self;
-        let cache = cache.map(|c| (c, site_inputs.as_slice()));
-        let render = |job: Job| {
-            let f = render_page(&teras, minify, &job, cache).map(|(f, _)| f);
-            drop(job);
-            on_page();
-            f
-        };
-        let ready = jobs.into_iter().filter(|j| j.built).collect::<Vec<_>>();
-        let rendered: Vec<OutFile> = ready.into_par_iter().map(render).collect::<Result<_>>()?;
-        pages.extend(rendered);
-        Ok(finish(pages, extras))
+        pages.extend(self.render_ready(cache, on_page)?);
+        Ok(finish(pages, self.extras))
+    }
+
+    /// Takes the jobs whose contexts are built (`built`) or deferred out of the plan.
+    fn take_jobs(&mut self, built: bool) -> Vec<Job> {
+        let (taken, kept) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.built == built);
+        self.jobs = kept;
+        taken
     }
 }
 

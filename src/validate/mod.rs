@@ -42,6 +42,14 @@ pub const SCHEMA_VERSION: &str = "0.1";
 #[derive(Default)]
 pub struct Memo {
     tasks: std::sync::Mutex<HashMap<String, Checked>>,
+    placeholders: crate::scaffold::Seen,
+}
+
+impl Memo {
+    /// The placeholders found in each task file (see [`crate::scaffold::Seen`]).
+    pub fn placeholders(&self) -> &crate::scaffold::Seen {
+        &self.placeholders
+    }
 }
 
 /// A task's bundle, what its checks look at besides it, and what they found.
