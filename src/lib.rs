@@ -94,13 +94,46 @@ pub struct BuildReport {
 /// A site rendered in memory and checked, links included, but not written.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The site's files, sorted by path; empty when the build wrote them (see `stats`).
     pub files: Vec<output::OutFile>,
+    /// Pages, files and bytes of the site.
+    pub stats: SiteStats,
     pub warnings: Vec<error::Diagnostic>,
     pub ranking_cache: Option<(usize, usize)>,
     pub page_cache: Option<(usize, usize)>,
     pub search_cached: bool,
     pub timings: Timings,
     pub external_links: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+/// How big a rendered site is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteStats {
+    /// HTML pages.
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl SiteStats {
+    fn of(files: &[output::OutFile]) -> SiteStats {
+        SiteStats {
+            pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            files: files.len(),
+            bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        }
+    }
+
+    /// These figures with `extra` files added (the search bundle has a folder of its own, so
+    /// no path is counted twice).
+    fn plus(self, extra: &[output::OutFile]) -> SiteStats {
+        let more = SiteStats::of(extra);
+        SiteStats {
+            pages: self.pages + more.pages,
+            files: self.files + more.files,
+            bytes: self.bytes + more.bytes,
+        }
+    }
 }
 
 /// Loads and validates the portal: `Ok` with the warnings when no error remains, else every
@@ -229,43 +262,50 @@ fn render_pipeline(
     drop(portal);
     let files = plan.into_files_with(pages, page_cache.as_ref(), &|| progress.advance(1))?;
     t.record("render", started.elapsed(), Some(n_jobs), progress);
-    let (report, bundle) = std::thread::scope(|s| -> Result<_> {
-        // The search index reads the rendered pages, so it holds exactly what the site shows.
-        let indexer = with_search.then(|| {
-            s.spawn(|| {
-                let started = Instant::now();
-                let r = search_bundle(&files, &config.search_languages(), search_cache.as_ref());
-                (r, started.elapsed())
-            })
-        });
-        let known = page_cache.as_ref().map(|c| c.scans()).unwrap_or_default();
-        let (report, scans) = t.phase("links", progress, || {
-            links::check_with(&files, &config.base_url, known)
-        });
-        if let Some(c) = &page_cache {
-            t.phase("cache", progress, || c.store(&files, &scans));
+    // Shared with the search indexer, which lets go of the pages once it has fed them all:
+    // when the pages are written by then, the index files (the peak of a large build) are
+    // built without the rendered site in memory.
+    let files = std::sync::Arc::new(files);
+    let indexer = with_search.then(|| {
+        let files = std::sync::Arc::clone(&files);
+        let language = config.search_languages();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let r = search_bundle(files, &language, search_cache.as_ref());
+            (r, started.elapsed())
+        })
+    });
+    let known = page_cache.as_ref().map(|c| c.scans()).unwrap_or_default();
+    let (report, scans) = t.phase("links", progress, || {
+        links::check_with(&files, &config.base_url, known)
+    });
+    if let Some(c) = &page_cache {
+        t.phase("cache", progress, || c.store(&files, &scans));
+    }
+    drop(scans);
+    let mut written = Ok(());
+    if let Some(staging) = staging.filter(|_| report.broken.is_empty()) {
+        written = t.phase("write", progress, || staging.write(&files));
+        if let Some(last) = t.phases.last_mut() {
+            last.items = Some(files.len());
         }
-        drop(scans);
-        if let Some(staging) = staging.filter(|_| report.broken.is_empty()) {
-            t.phase("write", progress, || staging.write(&files))?;
-            if let Some(last) = t.phases.last_mut() {
-                last.items = Some(files.len());
-            }
+    }
+    // Written pages are on disk: only their figures are kept.
+    let site = SiteStats::of(&files);
+    let files = staging.is_none().then_some(files);
+    let bundle = match indexer {
+        Some(h) => {
+            progress.start("search", None);
+            let (r, took) = h
+                .join()
+                .map_err(|_| Error::Output("the search indexer stopped".into()))?;
+            let (bundle, pages, cached) = r?;
+            t.record("search", took, Some(pages), progress);
+            (bundle, cached)
         }
-        let bundle = match indexer {
-            Some(h) => {
-                progress.start("search", None);
-                let (r, took) = h
-                    .join()
-                    .map_err(|_| Error::Output("the search indexer stopped".into()))?;
-                let (bundle, pages, cached) = r?;
-                t.record("search", took, Some(pages), progress);
-                (bundle, cached)
-            }
-            None => (Vec::new(), false),
-        };
-        Ok((report, bundle))
-    })?;
+        None => (Vec::new(), false),
+    };
+    written?;
     let (bundle, search_cached) = bundle;
     if !report.broken.is_empty() {
         let prefixes = config.other_prefixes();
@@ -285,13 +325,23 @@ fn render_pipeline(
             last.items = Some(bundle.len());
         }
     }
-    let files = render::finish(files, bundle);
+    let (files, stats) = match files {
+        // The indexer has let go of them by now.
+        Some(files) => {
+            let files = std::sync::Arc::try_unwrap(files).unwrap_or_else(|f| f.to_vec());
+            let files = render::finish(files, bundle);
+            let stats = SiteStats::of(&files);
+            (files, stats)
+        }
+        None => (Vec::new(), site.plus(&bundle)),
+    };
     if let Some(c) = page_cache.as_ref().filter(|_| staging.is_some()) {
         // A build keeps the entries of the site it wrote; `medal check` leaves them alone.
         c.sweep();
     }
     Ok(Rendered {
         files,
+        stats,
         warnings,
         ranking_cache: cache.map(|c| c.stats()),
         page_cache: page_cache.map(|c| c.stats()),
@@ -302,22 +352,33 @@ fn render_pipeline(
 }
 
 /// The search bundle of `files`, from `cache` when no page changed: the files, the number
-/// of pages indexed, and whether they came from the cache.
+/// of pages indexed, and whether they came from the cache. `files` is let go of before the
+/// index files are built.
 fn search_bundle(
-    files: &[output::OutFile],
+    files: std::sync::Arc<Vec<output::OutFile>>,
     language: &str,
     cache: Option<&reuse::SearchCache>,
 ) -> Result<(Vec<output::OutFile>, usize, bool)> {
-    let pages = || files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
-    let Some(cache) = cache else {
-        return search::index(pages(), language).map(|(b, sum)| (b, sum.pages, false));
-    };
-    let key = reuse::SearchCache::key(pages(), language);
-    if let Some((bundle, n)) = cache.get(&key) {
+    let key = cache.map(|_| {
+        reuse::SearchCache::key(
+            files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
+            language,
+        )
+    });
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some((bundle, n)) = cache.get(key)
+    {
         return Ok((bundle, n, true));
     }
-    let (bundle, summary) = search::index(pages(), language)?;
-    cache.store(&key, &bundle, summary.pages);
+    let mut indexer = search::Indexer::new(language)?;
+    for f in files.iter() {
+        indexer.add(&f.path, &f.bytes)?;
+    }
+    drop(files);
+    let (bundle, summary) = indexer.finish()?;
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.store(key, &bundle, summary.pages);
+    }
     Ok((bundle, summary.pages, false))
 }
 
@@ -391,7 +452,8 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     // Removed again, with the output untouched, if anything below fails.
     let staging = write::Staging::new(&out)?;
     let Rendered {
-        files,
+        files: _,
+        stats,
         warnings,
         ranking_cache,
         page_cache,
@@ -402,9 +464,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     t.phases.extend(timings.phases);
     t.phase("swap", progress, || staging.commit())?;
     let kept = fingerprint::Kept {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: stats.pages,
+        files: stats.files,
+        bytes: stats.bytes,
         warnings,
         external_links,
     };

@@ -76,22 +76,49 @@ pub fn index<'a>(
     pages: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     language: &str,
 ) -> Result<(Vec<OutFile>, IndexSummary)> {
-    // Prepared one page at a time, as Pagefind takes them: at 10,000 tasks a prepared copy of
-    // every page would be a few hundred MB more at the peak.
-    let mut engine = Engine::new(language)?;
-    let mut n_pages = 0;
+    let mut indexer = Indexer::new(language)?;
     for (path, bytes) in pages {
-        if engine.add(path, bytes)? {
-            n_pages += 1;
-        }
+        indexer.add(path, bytes)?;
     }
-    let out = engine.files()?;
-    let summary = IndexSummary {
-        pages: n_pages,
-        files: out.len(),
-        bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
-    };
-    Ok((out, summary))
+    indexer.finish()
+}
+
+/// [`index`] a page at a time, so a caller can free the pages once they are fed and before
+/// the index files are built (at 10,000 tasks the rendered site is 1.5 GB, and building the
+/// index is the peak of a build).
+pub struct Indexer {
+    engine: Engine,
+    pages: usize,
+}
+
+impl Indexer {
+    pub fn new(language: &str) -> Result<Indexer> {
+        Ok(Indexer {
+            engine: Engine::new(language)?,
+            pages: 0,
+        })
+    }
+
+    /// Feeds the file at `path`; files other than marked pages are skipped. Prepared one page
+    /// at a time, as Pagefind takes them: a prepared copy of every page would cost a few
+    /// hundred MB at 10,000 tasks.
+    pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        if self.engine.add(path, bytes)? {
+            self.pages += 1;
+        }
+        Ok(())
+    }
+
+    /// The bundle of the pages fed.
+    pub fn finish(mut self) -> Result<(Vec<OutFile>, IndexSummary)> {
+        let out = self.engine.files()?;
+        let summary = IndexSummary {
+            pages: self.pages,
+            files: out.len(),
+            bytes: out.iter().map(|f| f.bytes.len() as u64).sum(),
+        };
+        Ok((out, summary))
+    }
 }
 
 /// Pagefind with the portal's settings, and a runtime of its own to drive its async API (the
