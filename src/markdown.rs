@@ -103,9 +103,15 @@ fn memo_key(markdown: &str, opts: Placement) -> [u8; 32] {
     *h.finalize().as_bytes()
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct Saved {
     entries: Vec<([u8; 32], String)>,
+}
+
+/// [`Saved`] as written: borrowed from the memo (the same encoding), so saving copies nothing.
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    entries: Vec<(&'a [u8; 32], &'a str)>,
 }
 
 /// Reads the renderings saved by [`save_cache`] at `path` into the memo. A missing or
@@ -133,15 +139,17 @@ pub fn save_cache(path: &std::path::Path) {
     if !changed {
         return;
     }
-    let mut entries: Vec<([u8; 32], String)> = memo
-        .into_iter()
+    let mut entries: Vec<(&[u8; 32], &str)> = memo
+        .iter()
         .filter(|(_, (_, used))| *used)
-        .map(|(k, (v, _))| (k, v.to_string()))
+        .map(|(k, (v, _))| (k, &**v))
         .collect();
     entries.sort_unstable_by_key(|e| e.0);
-    if let Ok(bytes) = postcard::to_stdvec(&Saved { entries }) {
-        crate::store::write_atomically(path, &bytes);
-    }
+    crate::store::write_atomically_with(path, |w| {
+        postcard::to_io(&SavedRef { entries }, w)
+            .map(drop)
+            .map_err(std::io::Error::other)
+    });
 }
 
 /// Empties the memo (what [`save_cache`] does after saving).
@@ -662,6 +670,17 @@ mod tests {
 
     fn md(s: &str) -> String {
         render(s, Placement::default())
+    }
+
+    #[test]
+    fn the_saved_memo_reads_back() {
+        let key = [7u8; 32];
+        let bytes = postcard::to_stdvec(&SavedRef {
+            entries: vec![(&key, "<p>T1&lt;T2</p>")],
+        })
+        .unwrap();
+        let back: Saved = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.entries, vec![(key, "<p>T1&lt;T2</p>".to_string())]);
     }
 
     #[test]

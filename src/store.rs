@@ -31,10 +31,21 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Writes a cache entry whole or not at all (a temporary file, then a rename); `None` when
 /// that failed, which a cache ignores.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Option<()> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomically`] with the bytes streamed by `write` (no copy of a large entry in
+/// memory).
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Option<()> {
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
-    tmp.write_all(bytes).ok()?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out).ok()?;
+    let tmp = out.into_inner().ok()?;
     tmp.persist(path).ok()?;
     Some(())
 }
