@@ -33,32 +33,41 @@ fn interval(x: Option<(f64, f64)>) -> Value {
 
 /// Every download file.
 pub fn files(portal: &Portal, computed: &Computed) -> Vec<OutFile> {
-    let mut out = Vec::new();
-    for b in &portal.tasks {
-        let t = &b.task;
-        if !t.status.has_leaderboard() {
-            continue;
-        }
-        let (Some(r), Some(lb)) = (
-            computed.rankings.get(t.id.as_str()),
-            portal
-                .leaderboards
-                .iter()
-                .find(|lb| lb.task.as_str() == t.id.as_str()),
-        ) else {
-            continue;
-        };
-        let u = computed.uncertainty.get(t.id.as_str());
-        let doc = task_leaderboard(t, lb, r, u);
-        out.push(OutFile {
-            path: format!("tasks/{}/leaderboard.json", t.id),
-            bytes: pretty(&doc),
-        });
-        out.push(OutFile {
-            path: format!("tasks/{}/leaderboard.csv", t.id),
-            bytes: csv(&doc).into_bytes(),
-        });
+    use rayon::prelude::*;
+    // The first leaderboard of a task, as a search from the start would find it.
+    let mut boards: std::collections::HashMap<&str, &Leaderboard> = Default::default();
+    for lb in portal.leaderboards.iter().rev() {
+        boards.insert(lb.task.as_str(), lb);
     }
+    let mut out: Vec<OutFile> = portal
+        .tasks
+        .par_iter()
+        .flat_map_iter(|b| {
+            let t = &b.task;
+            let found = (
+                computed.rankings.get(t.id.as_str()),
+                boards.get(t.id.as_str()),
+            );
+            let (Some(r), Some(lb)) = found else {
+                return Vec::new();
+            };
+            if !t.status.has_leaderboard() {
+                return Vec::new();
+            }
+            let u = computed.uncertainty.get(t.id.as_str());
+            let doc = task_leaderboard(t, lb, r, u);
+            vec![
+                OutFile {
+                    path: format!("tasks/{}/leaderboard.json", t.id),
+                    bytes: pretty(&doc),
+                },
+                OutFile {
+                    path: format!("tasks/{}/leaderboard.csv", t.id),
+                    bytes: csv(&doc).into_bytes(),
+                },
+            ]
+        })
+        .collect();
     out.push(OutFile {
         path: "api/rankings.json".into(),
         bytes: pretty(&rankings(computed)),

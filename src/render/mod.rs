@@ -311,8 +311,13 @@ fn extras(portal: &Portal, computed: &Computed, config: &Config, theme: &Theme) 
             bytes: markdown::syntax_css().into_bytes(),
         },
     ];
-    extras.extend(api::files(portal, computed));
-    extras.extend(opendata::files(portal, computed, &config.base_url));
+    // The two largest sets of downloads, side by side (they are most of a cold plan).
+    let (api, opendata) = rayon::join(
+        || api::files(portal, computed),
+        || opendata::files(portal, computed, &config.base_url),
+    );
+    extras.extend(api);
+    extras.extend(opendata);
     extras.extend(releases::files(portal, config));
     for (name, text) in crate::schema::all(&config.base_url) {
         extras.push(OutFile {

@@ -13,6 +13,7 @@ use super::views;
 use crate::compute::{Computed, Stage};
 use crate::model::*;
 use crate::output::OutFile;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 type Obj = Map<String, Value>;
@@ -87,20 +88,18 @@ pub fn files(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<OutFil
             bytes: pretty(&progress(portal, computed)),
         },
     ];
-    for (id, record) in &records {
-        out.push(OutFile {
-            path: views::task_json_url(id),
-            bytes: pretty(record),
-        });
-    }
-    for b in portal.published_tasks() {
-        if let Some(d) = &b.datacard {
-            out.push(OutFile {
-                path: views::croissant_url(b.task.id.as_str()),
-                bytes: pretty(&croissant(&b.task, d, base_url)),
-            });
-        }
-    }
+    out.par_extend(records.par_iter().map(|(id, record)| OutFile {
+        path: views::task_json_url(id),
+        bytes: pretty(record),
+    }));
+    let published: Vec<&TaskBundle> = portal.published_tasks().collect();
+    out.par_extend(published.par_iter().filter_map(|b| {
+        let d = b.datacard.as_ref()?;
+        Some(OutFile {
+            path: views::croissant_url(b.task.id.as_str()),
+            bytes: pretty(&croissant(&b.task, d, base_url)),
+        })
+    }));
     for (name, schema) in schemas(base_url) {
         out.push(OutFile {
             path: format!("schemas/{name}"),
@@ -191,7 +190,7 @@ pub fn task_record(b: &TaskBundle, computed: &Computed, base_url: &str) -> Value
 /// (id, record) of every published task, by id.
 pub fn task_records(portal: &Portal, computed: &Computed, base_url: &str) -> Vec<(String, Value)> {
     published_sorted(portal)
-        .into_iter()
+        .into_par_iter()
         .map(|b| {
             (
                 b.task.id.as_str().to_string(),

@@ -110,7 +110,12 @@ pub fn run(a: ServeArgs) -> ExitCode {
     }
 
     while !stop.load(Ordering::SeqCst) {
-        let batch = watcher.next_batch(Duration::from_millis(100), QUIET, MAX_WAIT, &root);
+        // While the index is being built, look in often: its result is served at once.
+        let wait = match search.running.is_some() {
+            true => Duration::from_millis(5),
+            false => Duration::from_millis(100),
+        };
+        let batch = watcher.next_batch(wait, QUIET, MAX_WAIT, &root);
         search.poll(&mut site, &server, &term);
         let Some(paths) = batch else {
             continue;
@@ -129,6 +134,8 @@ pub fn run(a: ServeArgs) -> ExitCode {
             }
         }
         rebuild(&mut site, &server, &term, &root, t0, &mut shown);
+        // The edit's index starts now, not after the next wait.
+        search.poll(&mut site, &server, &term);
     }
     server.stop();
     term.say("Stopped.");
