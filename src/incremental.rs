@@ -112,6 +112,8 @@ pub struct Incremental {
     links_failed: bool,
     /// The changes a quick rebuild served only the own pages of (see [`Incremental::finish`]).
     rest: Option<Pending>,
+    /// [`Incremental::finish`] is bringing every page up to date after a quick pass.
+    finishing: bool,
     /// The search index of the last [`SearchJob`], for the next one to update.
     live: Option<crate::search::Live>,
     /// Each task's own problems at the last validation.
@@ -135,6 +137,7 @@ impl Incremental {
             defer: false,
             links_failed: false,
             rest: None,
+            finishing: false,
             live: None,
             validated: Arc::default(),
         }
@@ -149,6 +152,12 @@ impl Incremental {
 
     pub fn root(&self) -> &Path {
         &self.opts.root
+    }
+
+    /// Every page of the last rebuild is up to date (no quick pass awaits its
+    /// [`Incremental::finish`]); the downloads may still be pending.
+    pub fn pages_current(&self) -> bool {
+        self.rest.is_none()
     }
 
     /// Notes changed files or folders (absolute paths under the root).
@@ -237,13 +246,20 @@ impl Incremental {
         };
         // Downloads wait only when there is a site to keep them from (not at the first build,
         // not after a failed one that may have left them unmade).
-        let deferring =
-            self.defer && !full && self.state.as_ref().is_some_and(|s| s.unchecked.is_none());
+        // After a quick pass, its own downloads are still to be made: the pages of the whole
+        // rebuild come first, and the downloads of both with the next `finish`.
+        let deferring = self.defer
+            && !full
+            && self
+                .state
+                .as_ref()
+                .is_some_and(|s| s.unchecked.is_none() || self.finishing);
         let pending = &self.pending;
         // Quick: only task text changed (no ranking input, template or task folder added or
         // removed). The edited tasks' own pages are served from the last computation, and
         // `finish` brings every other page (and those, should they differ) up to date.
         let quick = deferring
+            && !self.finishing
             && touched.is_empty()
             && !pending.all_tasks
             && pending.leaderboards.is_empty()
@@ -582,10 +598,12 @@ fn check_links(
 }
 
 impl Incremental {
-    /// Makes what a deferred rebuild left (see [`Incremental::defer_extras`]): the downloads,
-    /// feeds and theme files, then the link check over the pages changed since the last one.
-    /// `None` when nothing was left. Broken links are in [`Update::errors`]; the files are
-    /// the site to serve either way (its pages are already served).
+    /// Makes what a deferred rebuild left (see [`Incremental::defer_extras`]), one step per
+    /// call, until it returns `None`: after a quick pass, every other page the edit changed
+    /// (the search index can start from these); then the downloads, feeds and theme files,
+    /// and the link check over the pages changed since the last one. Broken links are in
+    /// [`Update::errors`]; the files are the site to serve either way (its pages are already
+    /// served).
     pub fn finish(&mut self, progress: &dyn Progress) -> Result<Option<Update>> {
         if let Some(rest) = self.rest.take() {
             // After a quick pass: the whole rebuild of the same changes, downloads and every
@@ -594,9 +612,9 @@ impl Incremental {
             self.pending.all_tasks |= rest.all_tasks;
             self.pending.tasks.extend(rest.tasks);
             self.pending.leaderboards.extend(rest.leaderboards);
-            let defer = std::mem::replace(&mut self.defer, false);
+            self.finishing = true;
             let result = self.rebuild(progress);
-            self.defer = defer;
+            self.finishing = false;
             return match result {
                 Ok(u) => Ok(Some(u)),
                 // The edited pages are served; the overlay shows why the rest is not.

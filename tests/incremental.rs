@@ -23,7 +23,7 @@ fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// The update with the downloads made (when deferred) and the search index caught up, as
 /// `medal serve` serves it a moment later.
 fn settled(inc: &mut Incremental, mut u: medal::incremental::Update) -> medal::incremental::Update {
-    if let Some(f) = inc.finish(&Silent).unwrap_or_else(|e| panic!("{e}")) {
+    while let Some(f) = inc.finish(&Silent).unwrap_or_else(|e| panic!("{e}")) {
         assert!(f.errors.is_empty(), "{:?}", f.errors);
         u.files = f.files;
     }

@@ -820,14 +820,21 @@ fn all_jobs(
     let mut all = Vec::new();
     for (i, ((lang, portal), pages)) in languages.iter().zip(portals).zip(pages).enumerate() {
         let locale = locales.get(i).cloned().flatten();
-        let jobs: Vec<Job> = format::with_locale(locale.as_ref(), || {
-            let site = Site::new(portal, computed, &lang.config, opts, pages);
-            let families: &[fn(&Site) -> Vec<Job>] = match opts.tasks_only {
-                true => &[own_task_jobs],
-                false => FAMILIES,
-            };
-            families.iter().flat_map(|family| family(&site)).collect()
+        let site = format::with_locale(locale.as_ref(), || {
+            Site::new(portal, computed, &lang.config, opts, pages)
         });
+        let families: &[fn(&Site) -> Vec<Job>] = match opts.tasks_only {
+            true => &[own_task_jobs],
+            false => FAMILIES,
+        };
+        // Families side by side, in their order; each worker formats in the language's locale.
+        let jobs: Vec<Job> = families
+            .par_iter()
+            .map(|family| format::with_locale(locale.as_ref(), || family(&site)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect();
         all.extend(jobs.into_iter().map(|j| j.localize(i, &lang.prefix)));
     }
     if let Some(default) = languages.first().filter(|_| !opts.tasks_only) {

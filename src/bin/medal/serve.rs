@@ -99,9 +99,16 @@ pub fn run(a: ServeArgs) -> ExitCode {
 
     let started = Instant::now();
     let mut shown = Shown::default();
-    rebuild(&mut site, &server, &term, &root, started, &mut shown);
     let mut search = SearchIndexer::default();
-    search.poll(&mut site, &server, &term);
+    rebuild(
+        &mut site,
+        &server,
+        &term,
+        &root,
+        started,
+        &mut shown,
+        &mut search,
+    );
     // The address on stdout, alone on its line, for scripts and tests.
     println!("Serving {url}");
     term.say("Watching content/, data/, themes/ and medal.toml; Ctrl-C stops.");
@@ -133,9 +140,15 @@ pub fn run(a: ServeArgs) -> ExitCode {
                 );
             }
         }
-        rebuild(&mut site, &server, &term, &root, t0, &mut shown);
-        // The edit's index starts now, not after the next wait.
-        search.poll(&mut site, &server, &term);
+        rebuild(
+            &mut site,
+            &server,
+            &term,
+            &root,
+            t0,
+            &mut shown,
+            &mut search,
+        );
     }
     server.stop();
     term.say("Stopped.");
@@ -225,6 +238,7 @@ fn rebuild(
     root: &Path,
     t0: Instant,
     shown: &mut Shown,
+    search: &mut SearchIndexer,
 ) {
     let first = !shown.site;
     match site.rebuild(term) {
@@ -254,46 +268,56 @@ fn rebuild(
         }
         Err(e) => return failed(e, server, term, root, shown),
     }
-    // The pages are served: now the downloads, feeds and the link check.
-    let t1 = Instant::now();
-    match site.finish(term) {
-        Ok(None) => {}
-        Ok(Some(u)) => {
-            // Pages the second step changed (listings after a quick pass) reload where open;
-            // new downloads alone reload nothing.
-            let pages: Vec<String> = u
-                .changed
-                .iter()
-                .chain(&u.removed)
-                .filter(|p| p.ends_with(".html"))
-                .cloned()
-                .collect();
-            if pages.is_empty() {
-                server.replace(u.files.clone());
-            } else {
-                server.publish_pages(u.files.clone(), Some(pages));
-            }
-            term.timings(&u.timings);
-            if term.verbosity() == Verbosity::Verbose {
-                eprintln!(
-                    "  downloads and links in {:.0} ms: {} file(s) changed",
-                    ms(t1.elapsed()),
-                    u.changed.len()
-                );
-            }
-            if !u.errors.is_empty() {
-                let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
-                for d in &u.errors {
-                    eprintln!("{}\n", report::human(d, root, styled));
-                }
-                eprintln!(
-                    "{} broken link(s); the edited pages are served, fix the links and save",
-                    u.errors.len()
-                );
-                server.show_error(describe(&u.errors, root));
-            }
+    // The edit's pages are served: now the other pages it changed (after a quick pass), then
+    // the downloads, feeds and the link check. The search index starts as soon as every page
+    // is up to date, beside the downloads and the link check.
+    loop {
+        if site.pages_current() {
+            search.poll(site, server, term);
         }
-        Err(e) => failed(e, server, term, root, shown),
+        let t1 = Instant::now();
+        let u = match site.finish(term) {
+            Ok(None) => break,
+            Ok(Some(u)) => u,
+            Err(e) => return failed(e, server, term, root, shown),
+        };
+        // Pages this step changed (listings after a quick pass) reload where open; new
+        // downloads alone reload nothing.
+        let pages: Vec<String> = u
+            .changed
+            .iter()
+            .chain(&u.removed)
+            .filter(|p| p.ends_with(".html"))
+            .cloned()
+            .collect();
+        if pages.is_empty() {
+            server.replace(u.files.clone());
+        } else {
+            server.publish_pages(u.files.clone(), Some(pages));
+        }
+        term.timings(&u.timings);
+        if term.verbosity() == Verbosity::Verbose {
+            let what = match u.timings.get("plan") {
+                Some(_) => "the other pages",
+                None => "downloads and links",
+            };
+            eprintln!(
+                "  {what} in {:.0} ms: {} file(s) changed",
+                ms(t1.elapsed()),
+                u.changed.len()
+            );
+        }
+        if !u.errors.is_empty() {
+            let styled = interactive() && std::env::var_os("NO_COLOR").is_none();
+            for d in &u.errors {
+                eprintln!("{}\n", report::human(d, root, styled));
+            }
+            eprintln!(
+                "{} broken link(s); the edited pages are served, fix the links and save",
+                u.errors.len()
+            );
+            server.show_error(describe(&u.errors, root));
+        }
     }
 }
 
