@@ -90,8 +90,12 @@ pub struct Update {
     /// Files read from the portal (the others were reused).
     pub reads: usize,
     pub warnings: Vec<Diagnostic>,
-    /// Broken links found by [`Incremental::finish`] (a rebuild reports them as its error).
+    /// Problems found by [`Incremental::finish`] (a rebuild reports them as its error):
+    /// broken links, or after a quick pass the content's problems that only the rest of
+    /// the site showed (see `links`).
     pub errors: Vec<Diagnostic>,
+    /// Whether `errors` are broken links (the downloads-and-links step of `finish`).
+    pub links: bool,
     pub timings: Timings,
 }
 
@@ -544,6 +548,7 @@ impl Incremental {
             reads,
             warnings,
             errors: Vec::new(),
+            links: false,
             timings: t,
         })
     }
@@ -632,6 +637,7 @@ impl Incremental {
                         reads: 0,
                         warnings: Vec::new(),
                         errors: diags.into_iter().filter(Diagnostic::is_error).collect(),
+                        links: false,
                         timings: Timings::default(),
                     }))
                 }
@@ -720,6 +726,7 @@ impl Incremental {
             reads: 0,
             warnings: Vec::new(),
             errors,
+            links: true,
             timings: t,
         }))
     }

@@ -297,9 +297,9 @@ fn rebuild(
         }
         term.timings(&u.timings);
         if term.verbosity() == Verbosity::Verbose {
-            let what = match u.timings.get("plan") {
-                Some(_) => "the other pages",
-                None => "downloads and links",
+            let what = match u.links {
+                false => "the other pages",
+                true => "downloads and links",
             };
             eprintln!(
                 "  {what} in {:.0} ms: {} file(s) changed",
@@ -312,8 +312,12 @@ fn rebuild(
             for d in &u.errors {
                 eprintln!("{}\n", report::human(d, root, styled));
             }
+            let problems = match u.links {
+                false => "problem(s) in the other pages",
+                true => "broken link(s)",
+            };
             eprintln!(
-                "{} broken link(s); the edited pages are served, fix the links and save",
+                "{} {problems}; the edited pages are served, fix them and save",
                 u.errors.len()
             );
             server.show_error(describe(&u.errors, root));
