@@ -116,8 +116,6 @@ pub struct Incremental {
     links_failed: bool,
     /// The changes a quick rebuild served only the own pages of (see [`Incremental::finish`]).
     rest: Option<Pending>,
-    /// [`Incremental::finish`] is bringing every page up to date after a quick pass.
-    finishing: bool,
     /// The search index of the last [`SearchJob`], for the next one to update.
     live: Option<crate::search::Live>,
     /// Each task's own problems at the last validation.
@@ -141,7 +139,6 @@ impl Incremental {
             defer: false,
             links_failed: false,
             rest: None,
-            finishing: false,
             live: None,
             validated: Arc::default(),
         }
@@ -209,6 +206,12 @@ impl Incremental {
     /// Rebuilds what the noted changes affect. On error the last good site stays, and the
     /// changes stay pending.
     pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Update> {
+        self.rebuild_pass(progress, false)
+    }
+
+    /// [`Incremental::rebuild`]; `finishing`: the pass [`Incremental::finish`] makes after a
+    /// quick one, which brings every page up to date and defers the downloads of both.
+    fn rebuild_pass(&mut self, progress: &dyn Progress, finishing: bool) -> Result<Update> {
         crate::check_root(&self.opts.root)?;
         let mut t = Timings::default();
         let root = self.opts.root.clone();
@@ -249,21 +252,20 @@ impl Incremental {
             None => theme.templates.keys().cloned().collect(),
         };
         // Downloads wait only when there is a site to keep them from (not at the first build,
-        // not after a failed one that may have left them unmade).
-        // After a quick pass, its own downloads are still to be made: the pages of the whole
-        // rebuild come first, and the downloads of both with the next `finish`.
+        // not after a failed one that may have left them unmade; after a quick pass they are
+        // still to be made, and the next `finish` makes those of both passes).
         let deferring = self.defer
             && !full
             && self
                 .state
                 .as_ref()
-                .is_some_and(|s| s.unchecked.is_none() || self.finishing);
+                .is_some_and(|s| s.unchecked.is_none() || finishing);
         let pending = &self.pending;
         // Quick: only task text changed (no ranking input, template or task folder added or
         // removed). The edited tasks' own pages are served from the last computation, and
         // `finish` brings every other page (and those, should they differ) up to date.
         let quick = deferring
-            && !self.finishing
+            && !finishing
             && touched.is_empty()
             && !pending.all_tasks
             && pending.leaderboards.is_empty()
@@ -611,15 +613,13 @@ impl Incremental {
     /// served).
     pub fn finish(&mut self, progress: &dyn Progress) -> Result<Option<Update>> {
         if let Some(rest) = self.rest.take() {
-            // After a quick pass: the whole rebuild of the same changes, downloads and every
-            // link included (what `rebuild` does when nothing is deferred).
+            // After a quick pass: the whole rebuild of the same changes, its downloads and
+            // links left to the next call.
             self.pending.all |= rest.all;
             self.pending.all_tasks |= rest.all_tasks;
             self.pending.tasks.extend(rest.tasks);
             self.pending.leaderboards.extend(rest.leaderboards);
-            self.finishing = true;
-            let result = self.rebuild(progress);
-            self.finishing = false;
+            let result = self.rebuild_pass(progress, true);
             return match result {
                 Ok(u) => Ok(Some(u)),
                 // The edited pages are served; the overlay shows why the rest is not.

@@ -291,8 +291,10 @@ fn render_pipeline(
         }
     }
     // Written pages are on disk: only their figures are kept.
-    let site = SiteStats::of(&files);
-    let files = staging.is_none().then_some(files);
+    let (files, on_disk) = match staging {
+        Some(_) => (None, SiteStats::of(&files)),
+        None => (Some(files), SiteStats::default()),
+    };
     let bundle = match indexer {
         Some(h) => {
             progress.start("search", None);
@@ -333,7 +335,7 @@ fn render_pipeline(
             let stats = SiteStats::of(&files);
             (files, stats)
         }
-        None => (Vec::new(), site.plus(&bundle)),
+        None => (Vec::new(), on_disk.plus(&bundle)),
     };
     if let Some(c) = page_cache.as_ref().filter(|_| staging.is_some()) {
         // A build keeps the entries of the site it wrote; `medal check` leaves them alone.
@@ -359,13 +361,11 @@ fn search_bundle(
     language: &str,
     cache: Option<&reuse::SearchCache>,
 ) -> Result<(Vec<output::OutFile>, usize, bool)> {
-    let key = cache.map(|_| {
-        reuse::SearchCache::key(
-            files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())),
-            language,
-        )
+    let keyed = cache.map(|cache| {
+        let pages = files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice()));
+        (cache, reuse::SearchCache::key(pages, language))
     });
-    if let (Some(cache), Some(key)) = (cache, &key)
+    if let Some((cache, key)) = &keyed
         && let Some((bundle, n)) = cache.get(key)
     {
         return Ok((bundle, n, true));
@@ -376,7 +376,7 @@ fn search_bundle(
     }
     drop(files);
     let (bundle, summary) = indexer.finish()?;
-    if let (Some(cache), Some(key)) = (cache, &key) {
+    if let Some((cache, key)) = &keyed {
         cache.store(key, &bundle, summary.pages);
     }
     Ok((bundle, summary.pages, false))

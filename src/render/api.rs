@@ -34,26 +34,20 @@ fn interval(x: Option<(f64, f64)>) -> Value {
 /// Every download file.
 pub fn files(portal: &Portal, computed: &Computed) -> Vec<OutFile> {
     use rayon::prelude::*;
-    // The first leaderboard of a task, as a search from the start would find it.
-    let mut boards: std::collections::HashMap<&str, &Leaderboard> = Default::default();
-    for lb in portal.leaderboards.iter().rev() {
-        boards.insert(lb.task.as_str(), lb);
-    }
     let mut out: Vec<OutFile> = portal
         .tasks
         .par_iter()
         .flat_map_iter(|b| {
             let t = &b.task;
-            let found = (
-                computed.rankings.get(t.id.as_str()),
-                boards.get(t.id.as_str()),
-            );
-            let (Some(r), Some(lb)) = found else {
-                return Vec::new();
-            };
             if !t.status.has_leaderboard() {
                 return Vec::new();
             }
+            let (Some(r), Some(lb)) = (
+                computed.rankings.get(t.id.as_str()),
+                portal.leaderboard(t.id.as_str()),
+            ) else {
+                return Vec::new();
+            };
             let u = computed.uncertainty.get(t.id.as_str());
             let doc = task_leaderboard(t, lb, r, u);
             vec![
